@@ -1,0 +1,93 @@
+"""Command line: ``python -m atlas validate|build|export``.
+
+Every command reads the data directory from ``ATLAS_DATA_DIR`` (default ``data/``) unless one is
+given. Problems are printed as ``FILE:ROW: FIELD: message``, never as a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import Counter
+from pathlib import Path
+
+from atlas import config
+from atlas.dataset import Dataset, validate
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # exit 2 with a clear message, as argparse does
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def summary(ds: Dataset) -> str:
+    """A one-screen summary of a valid dataset."""
+    inst = ds.institutes
+    covered = ds.covered_regions
+    lines = [
+        f"Dataset {ds.data_dir} (version {ds.version}): valid",
+        f"  regions: {len(ds.regions)} ({len(covered)} with an institute, {len(ds.regions) - len(covered)} without)",
+        f"  institutes: {len(inst)} ({Counter(inst['kind'])['hub']} hub, {Counter(inst['kind'])['regional']} regional)",
+    ]
+    for col in ("status", "confidence"):
+        counts = Counter(inst[col])
+        lines.append(f"    by {col}: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+    lines += [
+        f"  sources: {len(ds.sources)} rows for {ds.sources['institute_id'].nunique()} institutes",
+        f"  specialisations: {len(ds.specialisations)}; figures: {len(ds.figure_defs)}; "
+        f"flags: {len(ds.flag_rules)}; caveats: {len(ds.caveats)}; claims: {len(ds.claims)}",
+        f"  geometry: {len(ds.shapes)} regions, {(ds.data_dir / 'regions.geojson').stat().st_size:,} bytes",
+        "  without an institute: " + ", ".join(
+            f"{c} {ds.regions.loc[c, 'name_fr']}" for c in ds.regions.index if c not in covered
+        ),
+    ]
+    return "\n".join(lines)
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    data_dir = Path(args.data_dir) if args.data_dir else config.data_dir()
+    ds, problems = validate(data_dir)
+    if problems or ds is None:
+        for p in problems:
+            print(p)
+        print(f"{len(problems)} problem(s) in {data_dir}", file=sys.stderr)
+        return 1
+    print(summary(ds))
+    return 0
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    """Regenerate the files derived from third-party packages (census, names, geometry)."""
+    from atlas import census, geo
+
+    data_dir = Path(args.data_dir) if args.data_dir else config.data_dir()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    for path in census.write_generated(data_dir):
+        print(f"wrote {path} ({path.stat().st_size:,} bytes)")
+    size = geo.write_regions_geojson(data_dir / "regions.geojson")
+    print(f"wrote {data_dir / 'regions.geojson'} ({size:,} bytes)")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m atlas", description="Jazari Atlas data tools.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    p = sub.add_parser("validate", help="check a data directory; exit 1 and list problems if invalid")
+    p.add_argument("data_dir", nargs="?", help="data directory (default: $ATLAS_DATA_DIR or data/)")
+    p.set_defaults(func=cmd_validate)
+    p = sub.add_parser("build", help="regenerate regions.csv, region_figures.csv and regions.geojson")
+    p.add_argument("--data-dir", help="data directory (default: $ATLAS_DATA_DIR or data/)")
+    p.set_defaults(func=cmd_build)
+    try:
+        from atlas import exports_cli
+    except ImportError:
+        exports_cli = None
+    if exports_cli is not None:
+        exports_cli.add_parser(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.func(args))

@@ -1,0 +1,359 @@
+"""Row schemas of the data files (pydantic) and the problems a data file can have.
+
+Each CSV file of ``data/`` has one model here. A row that does not fit gives one
+:class:`Problem` per field, reported as ``FILE:ROW: FIELD: message`` where ROW is the line
+number in the file as a spreadsheet shows it (the header is row 1).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, field_validator
+
+CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+HEX_COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
+KEY_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+REGION_CODE_RE = re.compile(r"^(0[1-9]|1[0-2])$")
+
+STATUSES = ("announced", "agreement_signed", "launched", "operational")
+CONFIDENCES = ("confirmed", "medium", "weak")
+KINDS = ("hub", "regional")
+PRECISIONS = ("city_centre", "exact_site")
+SOURCE_KINDS = ("official", "press", "trade", "blog", "commentary")
+SOURCE_FIELDS = (
+    "name",
+    "city",
+    "location",
+    "specialisation_commentary",
+    "focus_areas",
+    "status",
+    "status_date",
+    "partners",
+)
+CLAIM_STATUSES = ("confirmed", "differs", "not_found")
+FIGURE_UNITS = ("people", "households", "percent", "count", "per_1000")
+LANGS = ("fr", "ar", "en")
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with a data file."""
+
+    file: str
+    row: int | None
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        row = "-" if self.row is None else str(self.row)
+        return f"{self.file}:{row}: {self.field}: {self.message}"
+
+
+class DataError(Exception):
+    """Raised by :func:`atlas.load` with every problem found in the data directory."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = sorted(set(problems), key=lambda p: (p.file, p.row or 0, p.field, p.message))
+        super().__init__(f"{len(self.problems)} problem(s) in the dataset:\n" + "\n".join(map(str, self.problems)))
+
+
+def parse_partial_date(value: str) -> tuple[date, str]:
+    """Parse ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` into (first day, precision).
+
+    Raises ``ValueError`` for anything else, and for a date later than today.
+    """
+    match = DATE_RE.match(value)
+    if not match:
+        raise ValueError(f"{value!r} is not a date as YYYY-MM-DD, YYYY-MM or YYYY")
+    year, month, day = match.groups()
+    precision = "day" if day else ("month" if month else "year")
+    try:
+        parsed = date(int(year), int(month or 1), int(day or 1))
+    except ValueError as exc:
+        raise ValueError(f"{value!r} is not a real date ({exc})") from None
+    if parsed > date.today():
+        raise ValueError(f"{value!r} is in the future")
+    return parsed, precision
+
+
+def _split(value: str) -> list[str]:
+    return [part.strip() for part in value.split(";") if part.strip()]
+
+
+class Row(BaseModel):
+    """Base of every row model: every value arrives as text from the CSV."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_control_chars(cls, value: object) -> object:
+        if isinstance(value, str) and CONTROL_CHARS.search(value):
+            raise ValueError("contains a control character")
+        return value
+
+
+def _required(value: str) -> str:
+    if not value.strip():
+        raise ValueError("is empty but required")
+    if value != value.strip():
+        raise ValueError("has leading or trailing spaces")
+    return value
+
+
+def _check_url(value: str) -> str:
+    if not re.match(r"^https?://[^\s/$.?#][^\s]*$", value):
+        raise ValueError(f"{value[:80]!r} is not an http(s) URL")
+    return value
+
+
+class SpecialisationRow(Row):
+    key: str
+    label_fr: str
+    label_ar: str
+    label_en: str
+    colour: str
+    icon: str
+    note: str = ""
+
+    _req = field_validator("key", "label_fr", "label_ar", "label_en", "icon")(_required)
+
+    @field_validator("key")
+    @classmethod
+    def _key(cls, value: str) -> str:
+        if not KEY_RE.match(value):
+            raise ValueError(f"{value!r} is not a lower-case key (a-z, 0-9, _)")
+        return value
+
+    @field_validator("colour")
+    @classmethod
+    def _colour(cls, value: str) -> str:
+        if not HEX_COLOUR.match(value):
+            raise ValueError(f"{value!r} is not a colour as #RRGGBB")
+        return value
+
+
+class RegionRow(Row):
+    code: str
+    name_fr: str
+    name_ar: str
+    name_en: str
+
+    _req = field_validator("name_fr", "name_ar", "name_en")(_required)
+
+    @field_validator("code")
+    @classmethod
+    def _code(cls, value: str) -> str:
+        if not REGION_CODE_RE.match(value):
+            raise ValueError(f"{value!r} is not an HCP region code 01 to 12")
+        return value
+
+
+class FigureDefRow(Row):
+    key: str
+    label_fr: str
+    label_ar: str
+    label_en: str
+    definition_fr: str
+    definition_ar: str
+    definition_en: str
+    unit: Literal["people", "households", "percent", "count", "per_1000"]
+    national: Literal["median", "total"]
+    source_field: str
+    source_publisher: str
+    source_url: str
+    source_date: str
+    licence: str
+
+    _req = field_validator(
+        "key", "label_fr", "label_ar", "label_en", "definition_fr", "definition_ar", "definition_en",
+        "source_field", "source_publisher", "licence",
+    )(_required)
+    _url = field_validator("source_url")(_check_url)
+
+
+class FlagRow(Row):
+    key: str
+    figure: str
+    operator: Literal["lt", "le", "gt", "ge"]
+    threshold_kind: Literal["median_ratio", "absolute"]
+    threshold: float
+    label_fr: str
+    label_ar: str
+    label_en: str
+    rule_fr: str
+    rule_ar: str
+    rule_en: str
+
+    _req = field_validator(
+        "key", "figure", "label_fr", "label_ar", "label_en", "rule_fr", "rule_ar", "rule_en"
+    )(_required)
+
+
+class CaveatRow(Row):
+    key: str
+    order: int
+    title_fr: str
+    title_ar: str
+    title_en: str
+    body_fr: str
+    body_ar: str
+    body_en: str
+    figures: str = ""
+    flags: str = ""
+
+    _req = field_validator("key", "title_fr", "title_ar", "title_en", "body_fr", "body_ar", "body_en")(_required)
+
+
+class ClaimRow(Row):
+    key: str
+    order: int
+    claim_fr: str
+    claim_ar: str
+    claim_en: str
+    status: Literal["confirmed", "differs", "not_found"]
+    finding_fr: str
+    finding_ar: str
+    finding_en: str
+    source_urls: str = ""
+    source_publishers: str = ""
+
+    _req = field_validator(
+        "key", "claim_fr", "claim_ar", "claim_en", "finding_fr", "finding_ar", "finding_en"
+    )(_required)
+
+    @field_validator("source_urls")
+    @classmethod
+    def _urls(cls, value: str) -> str:
+        for url in _split(value):
+            _check_url(url)
+        return value
+
+
+class InstituteRow(Row):
+    id: str
+    kind: Literal["hub", "regional"]
+    name_fr: str
+    name_ar: str
+    name_en: str
+    region_code: str
+    city_fr: str
+    city_ar: str
+    city_en: str
+    lat: float
+    lon: float
+    location_precision: Literal["city_centre", "exact_site"]
+    specialisation_commentary: str = ""
+    focus_areas: str = ""
+    status: Literal["announced", "agreement_signed", "launched", "operational"]
+    status_date: str
+    partners_fr: str = ""
+    partners_ar: str = ""
+    partners_en: str = ""
+    confidence: Literal["confirmed", "medium", "weak"]
+    last_verified: str
+    notes_fr: str = ""
+    notes_ar: str = ""
+    notes_en: str = ""
+
+    _req = field_validator("name_fr", "name_ar", "name_en", "city_fr", "city_ar", "city_en")(_required)
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, value: str) -> str:
+        if not ID_RE.match(value):
+            raise ValueError(f"{value!r} is not a stable id (lower-case letters, digits and dashes)")
+        return value
+
+    @field_validator("region_code")
+    @classmethod
+    def _code(cls, value: str) -> str:
+        return RegionRow._code(value)
+
+    @field_validator("status_date", "last_verified")
+    @classmethod
+    def _date(cls, value: str) -> str:
+        parse_partial_date(_required(value))
+        return value
+
+    @field_validator("lat", "lon")
+    @classmethod
+    def _finite(cls, value: float) -> float:
+        if value != value or value in (float("inf"), float("-inf")):
+            raise ValueError("is not a finite number")
+        return value
+
+    @property
+    def focus_list(self) -> list[str]:
+        return _split(self.focus_areas)
+
+
+class SourceRow(Row):
+    source_id: str
+    institute_id: str
+    fields: str
+    publisher: str
+    url: str = ""
+    published: str = ""
+    language: str
+    kind: Literal["official", "press", "trade", "blog", "commentary"]
+    note: str = ""
+
+    _req = field_validator("source_id", "institute_id", "fields", "publisher", "language")(_required)
+
+    @field_validator("fields")
+    @classmethod
+    def _fields(cls, value: str) -> str:
+        unknown = [f for f in _split(value) if f not in SOURCE_FIELDS]
+        if unknown:
+            raise ValueError(f"unknown field(s) {', '.join(unknown)}; expected some of {', '.join(SOURCE_FIELDS)}")
+        return value
+
+    @field_validator("published")
+    @classmethod
+    def _published(cls, value: str) -> str:
+        if value:
+            parse_partial_date(value)
+        return value
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        return _check_url(value) if value else value
+
+
+class AreaRow(Row):
+    code: str
+    official_area_km2: str = ""
+    source_publisher: str = ""
+    source_url: str = ""
+    source_date: str = ""
+    note: str = ""
+
+    @field_validator("official_area_km2")
+    @classmethod
+    def _area(cls, value: str) -> str:
+        if value:
+            try:
+                number = float(value)
+            except ValueError:
+                raise ValueError(f"{value!r} is not a number") from None
+            if not number > 0:
+                raise ValueError("must be a positive number of km²")
+        return value
+
+    @field_validator("source_url")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        return _check_url(value) if value else value
+
+
+def split_list(value: str) -> list[str]:
+    """Split a semicolon-separated cell."""
+    return _split(value)

@@ -1,0 +1,29 @@
+"""Making untrusted text safe where it is shown: HTML, Markdown, spreadsheets."""
+
+from __future__ import annotations
+
+import html
+import re
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def md_escape(text: object) -> str:
+    """Text shown literally inside Streamlit Markdown (no links, emphasis, HTML or LaTeX)."""
+    return _MD_SPECIAL.sub(r"\\\1", str(text)).replace("\n", " ")
+
+
+def h(text: object) -> str:
+    """HTML-escape text for element content and quoted attributes."""
+    return html.escape(str(text), quote=True)
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formula(value: object) -> object:
+    """A spreadsheet cell that cannot run as a formula: text starting with = + - @ tab or CR gets a
+    leading apostrophe. Numbers are left alone."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value

@@ -1,0 +1,174 @@
+"""Shared Streamlit layout: the cached dataset, the sidebar controls and the view in the URL.
+
+Called by ``app.py`` on every run before the current page; pages read the result with
+:func:`context`. Only layout and widgets here: logic lives in the ``atlas`` package.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import streamlit as st
+
+from atlas import config
+from atlas.dataset import Dataset, validate
+from atlas.i18n import LANG_NAMES, LANGS, direction, pick, t
+from atlas.schema import CONFIDENCES, STATUSES, Problem
+from atlas.text import md_escape
+from atlas.view import View, parse_query, to_query
+
+WIDGETS = {  # view field -> widget key
+    "lang": "w_lang",
+    "specialisations": "w_spec",
+    "regions": "w_region",
+    "statuses": "w_status",
+    "confidences": "w_conf",
+    "query": "w_q",
+    "figure": "w_fig",
+}
+
+
+@dataclass(frozen=True)
+class Context:
+    ds: Dataset
+    view: View
+    lang: str
+
+
+def _stamp(data_dir: Path) -> tuple[tuple[str, float, int], ...]:
+    if not data_dir.is_dir():
+        return ()
+    return tuple(
+        (p.name, p.stat().st_mtime, p.stat().st_size) for p in sorted(data_dir.iterdir()) if p.is_file()
+    )
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _load(data_dir: str, stamp: tuple) -> tuple[Dataset | None, list[Problem]]:
+    return validate(Path(data_dir))
+
+
+def load_dataset() -> tuple[Dataset | None, list[Problem], Path]:
+    data_dir = config.data_dir()
+    ds, problems = _load(str(data_dir), _stamp(data_dir))
+    return ds, problems, data_dir
+
+
+def _lang_from_url() -> str:
+    lang = st.query_params.get("lang", "fr")
+    return lang if lang in LANGS else "fr"
+
+
+def show_problems(problems: list[Problem], data_dir: Path, lang: str) -> None:
+    """The error panel for a broken data directory: every problem, no traceback."""
+    st.error(t("data.invalid", lang, count=len(problems), path=str(data_dir)))
+    st.caption(t("data.invalid_help", lang))
+    st.code("\n".join(str(p) for p in problems), language=None)
+
+
+def _init_widgets(view: View) -> None:
+    st.session_state["w_lang"] = view.lang
+    st.session_state["w_spec"] = list(view.specialisations)
+    st.session_state["w_region"] = list(view.regions)
+    st.session_state["w_status"] = list(view.statuses)
+    st.session_state["w_conf"] = list(view.confidences)
+    st.session_state["w_q"] = view.query
+    st.session_state["w_fig"] = view.figure or ""
+    st.session_state["selected"] = view.selected
+    st.session_state["notices"] = list(view.notices)
+
+
+def _rtl_css() -> str:
+    return """
+<style>
+[data-testid="stMain"], [data-testid="stSidebar"], [data-testid="stMarkdownContainer"],
+[data-testid="stCaptionContainer"], [data-testid="stAlert"], [data-testid="stExpander"],
+[data-testid="stTable"], [data-testid="stWidgetLabel"] {
+  direction: rtl; text-align: right;
+  font-family: "Noto Sans Arabic", "Noto Naskh Arabic", "DejaVu Sans", "Arial", sans-serif;
+}
+[data-testid="stSidebarNav"] { direction: rtl; }
+iframe { direction: ltr; }
+</style>
+"""
+
+
+def bootstrap() -> Context:
+    """Load data, draw the sidebar, keep the URL in step. Stops the script on a broken dataset."""
+    ds, problems, data_dir = load_dataset()
+    if ds is None:
+        lang = _lang_from_url()
+        show_problems(problems, data_dir, lang)
+        st.stop()
+    if "view_ready" not in st.session_state:
+        _init_widgets(parse_query(st.query_params.to_dict(), ds))
+        st.session_state["view_ready"] = True
+
+    lang = st.session_state.get("w_lang", "fr")
+    lang = lang if lang in LANGS else "fr"
+    if direction(lang) == "rtl":
+        st.markdown(_rtl_css(), unsafe_allow_html=True)
+
+    with st.sidebar:
+        st.selectbox(t("sidebar.language", lang), LANGS, key="w_lang", format_func=LANG_NAMES.get)
+        lang = st.session_state["w_lang"]
+        st.subheader(t("sidebar.filters", lang))
+        specs = ds.specialisations
+        st.multiselect(
+            t("filter.specialisation", lang), list(specs.index), key="w_spec",
+            format_func=lambda k: pick(specs.loc[k], "label", lang),
+            placeholder=t("filter.all", lang),
+        )
+        st.multiselect(
+            t("filter.region", lang), list(ds.regions.index), key="w_region",
+            format_func=lambda c: f"{c} · {pick(ds.regions.loc[c], 'name', lang)}",
+            placeholder=t("filter.all", lang),
+        )
+        st.multiselect(
+            t("filter.status", lang), list(STATUSES), key="w_status",
+            format_func=lambda s: t(f"status.{s}", lang), placeholder=t("filter.all", lang),
+        )
+        st.multiselect(
+            t("filter.confidence", lang), list(CONFIDENCES), key="w_conf",
+            format_func=lambda s: t(f"confidence.{s}", lang), placeholder=t("filter.all", lang),
+        )
+        st.text_input(t("filter.search", lang), key="w_q", max_chars=100, placeholder=t("filter.search_hint", lang))
+        st.selectbox(
+            t("filter.figure", lang), ["", *ds.figure_defs.index], key="w_fig",
+            format_func=lambda k: t("filter.figure_none", lang) if not k else pick(ds.figure_defs.loc[k], "label", lang),
+        )
+        st.caption(t("sidebar.data_version", lang, version=ds.version))
+
+    view = View(
+        lang=lang,
+        specialisations=tuple(st.session_state["w_spec"]),
+        regions=tuple(st.session_state["w_region"]),
+        statuses=tuple(st.session_state["w_status"]),
+        confidences=tuple(st.session_state["w_conf"]),
+        query=str(st.session_state["w_q"]).strip(),
+        selected=st.session_state.get("selected"),
+        figure=st.session_state["w_fig"] or None,
+    )
+    sync_url(view)
+    notices = st.session_state.get("notices") or []
+    if notices:
+        lines = [t(f"notice.{n.reason}", lang, param=md_escape(n.param), value=md_escape(n.value)) for n in notices]
+        st.warning(t("notice.title", lang) + "\n\n" + "\n".join(f"- {line}" for line in lines))
+    return Context(ds=ds, view=view, lang=lang)
+
+
+def sync_url(view: View) -> None:
+    wanted = to_query(view)
+    if st.query_params.to_dict() != wanted:
+        st.query_params.from_dict(wanted)
+
+
+def select_region(code: str | None) -> None:
+    """Select a region (map click, region picker); the URL follows."""
+    st.session_state["selected"] = code
+
+
+def context() -> Context:
+    """The context ``app.py`` built for this run."""
+    return st.session_state["_ctx"]

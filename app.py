@@ -18,9 +18,7 @@ lang = ctx.lang
 navigation = st.navigation(
     [
         st.Page("pages/map.py", title=t("nav.map", lang), icon=":material/map:", default=True),
-
-
-
+        st.Page("pages/methods.py", title=t("nav.methods", lang), icon=":material/menu_book:", url_path="methods"),
     ]
 )
 navigation.run()

@@ -136,7 +136,7 @@ class _Reader:
             if len(record) != len(header):
                 self.add(name, line, "-", f"row has {len(record)} cells but the header has {len(header)}")
                 continue
-            rows.append((line, dict(zip(header, record))))
+            rows.append((line, dict(zip(header, record, strict=True))))
         return header, rows
 
     def check_columns(self, name: str, header: list[str], expected: list[str], optional: set[str]) -> bool:

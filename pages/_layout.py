@@ -136,7 +136,7 @@ def bootstrap() -> Context:
         st.text_input(t("filter.search", lang), key="w_q", max_chars=100, placeholder=t("filter.search_hint", lang))
         st.selectbox(
             t("filter.figure", lang), ["", *ds.figure_defs.index], key="w_fig",
-            format_func=lambda k: t("filter.figure_none", lang) if not k else pick(ds.figure_defs.loc[k], "label", lang),
+            format_func=lambda k: pick(ds.figure_defs.loc[k], "label", lang) if k else t("filter.figure_none", lang),
         )
         st.caption(t("sidebar.data_version", lang, version=ds.version))
 

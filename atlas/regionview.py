@@ -1,0 +1,780 @@
+"""What the side panel and the regions page show, as plain data (no Streamlit).
+
+Everything here turns the dataset into ready-to-display records in one language:
+
+- :func:`region_card`: one region's names, institute(s) (the commentary's specialisation and the
+  conventions' focus areas side by side, each with its sources), status timeline, partners,
+  confidence, sources, census figures beside their national reference, and flags with their rule
+  and numbers;
+- :func:`caveat_panel`: the commentary's caveats, each with the figures and flags that speak to it,
+  for one region or (``code=None``) for the whole country;
+- :func:`national_picture`, :func:`coverage_by_status`, :func:`specialisation_matrix`: coverage of
+  the 12 regions;
+- :func:`comparison_table`, :func:`claims_table`: the tables of the regions page.
+
+Nothing is invented: what the data does not say is shown as "not announced" / "no institute
+announced". A flag is never a score: it always comes with its rule in words and the numbers behind it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from atlas.i18n import fmt_date, fmt_number, fmt_percent, pick, t
+from atlas.schema import STATUSES, parse_partial_date, split_list
+
+if TYPE_CHECKING:
+    from atlas.dataset import Dataset
+
+NONE_STATUS = "none"
+COVERAGE_KEYS: tuple[str, ...] = (*STATUSES, NONE_STATUS)
+OPERATOR_SYMBOLS = {"lt": "<", "le": "≤", "gt": ">", "ge": "≥"}
+UNIT_DECIMALS = {"people": 0, "households": 0, "count": 0, "percent": 1, "per_1000": 2}
+
+MARK_COMMENTARY = "commentary"
+MARK_CONVENTION = "convention"
+MARK_BOTH = "both"
+
+
+# --------------------------------------------------------------------------------------------
+# Records
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SourceRef:
+    publisher: str
+    url: str  # "" for the commentary, which has no public address in our notes
+    date: str  # as in the data (YYYY, YYYY-MM or YYYY-MM-DD), "" when undated
+    date_text: str  # formatted at its precision, or "n.d." in the language
+    kind: str
+    fields: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Label:
+    key: str
+    label: str
+
+
+@dataclass(frozen=True)
+class TimelineStep:
+    status: str
+    label: str
+    reached: bool
+    current: bool
+    date: str  # the data's partial date, only on the current step
+    date_text: str
+
+
+@dataclass(frozen=True)
+class InstituteCard:
+    id: str
+    name: str
+    kind: str
+    kind_label: str
+    city: str
+    location_precision: str
+    location_precision_label: str
+    status: str
+    status_label: str
+    status_date: str
+    status_date_text: str
+    confidence: str
+    confidence_label: str
+    commentary: tuple[Label, ...]  # the commentary's specialisation (empty when it names none)
+    commentary_sources: tuple[SourceRef, ...]
+    focus: tuple[Label, ...]  # the conventions' focus areas
+    focus_sources: tuple[SourceRef, ...]
+    agree: bool | None  # None when the commentary names nothing for this institute
+    partners: tuple[str, ...]
+    notes: str
+    last_verified_text: str
+    timeline: tuple[TimelineStep, ...]
+    sources: tuple[SourceRef, ...]
+
+
+@dataclass(frozen=True)
+class FigureLine:
+    """One census figure of a region (or of the country when ``code`` is None)."""
+
+    key: str
+    label: str
+    definition: str
+    unit: str
+    unit_label: str
+    value: float | None  # the region's value; None in the national picture
+    value_text: str
+    national: float
+    national_text: str
+    national_kind: str  # "median" or "total"
+    national_label: str  # "median of the 12 regions" / "national total (sum of the 12 regions)"
+    comparison_text: str  # "1.2 × the median" / "2.1% of the national total"; "" nationally
+    low_text: str  # nationally: the lowest region and its value
+    high_text: str  # nationally: the highest region and its value
+    source_publisher: str
+    source_url: str
+    source_date: str
+    help: str  # definition, unit and source, for a hover tooltip
+
+
+@dataclass(frozen=True)
+class FlagLine:
+    """One critical-mass rule applied to a region (or, nationally, to all 12)."""
+
+    key: str
+    label: str
+    rule: str
+    figure: str
+    figure_label: str
+    operator: str
+    operator_symbol: str
+    threshold_value: float
+    threshold_text: str
+    national_median: float
+    median_text: str
+    value: float | None  # None in the national picture
+    value_text: str
+    raised: bool  # nationally: raised for at least one region
+    numbers_text: str  # the comparison in numbers, in the language
+    regions: tuple[Label, ...] = ()  # nationally: the regions it is raised for (code, name)
+
+
+@dataclass(frozen=True)
+class RegionCard:
+    code: str
+    name: str
+    names: dict[str, str]
+    institutes: tuple[InstituteCard, ...]
+    no_institute_text: str  # "" when the region has an institute
+    figures: tuple[FigureLine, ...]
+    flags: tuple[FlagLine, ...]  # every rule, raised or not, in rule order
+    raised: tuple[FlagLine, ...]  # only the raised ones
+
+    @property
+    def has_institute(self) -> bool:
+        return bool(self.institutes)
+
+
+@dataclass(frozen=True)
+class CaveatItem:
+    key: str
+    order: int
+    title: str
+    body: str
+    figures: tuple[FigureLine, ...]
+    flags: tuple[FlagLine, ...]
+    no_figure_text: str  # "" when figures speak to this caveat
+
+    @property
+    def raised_count(self) -> int:
+        return sum(1 for f in self.flags if f.raised)
+
+
+@dataclass(frozen=True)
+class NationalPicture:
+    total_regions: int
+    covered: int
+    covered_regions: tuple[Label, ...]
+    uncovered: tuple[Label, ...]  # the regions with no institute announced, by name
+    by_status: dict[str, int]  # regions by their most advanced status, plus "none"; sums to 12
+    hubs: int
+    regional: int
+    institutes: int
+    flagged_regions: int  # regions with at least one flag raised
+    summary: str  # one sentence in the language
+    status_lines: tuple[str, ...]
+    kind_line: str
+    uncovered_line: str
+    flagged_line: str
+    matrix_overlaps: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+# --------------------------------------------------------------------------------------------
+# Cached computations per dataset
+# --------------------------------------------------------------------------------------------
+
+_CACHE: dict[tuple[str, str, str], object] = {}
+
+
+def _cached(ds: Dataset, name: str, build):  # type: ignore[no-untyped-def]
+    key = (str(ds.data_dir), ds.version, name)
+    if key not in _CACHE:
+        if len(_CACHE) > 64:
+            _CACHE.clear()
+        _CACHE[key] = build()
+    return _CACHE[key]
+
+
+def _figures_frame(ds: Dataset) -> pd.DataFrame:
+    """``ds.figures`` with ``code`` as a plain column (the order of regions.csv)."""
+    frame = ds.figures.reset_index(drop=True)
+    if "code" not in frame.columns:
+        frame = ds.figures.reset_index()
+    return frame
+
+
+def national_reference(ds: Dataset) -> dict[str, float]:
+    """The national reference of every figure (median of the 12 regions, or their total)."""
+
+    def build() -> dict[str, float]:
+        figures = _figures_frame(ds)
+        defs = ds.figure_defs.reset_index(drop=True)
+        try:
+            from atlas.census import national_reference as census_reference
+
+            return census_reference(figures, defs)
+        except ImportError:  # pragma: no cover - census module always present in the repo
+            out: dict[str, float] = {}
+            for key, kind in zip(defs["key"], defs["national"]):
+                col = figures[key].dropna()
+                out[key] = float(col.sum()) if kind == "total" else float(col.median())
+            return out
+
+    return _cached(ds, "national_reference", build)  # type: ignore[return-value]
+
+
+def evaluated_flags(ds: Dataset) -> pd.DataFrame:
+    """Every flag rule applied to every region (``atlas.flags.evaluate_flags``)."""
+
+    def build() -> pd.DataFrame:
+        from atlas.flags import evaluate_flags
+
+        rules = ds.flag_rules.reset_index(drop=True)
+        return evaluate_flags(_figures_frame(ds), rules)
+
+    return _cached(ds, "flags", build)  # type: ignore[return-value]
+
+
+def raised_by_region(ds: Dataset) -> dict[str, list[str]]:
+    """Region code -> keys of the flags raised for it (rule order). Every region is present."""
+    out: dict[str, list[str]] = {code: [] for code in ds.regions.index}
+    for row in evaluated_flags(ds).itertuples(index=False):
+        if row.raised:
+            out.setdefault(str(row.code), []).append(str(row.flag))
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Formatting helpers
+# --------------------------------------------------------------------------------------------
+
+
+def format_value(value: float | None, unit: str, lang: str) -> str:
+    """A figure in ``lang`` with its unit's usual precision (``–`` when missing)."""
+    if value is None or value != value:
+        return "–"
+    decimals = UNIT_DECIMALS.get(unit, 1)
+    if unit == "percent":
+        return fmt_percent(value, lang, decimals)
+    if decimals == 0:
+        value = round(value)
+    return fmt_number(value, lang, decimals)
+
+
+def _date_text(value: str, lang: str) -> str:
+    if not value:
+        return t("panel.undated", lang)
+    return fmt_date(value, lang)
+
+
+def region_name(ds: Dataset, code: str, lang: str) -> str:
+    return pick(ds.regions.loc[code], "name", lang)
+
+
+def _spec_label(ds: Dataset, key: str, lang: str) -> str:
+    if key in ds.specialisations.index:
+        return pick(ds.specialisations.loc[key], "label", lang)
+    return key
+
+
+def _source_ref(row: pd.Series, lang: str) -> SourceRef:
+    published = str(row.get("published", "") or "")
+    return SourceRef(
+        publisher=str(row["publisher"]),
+        url=str(row.get("url", "") or ""),
+        date=published,
+        date_text=_date_text(published, lang),
+        kind=str(row["kind"]),
+        fields=tuple(split_list(str(row["fields"]))),
+    )
+
+
+def _sources_with(sources: pd.DataFrame, fld: str, lang: str) -> tuple[SourceRef, ...]:
+    return tuple(
+        _source_ref(row, lang) for _, row in sources.iterrows() if fld in split_list(str(row["fields"]))
+    )
+
+
+def _timeline(status: str, status_date: str, lang: str) -> tuple[TimelineStep, ...]:
+    current = STATUSES.index(status)
+    steps = []
+    for i, s in enumerate(STATUSES):
+        is_current = i == current
+        steps.append(
+            TimelineStep(
+                status=s,
+                label=t(f"status.{s}", lang),
+                reached=i <= current,
+                current=is_current,
+                date=status_date if is_current else "",
+                date_text=fmt_date(status_date, lang) if is_current else "",
+            )
+        )
+    return tuple(steps)
+
+
+def institute_card(ds: Dataset, institute_id: str, lang: str) -> InstituteCard:
+    row = ds.institutes.loc[institute_id]
+    sources = ds.sources_for(institute_id)
+    commentary_keys = split_list(str(row["specialisation_commentary"]))
+    focus_keys = list(row["focus_list"])
+    status = str(row["status"])
+    status_date = str(row["status_date"])
+    partners_text = pick(row, "partners", lang)
+    return InstituteCard(
+        id=institute_id,
+        name=pick(row, "name", lang),
+        kind=str(row["kind"]),
+        kind_label=t(f"kind.{row['kind']}", lang),
+        city=pick(row, "city", lang),
+        location_precision=str(row["location_precision"]),
+        location_precision_label=t(f"precision.{row['location_precision']}", lang),
+        status=status,
+        status_label=t(f"status.{status}", lang),
+        status_date=status_date,
+        status_date_text=fmt_date(status_date, lang),
+        confidence=str(row["confidence"]),
+        confidence_label=t(f"confidence.{row['confidence']}", lang),
+        commentary=tuple(Label(k, _spec_label(ds, k, lang)) for k in commentary_keys),
+        commentary_sources=_sources_with(sources, "specialisation_commentary", lang),
+        focus=tuple(Label(k, _spec_label(ds, k, lang)) for k in focus_keys),
+        focus_sources=_sources_with(sources, "focus_areas", lang),
+        agree=(bool(set(commentary_keys) & set(focus_keys)) if commentary_keys else None),
+        partners=tuple(p.strip() for p in partners_text.split(";") if p.strip()),
+        notes=pick(row, "notes", lang),
+        last_verified_text=fmt_date(str(row["last_verified"]), lang),
+        timeline=_timeline(status, status_date, lang),
+        sources=tuple(_source_ref(s, lang) for _, s in sources.iterrows()),
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Figures and flags
+# --------------------------------------------------------------------------------------------
+
+
+def _figure_help(defn: pd.Series, lang: str) -> str:
+    unit = str(defn["unit"])
+    return t(
+        "panel.figure_help",
+        lang,
+        definition=pick(defn, "definition", lang),
+        unit=t(f"panel.unit.{unit}", lang),
+        national=t(f"panel.national.{defn['national']}", lang),
+        source=str(defn["source_publisher"]),
+        date=_date_text(str(defn["source_date"]), lang),
+    )
+
+
+def figure_line(ds: Dataset, key: str, code: str | None, lang: str) -> FigureLine:
+    """Figure ``key`` for region ``code`` beside its national reference (``code=None``: the country)."""
+    defn = ds.figure_defs.loc[key]
+    unit = str(defn["unit"])
+    kind = str(defn["national"])
+    national = national_reference(ds)[key]
+    value: float | None = None
+    comparison = low_text = high_text = ""
+    if code is not None:
+        raw = ds.figures.loc[code, key]
+        value = None if raw != raw else float(raw)
+        if value is not None and national:
+            if kind == "total":
+                comparison = t("panel.share_of_total", lang, share=fmt_percent(100 * value / national, lang, 1))
+            else:
+                comparison = t("panel.ratio_to_median", lang, ratio=fmt_number(value / national, lang, 2))
+    else:
+        col = ds.figures[key].dropna()
+        if not col.empty:
+            lo, hi = col.idxmin(), col.idxmax()
+            low_text = t(
+                "panel.range_low", lang, region=region_name(ds, lo, lang), value=format_value(col[lo], unit, lang)
+            )
+            high_text = t(
+                "panel.range_high", lang, region=region_name(ds, hi, lang), value=format_value(col[hi], unit, lang)
+            )
+    return FigureLine(
+        key=key,
+        label=pick(defn, "label", lang),
+        definition=pick(defn, "definition", lang),
+        unit=unit,
+        unit_label=t(f"panel.unit.{unit}", lang),
+        value=value,
+        value_text=format_value(value, unit, lang) if code is not None else format_value(national, unit, lang),
+        national=national,
+        national_text=format_value(national, unit, lang),
+        national_kind=kind,
+        national_label=t(f"panel.national.{kind}", lang),
+        comparison_text=comparison,
+        low_text=low_text,
+        high_text=high_text,
+        source_publisher=str(defn["source_publisher"]),
+        source_url=str(defn["source_url"]),
+        source_date=str(defn["source_date"]),
+        help=_figure_help(defn, lang),
+    )
+
+
+def _numbers_text(rule: pd.Series, figure_unit: str, value: float | None, median: float, threshold: float, lang: str) -> str:
+    symbol = OPERATOR_SYMBOLS[str(rule["operator"])]
+    thr = format_value(threshold, figure_unit, lang)
+    med = format_value(median, figure_unit, lang)
+    if str(rule["threshold_kind"]) == "median_ratio":
+        ratio = fmt_number(float(rule["threshold"]), lang, 2).rstrip("0").rstrip(",.") or "0"
+        threshold_words = t("panel.threshold_ratio", lang, ratio=ratio, median=med, threshold=thr)
+    else:
+        threshold_words = thr
+    if value is None:
+        return t("panel.flag_threshold", lang, op=symbol, threshold=threshold_words)
+    return t(
+        "panel.flag_numbers",
+        lang,
+        value=format_value(value, figure_unit, lang),
+        op=symbol,
+        threshold=threshold_words,
+    )
+
+
+def flag_line(ds: Dataset, key: str, code: str | None, lang: str) -> FlagLine:
+    """Rule ``key`` applied to region ``code`` (``None``: the regions it is raised for)."""
+    rule = ds.flag_rules.loc[key]
+    figure = str(rule["figure"])
+    unit = str(ds.figure_defs.loc[figure, "unit"])
+    evaluated = evaluated_flags(ds)
+    rows = evaluated[evaluated["flag"] == key]
+    first = rows.iloc[0]
+    median = float(first["national_median"])
+    threshold = float(first["threshold_value"])
+    if code is not None:
+        mine = rows[rows["code"] == code].iloc[0]
+        value: float | None = float(mine["value"])
+        raised = bool(mine["raised"])
+        regions: tuple[Label, ...] = ()
+    else:
+        value = None
+        hit = rows[rows["raised"]]
+        regions = tuple(Label(str(c), region_name(ds, str(c), lang)) for c in hit["code"])
+        raised = bool(regions)
+    return FlagLine(
+        key=key,
+        label=pick(rule, "label", lang),
+        rule=pick(rule, "rule", lang),
+        figure=figure,
+        figure_label=pick(ds.figure_defs.loc[figure], "label", lang),
+        operator=str(rule["operator"]),
+        operator_symbol=OPERATOR_SYMBOLS[str(rule["operator"])],
+        threshold_value=threshold,
+        threshold_text=format_value(threshold, unit, lang),
+        national_median=median,
+        median_text=format_value(median, unit, lang),
+        value=value,
+        value_text=format_value(value, unit, lang) if value is not None else "",
+        raised=raised,
+        numbers_text=_numbers_text(rule, unit, value, median, threshold, lang),
+        regions=regions,
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Region card and caveats
+# --------------------------------------------------------------------------------------------
+
+
+def region_card(ds: Dataset, code: str, lang: str) -> RegionCard:
+    """Everything the side panel shows about region ``code``. Raises ``KeyError`` for an unknown code."""
+    region = ds.regions.loc[code]
+    institutes = ds.institutes_in(code)
+    cards = tuple(institute_card(ds, str(i), lang) for i in institutes.index)
+    flags = tuple(flag_line(ds, str(k), code, lang) for k in ds.flag_rules.index)
+    return RegionCard(
+        code=code,
+        name=pick(region, "name", lang),
+        names={lg: str(region[f"name_{lg}"]) for lg in ("fr", "ar", "en")},
+        institutes=cards,
+        no_institute_text="" if cards else t("common.no_institute", lang),
+        figures=tuple(figure_line(ds, str(k), code, lang) for k in ds.figure_defs.index),
+        flags=flags,
+        raised=tuple(f for f in flags if f.raised),
+    )
+
+
+def caveat_panel(ds: Dataset, code: str | None, lang: str) -> list[CaveatItem]:
+    """The commentary's caveats in order, each with the figures and flags that speak to it.
+
+    For a region, figures carry the region's value beside the national reference and flags say
+    whether they are raised and why; for ``code=None``, figures carry the national reference and
+    the range across regions, and flags list the regions they are raised for.
+    """
+    if code is not None and code not in ds.regions.index:
+        raise KeyError(code)
+    items = []
+    for key, cav in ds.caveats.iterrows():
+        fig_keys = [k for k in split_list(str(cav["figures"])) if k in ds.figure_defs.index]
+        flag_keys = [k for k in split_list(str(cav["flags"])) if k in ds.flag_rules.index]
+        items.append(
+            CaveatItem(
+                key=str(key),
+                order=int(cav["order"]),
+                title=pick(cav, "title", lang),
+                body=pick(cav, "body", lang),
+                figures=tuple(figure_line(ds, k, code, lang) for k in fig_keys),
+                flags=tuple(flag_line(ds, k, code, lang) for k in flag_keys),
+                no_figure_text="" if fig_keys else t("panel.caveat_no_figure", lang),
+            )
+        )
+    return items
+
+
+# --------------------------------------------------------------------------------------------
+# Coverage
+# --------------------------------------------------------------------------------------------
+
+
+def region_status(ds: Dataset) -> dict[str, str]:
+    """Region code -> the most advanced status of its institutes, or ``"none"``."""
+    out = {code: NONE_STATUS for code in ds.regions.index}
+    for _, row in ds.institutes.iterrows():
+        code, status = str(row["region_code"]), str(row["status"])
+        if out[code] == NONE_STATUS or STATUSES.index(status) > STATUSES.index(out[code]):
+            out[code] = status
+    return out
+
+
+def coverage_by_status(ds: Dataset) -> pd.DataFrame:
+    """How many of the 12 regions have an institute at each status (and none).
+
+    Indexed by status (``STATUSES`` then ``"none"``) with ``count`` and ``codes`` (tuple of region
+    codes); a region with several institutes counts once, at its most advanced status.
+    """
+    status = region_status(ds)
+    rows = []
+    for s in COVERAGE_KEYS:
+        codes = tuple(sorted(c for c, v in status.items() if v == s))
+        rows.append({"status": s, "count": len(codes), "codes": codes})
+    return pd.DataFrame(rows).set_index("status")
+
+
+def specialisation_matrix(ds: Dataset) -> pd.DataFrame:
+    """Region (12 rows, by code) × specialisation (columns, in specialisations.csv order).
+
+    Cells: ``"commentary"`` (named only by the commentary), ``"convention"`` (only in the
+    conventions' focus areas), ``"both"``, or ``""``.
+    """
+    specs = list(ds.specialisations.index)
+    matrix = pd.DataFrame("", index=list(ds.regions.index), columns=specs, dtype=object)
+    matrix.index.name = "code"
+    for _, row in ds.institutes.iterrows():
+        code = str(row["region_code"])
+        commentary = set(split_list(str(row["specialisation_commentary"])))
+        focus = set(row["focus_list"])
+        for spec in commentary | focus:
+            if spec not in matrix.columns:
+                continue
+            mark = MARK_BOTH if (spec in commentary and spec in focus) else (
+                MARK_COMMENTARY if spec in commentary else MARK_CONVENTION
+            )
+            previous = matrix.at[code, spec]
+            if previous and previous != mark:
+                mark = MARK_BOTH
+            matrix.at[code, spec] = mark
+    return matrix
+
+
+def matrix_gaps(matrix: pd.DataFrame) -> list[str]:
+    """Region codes with no specialisation at all (no institute announced)."""
+    return [str(code) for code, row in matrix.iterrows() if not any(row.astype(bool))]
+
+
+def matrix_overlaps(matrix: pd.DataFrame) -> dict[str, list[str]]:
+    """Specialisation -> region codes, for specialisations present in more than one region."""
+    out = {}
+    for spec in matrix.columns:
+        codes = [str(c) for c in matrix.index[matrix[spec].astype(bool)]]
+        if len(codes) > 1:
+            out[str(spec)] = codes
+    return out
+
+
+def matrix_display(ds: Dataset, lang: str, codes: list[str] | None = None, specs: list[str] | None = None) -> pd.DataFrame:
+    """The matrix with region names as the index, specialisation labels as columns, marks in words."""
+    matrix = specialisation_matrix(ds)
+    if codes:
+        matrix = matrix.loc[[c for c in matrix.index if c in codes]]
+    if specs:
+        matrix = matrix[[s for s in matrix.columns if s in specs]]
+    marks = {
+        "": "",
+        MARK_COMMENTARY: t("panel.mark.commentary", lang),
+        MARK_CONVENTION: t("panel.mark.convention", lang),
+        MARK_BOTH: t("panel.mark.both", lang),
+    }
+    out = matrix.apply(lambda col: col.map(marks))
+    out.index = [region_name(ds, c, lang) for c in matrix.index]
+    out.columns = [_spec_label(ds, s, lang) for s in matrix.columns]
+    return out
+
+
+def national_picture(ds: Dataset, lang: str) -> NationalPicture:
+    """The network across the 12 regions: coverage by status, hub vs regional, regions with none."""
+    coverage = coverage_by_status(ds)
+    by_status = {str(s): int(n) for s, n in coverage["count"].items()}
+    total = len(ds.regions)
+    covered_codes = [c for s in STATUSES for c in coverage.loc[s, "codes"]]
+    none_codes = list(coverage.loc[NONE_STATUS, "codes"])
+    uncovered = tuple(Label(c, region_name(ds, c, lang)) for c in none_codes)
+    kinds = ds.institutes["kind"].value_counts()
+    hubs, regional = int(kinds.get("hub", 0)), int(kinds.get("regional", 0))
+    raised = raised_by_region(ds)
+    flagged = sum(1 for codes in raised.values() if codes)
+    status_lines = tuple(
+        t("panel.status_count", lang, status=t(f"status.{s}", lang), count=by_status[s])
+        for s in STATUSES
+        if by_status[s]
+    )
+    overlaps = matrix_overlaps(specialisation_matrix(ds))
+    return NationalPicture(
+        total_regions=total,
+        covered=len(covered_codes),
+        covered_regions=tuple(Label(c, region_name(ds, c, lang)) for c in sorted(covered_codes)),
+        uncovered=uncovered,
+        by_status=by_status,
+        hubs=hubs,
+        regional=regional,
+        institutes=len(ds.institutes),
+        flagged_regions=flagged,
+        summary=t("panel.national_summary", lang, covered=len(covered_codes), total=total),
+        status_lines=status_lines,
+        kind_line=t("panel.kind_count", lang, hubs=hubs, regional=regional),
+        uncovered_line=t(
+            "panel.uncovered_list",
+            lang,
+            count=len(uncovered),
+            names=t("panel.list_sep", lang).join(u.label for u in uncovered),
+        ),
+        flagged_line=t("panel.flagged_count", lang, flagged=flagged, total=total, rules=len(ds.flag_rules)),
+        matrix_overlaps={k: tuple(v) for k, v in overlaps.items()},
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Tables of the regions page
+# --------------------------------------------------------------------------------------------
+
+BASE_COLUMNS: tuple[str, ...] = (
+    "code",
+    "region",
+    "institutes",
+    "kind",
+    "commentary",
+    "focus",
+    "status",
+    "date",
+    "confidence",
+)
+
+
+def comparison_table(ds: Dataset, lang: str) -> pd.DataFrame:
+    """One row per region (12, by code): institute(s), specialisations, status, every figure, flags.
+
+    Text cells are in ``lang``; figure columns (named by figure key) stay numeric so they sort;
+    ``date`` is the data's partial date (``2025-04``), which sorts in time order and shows its
+    precision. ``flags`` lists the labels of the raised flags (``flag_count`` their number).
+    """
+    raised = raised_by_region(ds)
+    sep = t("panel.list_sep", lang)
+    none = t("common.no_institute", lang)
+    rows = []
+    for code in ds.regions.index:
+        inst = ds.institutes_in(code)
+        row: dict[str, object] = {"code": code, "region": region_name(ds, code, lang)}
+        if inst.empty:
+            row.update(
+                institutes=none, kind="", commentary="", focus="", status=none, date="", confidence="",
+            )
+        else:
+            commentary = [
+                _spec_label(ds, k, lang)
+                for v in inst["specialisation_commentary"]
+                for k in split_list(str(v))
+            ]
+            row.update(
+                institutes=sep.join(pick(r, "name", lang) for _, r in inst.iterrows()),
+                kind=sep.join(t(f"kind.{k}", lang) for k in inst["kind"]),
+                commentary=sep.join(commentary) if commentary else t("panel.commentary_silent", lang),
+                focus=sep.join(dict.fromkeys(_spec_label(ds, k, lang) for ks in inst["focus_list"] for k in ks)),
+                status=sep.join(t(f"status.{s}", lang) for s in inst["status"]),
+                date=sep.join(str(d) for d in inst["status_date"]),
+                confidence=sep.join(t(f"confidence.{c}", lang) for c in inst["confidence"]),
+            )
+        for key in ds.figure_defs.index:
+            row[str(key)] = float(ds.figures.loc[code, key])
+        keys = raised.get(code, [])
+        row["flag_count"] = len(keys)
+        row["flags"] = sep.join(pick(ds.flag_rules.loc[k], "label", lang) for k in keys)
+        rows.append(row)
+    columns = [*BASE_COLUMNS, *[str(k) for k in ds.figure_defs.index], "flag_count", "flags"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def filter_comparison(ds: Dataset, table: pd.DataFrame, regions: tuple[str, ...], specs: tuple[str, ...]) -> pd.DataFrame:
+    """Rows of ``table`` in ``regions`` (all when empty) whose institutes match ``specs`` (commentary
+    or focus areas; all when empty)."""
+    out = table
+    if regions:
+        out = out[out["code"].isin(regions)]
+    if specs:
+        matrix = specialisation_matrix(ds)
+        wanted = [s for s in specs if s in matrix.columns]
+        keep = [c for c in matrix.index if wanted and matrix.loc[c, wanted].astype(bool).any()]
+        out = out[out["code"].isin(keep)]
+    return out
+
+
+def claims_table(ds: Dataset, lang: str) -> pd.DataFrame:
+    """The commentary's claims in order: ``key, claim, status, status_label, finding, sources``
+    (``sources`` is a tuple of (publisher, url) pairs)."""
+    rows = []
+    for key, row in ds.claims.iterrows():
+        urls = split_list(str(row["source_urls"]))
+        publishers = split_list(str(row["source_publishers"]))
+        rows.append(
+            {
+                "key": str(key),
+                "claim": pick(row, "claim", lang),
+                "status": str(row["status"]),
+                "status_label": t(f"panel.claim.{row['status']}", lang),
+                "finding": pick(row, "finding", lang),
+                "sources": tuple(zip(publishers, urls)),
+            }
+        )
+    return pd.DataFrame(rows, columns=["key", "claim", "status", "status_label", "finding", "sources"])
+
+
+def status_sort_key(status: str) -> int:
+    return COVERAGE_KEYS.index(status) if status in COVERAGE_KEYS else len(COVERAGE_KEYS)
+
+
+def partial_date_span(value: str) -> tuple[pd.Timestamp, pd.Timestamp, str]:
+    """(start, end, precision) of a partial date: a day spans one day, a month its month, a year its year."""
+    start, precision = parse_partial_date(value)
+    ts = pd.Timestamp(start)
+    if precision == "year":
+        end = ts + pd.DateOffset(years=1)
+    elif precision == "month":
+        end = ts + pd.DateOffset(months=1)
+    else:
+        end = ts + pd.DateOffset(days=1)
+    return ts, end, precision

@@ -1,0 +1,62 @@
+"""Sources and methods: where every fact and figure comes from, and the credits."""
+
+import streamlit as st
+
+from atlas import provenance
+from atlas.i18n import fmt_date, pick, t
+from atlas.text import md_escape
+from pages._layout import context
+
+ctx = context()
+ds, lang = ctx.ds, ctx.lang
+
+st.title(t("methods.title", lang))
+st.write(t("methods.intro", lang))
+st.caption(t("methods.version", lang, version=ds.version, date=fmt_date(max(ds.institutes["last_verified"]), lang)))
+
+link = st.column_config.LinkColumn
+st.header(t("methods.sources", lang))
+st.caption(t("methods.sources_help", lang, count=len(ds.sources)))
+sources = provenance.sources_table(ds, lang)
+st.dataframe(sources, hide_index=True, column_config={t("prov.col.url", lang): link()})
+
+st.header(t("methods.statuses", lang))
+st.write(t("methods.statuses_body", lang))
+
+st.header(t("methods.figures", lang))
+figures = provenance.figures_table(ds, lang).drop(columns="key")
+st.dataframe(figures, hide_index=True, column_config={t("prov.col.url", lang): link()})
+
+st.header(t("methods.flags", lang))
+st.caption(t("methods.flags_help", lang))
+for _, rule in ds.flag_rules.iterrows():
+    st.markdown(f"**{md_escape(pick(rule, 'label', lang))}**: {md_escape(pick(rule, 'rule', lang))}")
+
+st.header(t("methods.geometry", lang))
+st.write(t("methods.geometry_body", lang))
+geometry = provenance.geometry_table(ds, lang)
+approx = geometry[geometry["approximate"]]
+if len(approx):
+    st.warning(t("methods.geometry_warning", lang, regions=", ".join(approx[t("prov.col.region", lang)])))
+st.dataframe(
+    geometry.drop(columns=["code", "approximate"]), hide_index=True, column_config={t("prov.col.url", lang): link()}
+)
+
+st.header(t("methods.credits", lang))
+st.dataframe(
+    [
+        {
+            t("methods.col.name", lang): c.name,
+            t("methods.col.role", lang): t(c.role_key, lang),
+            t("methods.col.licence", lang): c.licence,
+            t("prov.col.url", lang): c.url,
+        }
+        for c in provenance.CREDITS
+    ],
+    hide_index=True,
+    column_config={t("prov.col.url", lang): link()},
+)
+st.write(t("methods.credit_commentary", lang))
+
+st.header(t("methods.update", lang))
+st.write(t("methods.update_body", lang))

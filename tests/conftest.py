@@ -1,0 +1,54 @@
+"""Shared fixtures: the shipped dataset and editable copies of it."""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+from pathlib import Path
+
+import pytest
+
+from atlas import load
+
+REPO = Path(__file__).resolve().parent.parent
+DATA = REPO / "data"
+
+
+@pytest.fixture(scope="session")
+def ds():
+    """The shipped dataset, loaded once."""
+    return load(DATA)
+
+
+@pytest.fixture
+def data_copy(tmp_path: Path) -> Path:
+    """A private copy of data/ that a test may break."""
+    target = tmp_path / "data"
+    shutil.copytree(DATA, target)
+    return target
+
+
+def read_rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:
+    with path.open(encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        return list(reader.fieldnames or []), list(reader)
+
+
+def write_rows(path: Path, header: list[str], rows: list[dict[str, str]]) -> None:
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=header, lineterminator="\n", extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows(rows)
+    path.write_text(buf.getvalue(), encoding="utf-8")
+
+
+def set_cell(path: Path, key_col: str, key: str, column: str, value: str) -> int:
+    """Set one cell; returns the row's line number in the file (header = 1)."""
+    header, rows = read_rows(path)
+    for i, row in enumerate(rows):
+        if row[key_col] == key:
+            row[column] = value
+            write_rows(path, header, rows)
+            return i + 2
+    raise KeyError(key)

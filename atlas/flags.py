@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import math
 import operator as _op
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
-from typing import Callable
 
 import pandas as pd
 
@@ -100,9 +100,7 @@ def validate_rules(rules: pd.DataFrame, figures: pd.DataFrame) -> None:
         if rule.operator not in OPERATORS:
             raise ValueError(f"rule {rule.key!r}: operator must be one of {sorted(OPERATORS)}")
         if rule.threshold_kind not in THRESHOLD_KINDS:
-            raise ValueError(
-                f"rule {rule.key!r}: threshold_kind must be one of {sorted(THRESHOLD_KINDS)}"
-            )
+            raise ValueError(f"rule {rule.key!r}: threshold_kind must be one of {sorted(THRESHOLD_KINDS)}")
         if rule.figure not in figures.columns or rule.figure == "code":
             raise ValueError(f"rule {rule.key!r}: figure {rule.figure!r} is not in the figures")
         if _is_missing(rule.threshold):

@@ -19,6 +19,7 @@ announced". A flag is never a score: it always comes with its rule in words and 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -268,10 +269,10 @@ def format_value(value: float | None, unit: str, lang: str) -> str:
     if value is None or value != value:
         return "–"
     decimals = UNIT_DECIMALS.get(unit, 1)
+    # Round half away from zero on the printed decimal (a median of 242,084.5 people shows 242,085).
+    value = float(Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP))
     if unit == "percent":
         return fmt_percent(value, lang, decimals)
-    if decimals == 0:
-        value = round(value)
     return fmt_number(value, lang, decimals)
 
 
@@ -428,24 +429,22 @@ def figure_line(ds: Dataset, key: str, code: str | None, lang: str) -> FigureLin
     )
 
 
-def _numbers_text(rule: pd.Series, figure_unit: str, value: float | None, median: float, threshold: float, lang: str) -> str:
-    symbol = OPERATOR_SYMBOLS[str(rule["operator"])]
-    thr = format_value(threshold, figure_unit, lang)
-    med = format_value(median, figure_unit, lang)
+def _numbers_text(
+    rule: pd.Series, unit: str, value: float | None, median: float, threshold: float, raised: bool, lang: str
+) -> str:
+    op = t(f"panel.op.{rule['operator']}", lang)
+    thr = format_value(threshold, unit, lang)
     if str(rule["threshold_kind"]) == "median_ratio":
         ratio = fmt_number(float(rule["threshold"]), lang, 2).rstrip("0").rstrip(",.") or "0"
-        threshold_words = t("panel.threshold_ratio", lang, ratio=ratio, median=med, threshold=thr)
+        threshold_words = t(
+            "panel.threshold_ratio", lang, ratio=ratio, median=format_value(median, unit, lang), threshold=thr
+        )
     else:
         threshold_words = thr
     if value is None:
-        return t("panel.flag_threshold", lang, op=symbol, threshold=threshold_words)
-    return t(
-        "panel.flag_numbers",
-        lang,
-        value=format_value(value, figure_unit, lang),
-        op=symbol,
-        threshold=threshold_words,
-    )
+        return t("panel.flag_threshold", lang, op=op, threshold=threshold_words)
+    key = "panel.flag_numbers_raised" if raised else "panel.flag_numbers_clear"
+    return t(key, lang, value=format_value(value, unit, lang), op=op, threshold=threshold_words)
 
 
 def flag_line(ds: Dataset, key: str, code: str | None, lang: str) -> FlagLine:
@@ -483,7 +482,7 @@ def flag_line(ds: Dataset, key: str, code: str | None, lang: str) -> FlagLine:
         value=value,
         value_text=format_value(value, unit, lang) if value is not None else "",
         raised=raised,
-        numbers_text=_numbers_text(rule, unit, value, median, threshold, lang),
+        numbers_text=_numbers_text(rule, unit, value, median, threshold, raised, lang),
         regions=regions,
     )
 
@@ -645,6 +644,8 @@ def national_picture(ds: Dataset, lang: str) -> NationalPicture:
         if by_status[s]
     )
     overlaps = matrix_overlaps(specialisation_matrix(ds))
+    verified = [str(v) for v in ds.institutes["last_verified"] if str(v)]
+    checked = fmt_date(max(verified), lang) if verified else t("panel.undated", lang)
     return NationalPicture(
         total_regions=total,
         covered=len(covered_codes),
@@ -655,7 +656,7 @@ def national_picture(ds: Dataset, lang: str) -> NationalPicture:
         regional=regional,
         institutes=len(ds.institutes),
         flagged_regions=flagged,
-        summary=t("panel.national_summary", lang, covered=len(covered_codes), total=total),
+        summary=t("panel.national_summary", lang, covered=len(covered_codes), total=total, date=checked),
         status_lines=status_lines,
         kind_line=t("panel.kind_count", lang, hubs=hubs, regional=regional),
         uncovered_line=t(

@@ -7,6 +7,7 @@ number in the file as a spreadsheet shows it (the header is row 1).
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -14,6 +15,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, field_validator
 
+FIELD_NAME = re.compile(r"^(-|[A-Za-z0-9_.-]+)$")
 CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 HEX_COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
@@ -52,7 +54,8 @@ class Problem:
 
     def __str__(self) -> str:
         row = "-" if self.row is None else str(self.row)
-        return f"{self.file}:{row}: {self.field}: {self.message}"
+        field = self.field if FIELD_NAME.match(self.field) else json.dumps(self.field[:60], ensure_ascii=False)
+        return f"{self.file}:{row}: {field}: {self.message}"
 
 
 class DataError(Exception):

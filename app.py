@@ -18,6 +18,8 @@ lang = ctx.lang
 navigation = st.navigation(
     [
         st.Page("pages/map.py", title=t("nav.map", lang), icon=":material/map:", default=True),
+        st.Page("pages/regions.py", title=t("nav.regions", lang), icon=":material/table_chart:", url_path="regions"),
+        st.Page("pages/export.py", title=t("nav.export", lang), icon=":material/download:", url_path="export"),
         st.Page("pages/methods.py", title=t("nav.methods", lang), icon=":material/menu_book:", url_path="methods"),
     ]
 )

@@ -52,3 +52,23 @@ def set_cell(path: Path, key_col: str, key: str, column: str, value: str) -> int
             write_rows(path, header, rows)
             return i + 2
     raise KeyError(key)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _apptest_runs_the_entry_point_every_time():
+    """Work around an AppTest quirk (Streamlit 1.67): before every run AppTest resets
+    ``PagesManager.uses_pages_directory``, so an app that has a ``pages/`` folder AND routes with
+    ``st.navigation`` gets the legacy pages-folder runner, which runs the page file alone from the
+    second run on (skipping ``app.py``, its sidebar and its filters). A real server sets the flag
+    once, when ``app.py`` first calls ``st.navigation``; this makes AppTest do the same."""
+    from streamlit.runtime import pages_manager
+
+    original = pages_manager.PagesManager.__init__
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        pages_manager.PagesManager.uses_pages_directory = False
+
+    pages_manager.PagesManager.__init__ = init
+    yield
+    pages_manager.PagesManager.__init__ = original

@@ -27,7 +27,7 @@ import pandas as pd
 
 from atlas.census import national_reference
 from atlas.flags import evaluate_flags, raised_flags
-from atlas.i18n import pick, t
+from atlas.i18n import LANG_NAMES, pick, t
 from atlas.text import h, neutralise_formula
 from atlas.view import View, apply_filters, to_query
 
@@ -381,7 +381,8 @@ def filters_text(ds: Dataset, view: View) -> str:
         labels = ", ".join(_spec_label(ds, k, lang) for k in view.specialisations)
         parts.append(f"{t('filter.specialisation', lang)}: {labels}")
     if view.regions:
-        labels = ", ".join(f"{c} {pick(ds.regions.loc[c], 'name', lang)}" for c in view.regions if c in ds.regions.index)
+        known = [c for c in view.regions if c in ds.regions.index]
+        labels = ", ".join(f"{c} {pick(ds.regions.loc[c], 'name', lang)}" for c in known)
         parts.append(f"{t('filter.region', lang)}: {labels}")
     if view.statuses:
         parts.append(f"{t('filter.status', lang)}: " + ", ".join(t(f"status.{s}", lang) for s in view.statuses))
@@ -390,7 +391,8 @@ def filters_text(ds: Dataset, view: View) -> str:
             f"{t('filter.confidence', lang)}: " + ", ".join(t(f"confidence.{c}", lang) for c in view.confidences)
         )
     if view.query:
-        parts.append(f"{t('filter.search', lang)}: « {view.query} »" if lang == "fr" else f'{t("filter.search", lang)}: "{view.query}"')
+        quoted = f"« {view.query} »" if lang in ("fr", "ar") else f"“{view.query}”"
+        parts.append(f"{t('filter.search', lang)}: {quoted}")
     return " · ".join(parts) if parts else t("export.no_filter", lang)
 
 
@@ -424,7 +426,7 @@ def metadata_rows(meta: dict[str, Any], lang: str) -> list[tuple[str, str]]:
         (t("export.meta.title_label", lang), meta["title"]),
         (t("export.meta.version", lang), meta["dataset_version"]),
         (t("export.meta.exported_at", lang), meta["exported_at"]),
-        (t("export.meta.language", lang), meta["language"]),
+        (t("export.meta.language", lang), LANG_NAMES.get(meta["language"], meta["language"])),
         (t("export.meta.filters", lang), meta["filters_text"]),
         (t("export.meta.view_url", lang), meta["view_url"]),
         (t("export.meta.regions", lang), str(meta["regions"])),
@@ -639,13 +641,17 @@ def to_standalone_html(ds: Dataset, view: View, base_url: str | None = None, now
     credits_text = " · ".join(f"{c['what']}: {c['by']} ({c['licence']})" for c in meta["credits"])
     root.header.add_child(folium.Element(f"<title>{h(meta['title'])}</title>"))
     caption = (
-        f'<div id="atlas-export-caption" dir="{direction}" lang="{h(lang)}" style="position:fixed;bottom:0;'
-        'left:0;right:0;z-index:1000;background:rgba(255,255,255,.92);font:12px/1.4 sans-serif;'
-        'padding:4px 8px;max-height:20vh;overflow:auto">'
-        f"<strong>{h(meta['title'])}</strong> · {h(t('export.meta.version', lang))} {h(meta['dataset_version'])}"
-        f" · {h(t('export.meta.exported_at', lang))} {h(meta['exported_at'])}"
-        f" · {h(t('export.meta.filters', lang))}: {h(meta['filters_text'])}<br>"
-        f"<small>{h(credits_text)}</small></div>"
+        f'<details id="atlas-export-caption" dir="{direction}" lang="{h(lang)}" style="position:fixed;top:10px;'
+        'left:56px;max-width:min(560px,calc(100vw - 120px));z-index:1000;background:rgba(255,255,255,.95);'
+        'font:12px/1.4 system-ui,sans-serif;padding:5px 9px;border-radius:6px;box-shadow:0 1px 4px rgba(0,0,0,.3);'
+        'max-height:70vh;overflow:auto">'
+        f"<summary style=\"cursor:pointer\"><strong>{h(meta['title'])}</strong></summary>"
+        f"<div>{h(t('export.meta.version', lang))}: {h(meta['dataset_version'])}</div>"
+        f"<div>{h(t('export.meta.exported_at', lang))}: {h(meta['exported_at'])}</div>"
+        f"<div>{h(t('export.meta.filters', lang))}: {h(meta['filters_text'])}</div>"
+        f"<div>{h(t('export.meta.view_url', lang))}: {h(meta['view_url'])}</div>"
+        f"<p style=\"margin:4px 0\">{h(credits_text)}</p>"
+        f"<p style=\"margin:4px 0;color:#555\">{h(meta['note'])}</p></details>"
     )
     root.html.add_child(folium.Element(caption))
     return root.render().encode("utf-8")

@@ -1,0 +1,126 @@
+"""``python -m atlas export``: every export format from the command line (see :mod:`atlas.exports`).
+
+::
+
+    python -m atlas export --format xlsx --region 10 --lang ar -o out/
+    python -m atlas export --format pdf -o brief.pdf              # the national brief
+    python -m atlas export --format csv --table sources -o sources.csv
+
+Bad arguments (unknown region code, specialisation key, language or format) exit with status 2 and
+a message; a broken dataset prints its problems as ``FILE:ROW: FIELD: message`` and exits 1. No
+traceback in either case.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from atlas import config
+from atlas.i18n import LANGS
+
+REGION_CODES = tuple(f"{i:02d}" for i in range(1, 13))
+
+
+def _region_code(value: str) -> str:
+    code = value.strip()
+    if code.isdigit() and len(code) <= 2:
+        code = code.zfill(2)
+    if code not in REGION_CODES:
+        raise argparse.ArgumentTypeError(
+            f"unknown region code {value!r}; expected one of {', '.join(REGION_CODES)} (HCP codes)"
+        )
+    return code
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    """Register ``export`` on the ``python -m atlas`` parser."""
+    from atlas.exports import FORMATS, TABLES
+
+    p = subparsers.add_parser(
+        "export",
+        help="write the regional summary, a brief or the map to a file",
+        description="Export the regional summary (csv, xlsx, json, geojson), a brief (md, pdf) of one region "
+        "or of the whole country, or the standalone map (html).",
+    )
+    p.add_argument("--format", "-f", required=True, choices=FORMATS, help="file format")
+    p.add_argument("--region", "-r", nargs="+", action="extend", type=_region_code, default=[], metavar="CODE",
+                   help="HCP region code(s) 01..12 (default: all); a brief (md, pdf) takes at most one")
+    p.add_argument("--specialisation", "-s", nargs="+", action="extend", default=[], metavar="KEY",
+                   help="keep institutes with this specialisation or focus area (keys of specialisations.csv)")
+    p.add_argument("--lang", "-l", default="fr", choices=LANGS, help="language of headers and labels (default fr)")
+    p.add_argument("--table", "-t", default="regions", choices=TABLES,
+                   help="which table a CSV holds (default: the regional summary)")
+    p.add_argument("--data-dir", help="data directory (default: $ATLAS_DATA_DIR or data/)")
+    p.add_argument("--base-url", default=None, help="app address for the link that reproduces the view "
+                   "(default http://localhost:8501/)")
+    p.add_argument("-o", "--output", default=None, metavar="PATH",
+                   help="file to write, or an existing directory to write into with the standard file name "
+                   "(default: the standard name in the current directory)")
+    p.set_defaults(func=cmd_export, _export_parser=p)
+    return p
+
+
+def _fail(parser: argparse.ArgumentParser | None, message: str) -> int:
+    if parser is not None:
+        parser.error(message)  # exits 2
+    print(f"error: {message}", file=sys.stderr)
+    return 2
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from atlas import exports
+    from atlas.brief import FontNotFound
+    from atlas.dataset import validate
+    from atlas.view import View
+
+    parser = getattr(args, "_export_parser", None)
+    regions = list(dict.fromkeys(args.region))
+    if args.format in ("md", "pdf") and len(regions) > 1:
+        return _fail(parser, "a brief (md, pdf) covers one region or the whole country: give at most one --region")
+    if args.format != "csv" and args.table != "regions":
+        return _fail(parser, "--table only applies to --format csv")
+
+    data_dir = Path(args.data_dir) if args.data_dir else config.data_dir()
+    ds, problems = validate(data_dir)
+    if problems or ds is None:
+        for problem in problems:
+            print(problem)
+        print(f"{len(problems)} problem(s) in {data_dir}: nothing exported", file=sys.stderr)
+        return 1
+
+    specs = list(dict.fromkeys(args.specialisation))
+    unknown = [s for s in specs if s not in ds.specialisations.index]
+    if unknown:
+        return _fail(
+            parser,
+            f"unknown specialisation key(s) {', '.join(map(repr, unknown))}; expected some of "
+            f"{', '.join(ds.specialisations.index)}",
+        )
+
+    view = View(lang=args.lang, specialisations=tuple(specs), regions=tuple(regions))
+    code = regions[0] if args.format in ("md", "pdf") and regions else None
+    kind = {"csv": args.table, "md": "brief", "pdf": "brief", "html": "map"}.get(args.format, "summary")
+    name = exports.filename(kind, view, code, args.format, ds=ds)
+    out = Path(args.output) if args.output else Path.cwd() / name
+    if out.is_dir():
+        out = out / name
+    if not out.parent.is_dir():
+        return _fail(parser, f"cannot write {out}: the directory {out.parent} does not exist")
+
+    try:
+        data = exports.export_bytes(args.format, ds, view, code=code, table=args.table, base_url=args.base_url)
+    except FontNotFound as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except Exception as exc:  # never a traceback: say what failed, and where to look
+        print(f"error: the {args.format} export failed: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+    try:
+        out.write_bytes(data)
+    except OSError as exc:
+        print(f"error: cannot write {out}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    print(f"wrote {out} ({len(data):,} bytes)")
+    return 0

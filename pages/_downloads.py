@@ -1,0 +1,59 @@
+"""Download buttons (CSV, Excel, JSON) of the current filtered view, shown beside a table.
+
+The files are built only when a button is clicked (``data`` is a callable), so the page stays fast;
+the builders live in :mod:`atlas.exports`, shared with the export page and the command line.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+import streamlit as st
+
+from atlas import exports
+from atlas.i18n import t
+
+
+def app_base_url() -> str | None:
+    """The address the app is served from (``scheme://host/``), for the "link to this view" in the files."""
+    try:
+        url = st.context.url
+    except Exception:  # noqa: BLE001 - no request context (tests, bare mode)
+        return None
+    if not url:
+        return None
+    parts = urlsplit(str(url))
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return None
+    return f"{parts.scheme}://{parts.netloc}/"
+
+
+def deferred(fmt: str, ds: Any, view: Any, *, code: str | None = None, table: str = "regions",
+             base_url: str | None = None):
+    """A zero-argument builder of one export, for ``st.download_button(data=...)``."""
+
+    def build() -> bytes:
+        return exports.export_bytes(fmt, ds, view, code=code, table=table, base_url=base_url)
+
+    return build
+
+
+def render_downloads(ctx: Any, key_prefix: str) -> None:
+    """CSV (regional summary), Excel and JSON of ``ctx.view``, in ``ctx.lang``, side by side."""
+    ds, view, lang = ctx.ds, ctx.view, ctx.lang
+    base = app_base_url()
+    st.caption(t("export.dl.title", lang))
+    columns = st.columns(3)
+    for column, fmt in zip(columns, ("csv", "xlsx", "json"), strict=True):
+        column.download_button(
+            t(f"export.dl.{fmt}", lang),
+            data=deferred(fmt, ds, view, base_url=base),
+            file_name=exports.filename("summary", view, None, fmt, ds=ds),
+            mime=exports.MIME[fmt],
+            key=f"{key_prefix}_dl_{fmt}",
+            help=t(f"export.help.{fmt}", lang),
+            icon=":material/download:",
+            on_click="ignore",
+            width="stretch",
+        )

@@ -1,0 +1,107 @@
+"""The export page and the download buttons, run with Streamlit's AppTest in each language."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from pypdf import PdfReader
+from streamlit.testing.v1 import AppTest
+
+from atlas import exports
+from atlas.i18n import t
+
+REPO = Path(__file__).resolve().parent.parent
+LANGS = ("fr", "ar", "en")
+
+DOWNLOADS_HARNESS = f"""
+import sys
+sys.path.insert(0, {str(REPO)!r})
+import streamlit as st
+from pages import _layout
+from pages._downloads import render_downloads
+ctx = _layout.bootstrap()
+render_downloads(ctx, "map_table")
+"""
+
+
+def export_page(lang: str, **params: str) -> AppTest:
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
+    at.query_params["lang"] = lang
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    at.switch_page("pages/export.py")
+    at.run()
+    return at
+
+
+def download_labels(at: AppTest) -> list[str]:
+    return [el.proto.label for el in at.get("download_button")]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_export_page_offers_every_format_in_the_language(lang):
+    at = export_page(lang)
+    assert not at.exception, at.exception
+    assert at.title[0].value == t("export.page.title", lang)
+    labels = download_labels(at)
+    for key in ("csv_regions", "csv_institutes", "csv_sources", "xlsx", "json", "geojson", "md", "html"):
+        assert t(f"export.btn.{key}", lang) in labels, key
+    assert at.button(key="export_pdf_prepare").label == t("export.page.pdf_prepare", lang)
+    preview = at.dataframe[0].value
+    assert len(preview) == 12
+    assert t("export.col.code", lang) in preview.columns
+    about = at.expander[0]
+    assert about.label == t("export.page.about", lang)
+    text = " ".join(md.value for md in about.markdown)
+    assert "CC BY 4\\.0" in text and "MIT" in text
+
+
+def test_export_page_defaults_to_the_selected_region_and_builds_the_pdf_on_request():
+    at = export_page("ar", sel="10")
+    assert not at.exception, at.exception
+    chooser = at.selectbox(key="export_region_10")
+    assert chooser.value == "10"
+    assert at.dataframe[0].value[t("export.col.code", "ar")].tolist() == ["10"]
+    assert t("export.btn.pdf", "ar") not in download_labels(at)  # nothing is built until asked
+
+    at.button(key="export_pdf_prepare").click().run()
+    assert not at.exception, at.exception
+    assert t("export.btn.pdf", "ar") in download_labels(at)
+    key, pdf = at.session_state["export_pdf"]
+    assert pdf.startswith(b"%PDF") and key[2] == "10"
+    assert "كلميم-واد نون" in PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+
+    at.selectbox(key="export_region_10").set_value("").run()
+    assert not at.exception, at.exception
+    assert len(at.dataframe[0].value) == 12
+    assert t("export.btn.pdf", "ar") not in download_labels(at)  # the national brief needs its own build
+
+
+def test_render_downloads_gives_csv_excel_json_of_the_view():
+    at = AppTest.from_string(DOWNLOADS_HARNESS, default_timeout=60)
+    at.query_params["lang"] = "en"
+    at.query_params["spec"] = "water"
+    at.run()
+    assert not at.exception, at.exception
+    labels = download_labels(at)
+    assert labels == [t("export.dl.csv", "en"), t("export.dl.xlsx", "en"), t("export.dl.json", "en")]
+
+
+def test_deferred_builders_make_the_files_of_the_view(ds):
+    from atlas.view import View
+    from pages._downloads import deferred
+
+    view = View(lang="ar", specialisations=("water",))
+    expected = exports.regional_summary(ds, view)
+    institutes = expected[t("export.col.institutes", "ar")].tolist()
+    assert deferred("csv", ds, view)() == exports.to_csv(ds, view)
+    sheet = pd.read_excel(io.BytesIO(deferred("xlsx", ds, view)()), sheet_name=0, dtype=object, keep_default_na=False)
+    assert sheet[t("export.col.institutes", "ar")].tolist() == institutes
+    doc = json.loads(deferred("json", ds, view)())
+    assert [r["institutes"] for r in doc["regions"]] == institutes
+    assert doc["metadata"]["filters"]["specialisations"] == ["water"]

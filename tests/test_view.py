@@ -61,8 +61,7 @@ text = st.text(alphabet=st.characters(codec="utf-8"), max_size=60)
 def test_parse_query_never_raises(ds, params):
     view = parse_query(params, ds)
     unknown = {str(k) for k in params if k not in PARAMS}
-    assert unknown <= {n.param for n in view.notices if n.reason == "unknown_param"} | {k[:40] for k in unknown}
-    assert bool(unknown) <= any(n.reason == "unknown_param" for n in view.notices)
+    assert {k[:40] for k in unknown} <= {n.param for n in view.notices if n.reason == "unknown_param"}
     assert view.lang in ("fr", "ar", "en")
     assert set(view.specialisations) <= set(ds.specialisations.index)
     assert set(view.regions) <= set(ds.regions.index)

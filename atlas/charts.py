@@ -23,6 +23,7 @@ from atlas.i18n import LOCALES, direction, fmt_date, normalise_lang, pick, t
 from atlas.regionview import (
     COVERAGE_KEYS,
     NONE_STATUS,
+    format_exact,
     format_value,
     national_reference,
     partial_date_span,
@@ -41,7 +42,20 @@ STATUS_COLOURS: dict[str, str] = {  # Paul Tol's colour-blind-safe palette; grey
     NONE_STATUS: "#BBBBBB",
 }
 WIDTH = 640
+# The plot area is WIDTH x height; title, subtitle, axes and legend add to it. (Streamlit's theme
+# defaults to "fit", which squeezes a many-line subtitle and a bottom legend into the plot area.)
+PAD = alt.AutoSizeParams(type="pad")
 FONT = "Noto Sans Arabic, Noto Sans, DejaVu Sans, Arial, sans-serif"
+
+
+RLM = "\u200f"
+
+
+def bidi(text: str, lang: str) -> str:
+    """Text for an SVG label of a right-to-left chart: Vega draws with a left-to-right base
+    direction, so a final full stop or bracket of an Arabic sentence would jump to its start.
+    Right-to-left marks around the text keep such punctuation where Arabic puts it."""
+    return f"{RLM}{text}{RLM}" if direction(lang) == "rtl" else text
 
 
 def status_label(status: str, lang: str) -> str:
@@ -82,8 +96,8 @@ def institutes_source(ds: Dataset, lang: str) -> str:
 def _title(title: str, subtitle: list[str], lang: str) -> alt.TitleParams:
     anchor = "end" if direction(lang) == "rtl" else "start"
     return alt.TitleParams(
-        text=title, subtitle=subtitle, anchor=anchor, font=FONT, subtitleFont=FONT, subtitleColor="#555555",
-        fontSize=15, subtitleFontSize=11,
+        text=bidi(title, lang), subtitle=[bidi(s, lang) for s in subtitle], anchor=anchor, font=FONT,
+        subtitleFont=FONT, subtitleColor="#555555", fontSize=15, subtitleFontSize=11,
     )
 
 
@@ -92,8 +106,10 @@ def _status_scale(lang: str, present: list[str]) -> tuple[alt.Scale, alt.Legend]
     scale = alt.Scale(
         domain=[status_label(s, lang) for s in keys], range=[STATUS_COLOURS[s] for s in keys]
     )
-    legend = alt.Legend(title=t("chart.legend_status", lang), orient="bottom", labelFont=FONT, titleFont=FONT,
-                        labelLimit=260)
+    legend = alt.Legend(
+        title=bidi(t("chart.legend_status", lang), lang), orient="bottom", labelFont=FONT, titleFont=FONT,
+        labelLimit=260,
+    )
     return scale, legend
 
 
@@ -125,7 +141,7 @@ def regions_frame(ds: Dataset, lang: str, highlight: list[str] | tuple[str, ...]
 
 def _axis(title: str, lang: str, decimals: int | None = 0, **kw: object) -> alt.Axis:
     extra = {"labelExpr": number_label_expr(lang, decimals)} if decimals is not None else {}
-    return alt.Axis(title=title, titleFont=FONT, labelFont=FONT, **extra, **kw)  # type: ignore[arg-type]
+    return alt.Axis(title=bidi(title, lang), titleFont=FONT, labelFont=FONT, **extra, **kw)  # type: ignore[arg-type]
 
 
 def talent_pool_chart(ds: Dataset, lang: str, highlight: list[str] | tuple[str, ...] = ()) -> alt.LayerChart:
@@ -142,7 +158,9 @@ def talent_pool_chart(ds: Dataset, lang: str, highlight: list[str] | tuple[str, 
     tooltip = [
         alt.Tooltip("region:N", title=t("chart.region", lang)),
         alt.Tooltip(f"{key}_text:N", title=label),
-        alt.Tooltip("higher_education_share_text:N", title=pick(ds.figure_defs.loc["higher_education_share"], "label", lang)),
+        alt.Tooltip(
+            "higher_education_share_text:N", title=pick(ds.figure_defs.loc["higher_education_share"], "label", lang)
+        ),
         alt.Tooltip("status_label:N", title=t("chart.legend_status", lang)),
         alt.Tooltip("institutes:N", title=t("chart.institutes", lang)),
     ]
@@ -157,9 +175,8 @@ def talent_pool_chart(ds: Dataset, lang: str, highlight: list[str] | tuple[str, 
     markers = base.transform_filter(alt.datum.has_institute).mark_text(
         align="left", dx=4, fontSize=12, font=FONT
     ).encode(x=alt.X(f"{key}:Q"), y=y, text="marker:N", tooltip=tooltip)
-    median_df = pd.DataFrame(
-        {"median": [median], "median_text": [t("chart.median_line", lang, value=format_value(median, "people", lang))]}
-    )
+    median_text = bidi(t("chart.median_line", lang, value=format_exact(median, "people", lang)), lang)
+    median_df = pd.DataFrame({"median": [median], "median_text": [median_text]})
     rule = alt.Chart(median_df).mark_rule(strokeDash=[4, 3], color="#333333").encode(
         x="median:Q", tooltip=alt.Tooltip("median_text:N", title=t("chart.median", lang))
     )
@@ -172,8 +189,56 @@ def talent_pool_chart(ds: Dataset, lang: str, highlight: list[str] | tuple[str, 
         institutes_source(ds, lang),
     ]
     return (bars + markers + rule + rule_text).properties(
-        title=_title(t("chart.talent_title", lang), subtitle, lang), width=WIDTH, height=28 * len(df)
+        title=_title(t("chart.talent_title", lang), subtitle, lang), width=WIDTH, height=28 * len(df), autosize=PAD
     )
+
+
+LABEL_SLOTS = (  # (name, align, dx, dy): where a point's label may go, in order of preference
+    ("above_right", "left", 9, -7),
+    ("below_right", "left", 9, 11),
+    ("above_left", "right", -9, -7),
+    ("below_left", "right", -9, 11),
+)
+SCATTER_X_DOMAIN = (150_000, 10_000_000)
+SCATTER_HEIGHT = 380
+
+
+def _label_slots(xs: list[float], ys: list[float], labels: list[str], y_domain: tuple[float, float]) -> list[str]:
+    """A slot per point label so that labels overlap neither each other nor another point (greedy,
+    in pixel space; text about 6 px per character, 12 px high)."""
+    import math
+
+    lo, hi = (math.log10(v) for v in SCATTER_X_DOMAIN)
+    y0, y1 = y_domain
+    px = [WIDTH * (math.log10(x) - lo) / (hi - lo) for x in xs]
+    py = [SCATTER_HEIGHT * (1 - (y - y0) / ((y1 - y0) or 1)) for y in ys]
+    boxes: list[tuple[float, float, float, float]] = [(x - 7, y - 7, x + 7, y + 7) for x, y in zip(px, py, strict=True)]
+    chosen = [""] * len(xs)
+
+    def clash(box: tuple[float, float, float, float], skip: int) -> float:
+        total = 0.0
+        for i, other in enumerate(boxes):
+            if i == skip:
+                continue
+            w = min(box[2], other[2]) - max(box[0], other[0])
+            h = min(box[3], other[3]) - max(box[1], other[1])
+            if w > 0 and h > 0:
+                total += w * h
+        return total
+
+    for i in sorted(range(len(xs)), key=lambda k: -ys[k]):
+        width = 6.0 * len(labels[i])
+        best, best_cost, best_box = LABEL_SLOTS[0][0], float("inf"), None
+        for name, align, dx, dy in LABEL_SLOTS:
+            x0 = px[i] + dx if align == "left" else px[i] + dx - width
+            top = py[i] + dy - 10
+            box = (x0, top, x0 + width, top + 12)
+            cost = clash(box, i) + (1000.0 if box[0] < 0 or box[2] > WIDTH else 0.0)
+            if cost < best_cost:
+                best, best_cost, best_box = name, cost, box
+        chosen[i] = best
+        boxes.append(best_box)  # type: ignore[arg-type]
+    return chosen
 
 
 def population_scatter(ds: Dataset, lang: str, highlight: list[str] | tuple[str, ...] = ()) -> alt.LayerChart:
@@ -190,13 +255,16 @@ def population_scatter(ds: Dataset, lang: str, highlight: list[str] | tuple[str,
         alt.Tooltip("status_label:N", title=t("chart.legend_status", lang)),
         alt.Tooltip("institutes:N", title=t("chart.institutes", lang)),
     ]
+    span = float(df[y_key].max() - df[y_key].min()) or 1.0
+    y_domain = (float(df[y_key].min()) - 0.08 * span, float(df[y_key].max()) + 0.08 * span)
+    df["slot"] = _label_slots(list(df[x_key]), list(df[y_key]), list(df["region"]), y_domain)
     x = alt.X(
         f"{x_key}:Q",
-        scale=alt.Scale(type="log", domain=[150_000, 10_000_000]),
+        scale=alt.Scale(type="log", domain=list(SCATTER_X_DOMAIN)),
         axis=_axis(t("chart.log_scale", lang, label=x_label), lang, values=[200_000, 500_000, 1_000_000,
                                                                             2_000_000, 5_000_000, 10_000_000]),
     )
-    y = alt.Y(f"{y_key}:Q", scale=alt.Scale(zero=False, padding=12), axis=_axis(y_label, lang, decimals=1))
+    y = alt.Y(f"{y_key}:Q", scale=alt.Scale(domain=list(y_domain), nice=False), axis=_axis(y_label, lang, decimals=1))
     base = alt.Chart(df)
     points = base.mark_point(filled=True, size=160, stroke="#333333", strokeWidth=0.6).encode(
         x=x, y=y,
@@ -209,17 +277,20 @@ def population_scatter(ds: Dataset, lang: str, highlight: list[str] | tuple[str,
         opacity=alt.condition(alt.datum.highlight, alt.value(1.0), alt.value(0.3)),
         tooltip=tooltip,
     )
-    labels = base.mark_text(align="left", dx=9, dy=-6, fontSize=10, font=FONT, color="#333333").encode(
-        x=x, y=y, text="region:N",
-        opacity=alt.condition(alt.datum.highlight, alt.value(1.0), alt.value(0.3)),
-    )
+    labels = [
+        base.transform_filter(alt.datum.slot == name).mark_text(
+            align=align, dx=dx, dy=dy, fontSize=10, font=FONT, color="#333333"
+        ).encode(x=x, y=y, text="region:N", opacity=alt.condition(alt.datum.highlight, alt.value(1.0), alt.value(0.3)))
+        for name, align, dx, dy in LABEL_SLOTS
+    ]
     subtitle = [
         t("chart.scatter_subtitle", lang),
         census_source(ds, [x_key, y_key], lang),
         institutes_source(ds, lang),
     ]
-    return (points + labels).properties(
-        title=_title(t("chart.scatter_title", lang), subtitle, lang), width=WIDTH, height=380
+    return alt.layer(points, *labels).properties(
+        title=_title(t("chart.scatter_title", lang), subtitle, lang), width=WIDTH, height=SCATTER_HEIGHT,
+        autosize=PAD,
     )
 
 
@@ -250,8 +321,9 @@ def rollout_frame(ds: Dataset, lang: str, highlight: list[str] | tuple[str, ...]
                 "precision_label": t(f"chart.precision_{precision}", lang),
             })
     df = pd.DataFrame(rows)
-    df["sort"] = df["start"].fillna(pd.Timestamp.max)
-    return df.sort_values(["sort", "code"]).drop(columns="sort").reset_index(drop=True)
+    df["start"] = pd.to_datetime(df["start"])
+    df["end"] = pd.to_datetime(df["end"])
+    return df.sort_values(["start", "code"], na_position="last").reset_index(drop=True)
 
 
 def rollout_chart(ds: Dataset, lang: str, highlight: list[str] | tuple[str, ...] = ()) -> alt.LayerChart:
@@ -269,7 +341,7 @@ def rollout_chart(ds: Dataset, lang: str, highlight: list[str] | tuple[str, ...]
     order = list(dict.fromkeys(df["region"]))
     y = alt.Y("region:N", sort=order, title=None, axis=alt.Axis(labelFont=FONT, labelLimit=220))
     x_scale = alt.Scale(domain=[lo.strftime("%Y-%m-%d"), hi.strftime("%Y-%m-%d")])
-    x_axis = alt.Axis(title=t("chart.rollout_axis", lang), format="%Y-%m", titleFont=FONT, labelFont=FONT,
+    x_axis = alt.Axis(title=bidi(t("chart.rollout_axis", lang), lang), format="%Y-%m", titleFont=FONT, labelFont=FONT,
                       labelAngle=0)
     tooltip = [
         alt.Tooltip("region:N", title=t("chart.region", lang)),
@@ -294,5 +366,5 @@ def rollout_chart(ds: Dataset, lang: str, highlight: list[str] | tuple[str, ...]
     ).encode(x=alt.X("left:T", scale=x_scale), y=y, text="institute:N", opacity=opacity, tooltip=tooltip)
     subtitle = [t("chart.rollout_subtitle", lang), institutes_source(ds, lang)]
     return (spans + dots + none_text).properties(
-        title=_title(t("chart.rollout_title", lang), subtitle, lang), width=WIDTH, height=30 * len(order)
+        title=_title(t("chart.rollout_title", lang), subtitle, lang), width=WIDTH, height=30 * len(order), autosize=PAD
     )

@@ -19,7 +19,7 @@ announced". A flag is never a score: it always comes with its rule in words and 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -38,6 +38,7 @@ UNIT_DECIMALS = {"people": 0, "households": 0, "count": 0, "percent": 1, "per_10
 MARK_COMMENTARY = "commentary"
 MARK_CONVENTION = "convention"
 MARK_BOTH = "both"
+MARK_SYMBOLS = {"": "", MARK_COMMENTARY: "◆", MARK_CONVENTION: "●", MARK_BOTH: "◆●"}
 
 
 # --------------------------------------------------------------------------------------------
@@ -230,7 +231,7 @@ def national_reference(ds: Dataset) -> dict[str, float]:
             return census_reference(figures, defs)
         except ImportError:  # pragma: no cover - census module always present in the repo
             out: dict[str, float] = {}
-            for key, kind in zip(defs["key"], defs["national"]):
+            for key, kind in zip(defs["key"], defs["national"], strict=True):
                 col = figures[key].dropna()
                 out[key] = float(col.sum()) if kind == "total" else float(col.median())
             return out
@@ -274,6 +275,27 @@ def format_value(value: float | None, unit: str, lang: str) -> str:
     if unit == "percent":
         return fmt_percent(value, lang, decimals)
     return fmt_number(value, lang, decimals)
+
+
+def format_exact(value: float | None, unit: str, lang: str, max_decimals: int = 4) -> str:
+    """A reference number (median, total, threshold) without rounding it away: at least the unit's
+    usual decimals, more when the number has them (a median of 242,084.5 people, a threshold of
+    16.965 %), so "strictly below" never compares two numbers that print the same."""
+    if value is None or value != value:
+        return "–"
+    exact = Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-max_decimals), rounding=ROUND_HALF_UP)
+    needed = max(0, -exact.normalize().as_tuple().exponent)  # type: ignore[operator]
+    decimals = max(UNIT_DECIMALS.get(unit, 1), min(needed, max_decimals))
+    if unit == "percent":
+        return fmt_percent(float(exact), lang, decimals)
+    return fmt_number(float(exact), lang, decimals)
+
+
+def fmt_ratio(ratio: float, lang: str) -> str:
+    """A ratio to the median, cut (not rounded) to two decimals, so a region just under a
+    "1.25 × the median" threshold never shows as 1.25."""
+    cut = Decimal(repr(float(ratio))).quantize(Decimal("0.01"), rounding=ROUND_DOWN)
+    return fmt_number(float(cut), lang, 2)
 
 
 def _date_text(value: str, lang: str) -> str:
@@ -396,7 +418,7 @@ def figure_line(ds: Dataset, key: str, code: str | None, lang: str) -> FigureLin
             if kind == "total":
                 comparison = t("panel.share_of_total", lang, share=fmt_percent(100 * value / national, lang, 1))
             else:
-                comparison = t("panel.ratio_to_median", lang, ratio=fmt_number(value / national, lang, 2))
+                comparison = t("panel.ratio_to_median", lang, ratio=fmt_ratio(value / national, lang))
     else:
         col = ds.figures[key].dropna()
         if not col.empty:
@@ -414,9 +436,9 @@ def figure_line(ds: Dataset, key: str, code: str | None, lang: str) -> FigureLin
         unit=unit,
         unit_label=t(f"panel.unit.{unit}", lang),
         value=value,
-        value_text=format_value(value, unit, lang) if code is not None else format_value(national, unit, lang),
+        value_text=format_value(value, unit, lang) if code is not None else format_exact(national, unit, lang),
         national=national,
-        national_text=format_value(national, unit, lang),
+        national_text=format_exact(national, unit, lang),
         national_kind=kind,
         national_label=t(f"panel.national.{kind}", lang),
         comparison_text=comparison,
@@ -433,11 +455,11 @@ def _numbers_text(
     rule: pd.Series, unit: str, value: float | None, median: float, threshold: float, raised: bool, lang: str
 ) -> str:
     op = t(f"panel.op.{rule['operator']}", lang)
-    thr = format_value(threshold, unit, lang)
+    thr = format_exact(threshold, unit, lang)
     if str(rule["threshold_kind"]) == "median_ratio":
         ratio = fmt_number(float(rule["threshold"]), lang, 2).rstrip("0").rstrip(",.") or "0"
         threshold_words = t(
-            "panel.threshold_ratio", lang, ratio=ratio, median=format_value(median, unit, lang), threshold=thr
+            "panel.threshold_ratio", lang, ratio=ratio, median=format_exact(median, unit, lang), threshold=thr
         )
     else:
         threshold_words = thr
@@ -476,9 +498,9 @@ def flag_line(ds: Dataset, key: str, code: str | None, lang: str) -> FlagLine:
         operator=str(rule["operator"]),
         operator_symbol=OPERATOR_SYMBOLS[str(rule["operator"])],
         threshold_value=threshold,
-        threshold_text=format_value(threshold, unit, lang),
+        threshold_text=format_exact(threshold, unit, lang),
         national_median=median,
-        median_text=format_value(median, unit, lang),
+        median_text=format_exact(median, unit, lang),
         value=value,
         value_text=format_value(value, unit, lang) if value is not None else "",
         raised=raised,
@@ -607,20 +629,17 @@ def matrix_overlaps(matrix: pd.DataFrame) -> dict[str, list[str]]:
     return out
 
 
-def matrix_display(ds: Dataset, lang: str, codes: list[str] | None = None, specs: list[str] | None = None) -> pd.DataFrame:
-    """The matrix with region names as the index, specialisation labels as columns, marks in words."""
+def matrix_display(
+    ds: Dataset, lang: str, codes: list[str] | None = None, specs: list[str] | None = None
+) -> pd.DataFrame:
+    """The matrix with region names as the index, specialisation labels as columns and marks as
+    symbols (◆ commentary, ● convention, ◆● both; the page's legend says so in words)."""
     matrix = specialisation_matrix(ds)
     if codes:
         matrix = matrix.loc[[c for c in matrix.index if c in codes]]
     if specs:
         matrix = matrix[[s for s in matrix.columns if s in specs]]
-    marks = {
-        "": "",
-        MARK_COMMENTARY: t("panel.mark.commentary", lang),
-        MARK_CONVENTION: t("panel.mark.convention", lang),
-        MARK_BOTH: t("panel.mark.both", lang),
-    }
-    out = matrix.apply(lambda col: col.map(marks))
+    out = matrix.apply(lambda col: col.map(MARK_SYMBOLS))
     out.index = [region_name(ds, c, lang) for c in matrix.index]
     out.columns = [_spec_label(ds, s, lang) for s in matrix.columns]
     return out
@@ -730,7 +749,9 @@ def comparison_table(ds: Dataset, lang: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
-def filter_comparison(ds: Dataset, table: pd.DataFrame, regions: tuple[str, ...], specs: tuple[str, ...]) -> pd.DataFrame:
+def filter_comparison(
+    ds: Dataset, table: pd.DataFrame, regions: tuple[str, ...], specs: tuple[str, ...]
+) -> pd.DataFrame:
     """Rows of ``table`` in ``regions`` (all when empty) whose institutes match ``specs`` (commentary
     or focus areas; all when empty)."""
     out = table
@@ -758,7 +779,7 @@ def claims_table(ds: Dataset, lang: str) -> pd.DataFrame:
                 "status": str(row["status"]),
                 "status_label": t(f"panel.claim.{row['status']}", lang),
                 "finding": pick(row, "finding", lang),
-                "sources": tuple(zip(publishers, urls)),
+                "sources": tuple(zip(publishers, urls, strict=False)),  # the loader checks they pair up
             }
         )
     return pd.DataFrame(rows, columns=["key", "claim", "status", "status_label", "finding", "sources"])

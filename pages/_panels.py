@@ -1,24 +1,274 @@
-"""Side panel beside the map: the selected region's card and caveats, or the national picture."""
+"""Side panel beside the map: the selected region's card and caveats, or the national picture.
+
+Layout and widgets only; what is shown comes from :mod:`atlas.regionview`. Data text is escaped
+with :func:`atlas.text.md_escape` before it reaches Streamlit Markdown.
+"""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+from urllib.parse import quote
+
 import streamlit as st
 
-from atlas.i18n import pick, t
+from atlas import regionview as rv
+from atlas.i18n import t
 from atlas.text import md_escape
 
+if TYPE_CHECKING:
+    from pages._layout import Context
 
-def render_side_panel(ctx) -> None:
-    """Region card + caveats for ``ctx.view.selected``; the national picture when nothing is selected."""
-    ds, lang, code = ctx.ds, ctx.lang, ctx.view.selected
+PICK_KEY = "panel_pick"
+CONFIDENCE_COLOURS = {"confirmed": "green", "medium": "orange", "weak": "red"}
+
+
+# --- small Markdown helpers -----------------------------------------------------------------
+
+
+def md_help(text: str) -> str:
+    """Tooltip text: each paragraph escaped, paragraphs kept."""
+    return "\n\n".join(md_escape(p) for p in text.split("\n\n") if p.strip())
+
+
+def md_url(url: str) -> str:
+    """A URL that cannot break out of a Markdown link target."""
+    return quote(url, safe=":/?#&=%+~@!$,;*'")
+
+
+def md_link(text: str, url: str) -> str:
+    if not url:
+        return md_escape(text)
+    return f"[{md_escape(text)}]({md_url(url)})"
+
+
+def source_item(src: rv.SourceRef, lang: str) -> str:
+    return t("panel.source_item", lang, source=md_link(src.publisher, src.url), date=md_escape(src.date_text),
+             kind=md_escape(t(f"panel.kind.{src.kind}", lang)))
+
+
+def sources_inline(sources: tuple[rv.SourceRef, ...], lang: str) -> str:
+    """A compact source line for a narrow column: linked publishers; the commentary by its kind."""
+    if not sources:
+        return md_escape(t("panel.no_source", lang))
+    parts = [
+        md_escape(t("panel.kind.commentary", lang)) if s.kind == "commentary" else md_link(s.publisher, s.url)
+        for s in sources
+    ]
+    return t("panel.sources_inline", lang, sources=t("panel.list_sep", lang).join(dict.fromkeys(parts)))
+
+
+def sources_md(sources: tuple[rv.SourceRef, ...], lang: str) -> str:
+    if not sources:
+        return md_escape(t("panel.no_source", lang))
+    return "\n".join(f"- {source_item(s, lang)}" for s in sources)
+
+
+# --- region picker --------------------------------------------------------------------------
+
+
+def _on_pick() -> None:
+    from pages._layout import select_region
+
+    select_region(st.session_state.get(PICK_KEY) or None)
+
+
+def _on_clear() -> None:
+    from pages._layout import select_region
+
+    select_region(None)
+
+
+def _picker(ctx: Context, code: str | None) -> None:
+    ds, lang = ctx.ds, ctx.lang
+    wanted = code or ""
+    if st.session_state.get(PICK_KEY) != wanted:
+        st.session_state[PICK_KEY] = wanted
+    names = {c: rv.region_name(ds, c, lang) for c in ds.regions.index}
+    st.selectbox(
+        t("panel.picker", lang),
+        ["", *ds.regions.index],
+        key=PICK_KEY,
+        format_func=lambda c: t("panel.picker_none", lang) if not c else f"{c} · {names[c]}",
+        on_change=_on_pick,
+        help=t("panel.picker_help", lang),
+    )
+    if code:
+        st.button(t("panel.clear", lang), on_click=_on_clear, icon=":material/close:", key="panel_clear")
+
+
+# --- figures and flags ----------------------------------------------------------------------
+
+
+def _figure_line(f: rv.FigureLine, lang: str) -> None:
+    if f.value is None:  # national picture
+        body = t(
+            "panel.figure_line_national", lang, label=md_escape(f.label), national_label=md_escape(f.national_label),
+            national=md_escape(f.national_text), low=md_escape(f.low_text), high=md_escape(f.high_text),
+        )
+    else:
+        body = t(
+            "panel.figure_line", lang, label=md_escape(f.label), value=md_escape(f.value_text),
+            national_label=md_escape(f.national_label), national=md_escape(f.national_text),
+            comparison=md_escape(f.comparison_text),
+        )
+    st.markdown(body, help=md_help(f.help))
+
+
+def _flag_block(fl: rv.FlagLine, lang: str, national: bool = False) -> None:
+    title = md_escape(fl.label)
+    rule = md_escape(fl.rule)
+    numbers = md_escape(fl.numbers_text)
+    if national:
+        names = t("panel.list_sep", lang).join(r.label for r in fl.regions)
+        who = (
+            t("panel.flag_regions", lang, count=len(fl.regions), names=md_escape(names))
+            if fl.regions
+            else md_escape(t("panel.flag_no_region", lang))
+        )
+        body = f"**{title}**\n\n{rule}\n\n{numbers}\n\n{who}"
+        (st.warning if fl.regions else st.info)(body, icon=":material/flag:" if fl.regions else None)
+        return
+    if fl.raised:
+        st.warning(f"**{t('panel.flag_raised', lang)} · {title}**\n\n{rule}\n\n{numbers}", icon=":material/flag:")
+    else:
+        st.caption(f"{t('panel.flag_not_raised', lang)} · {title}: {numbers}", help=md_help(fl.rule))
+
+
+def _caveats(ds, code: str | None, lang: str) -> None:  # type: ignore[no-untyped-def]
+    items = rv.caveat_panel(ds, code, lang)
+    st.markdown(f"#### {t('panel.caveats_title', lang)}")
+    st.caption(t("panel.caveats_intro", lang))
+    for index, item in enumerate(items):
+        n = item.raised_count if code else sum(1 for f in item.flags if f.regions)
+        label = f"{item.order}. {md_escape(item.title)}"
+        if n:
+            label += " · " + t("panel.flags_in_caveat", lang, count=n)
+        elif not item.figures:
+            label += " · " + t("panel.caveat_no_census", lang)
+        # a region's panel opens the first caveat and every caveat with a flag raised
+        with st.expander(label, expanded=bool(code and (n or index == 0)), icon=":material/flag:" if n else None):
+            st.markdown(md_escape(item.body))
+            if item.figures:
+                st.markdown(f"**{t('panel.figures_for_caveat', lang)}**")
+                for f in item.figures:
+                    _figure_line(f, lang)
+            else:
+                st.caption(md_escape(item.no_figure_text))
+            if item.flags:
+                st.markdown(f"**{t('panel.flags_for_caveat', lang)}**")
+                for fl in item.flags:
+                    _flag_block(fl, lang, national=code is None)
+
+
+# --- region card ----------------------------------------------------------------------------
+
+
+def _timeline_md(inst: rv.InstituteCard, lang: str) -> str:
+    parts = []
+    for step in inst.timeline:
+        mark = "●" if step.current else ("✓" if step.reached else "○")
+        text = md_escape(step.label)
+        if step.current:
+            text = f"**{text}** ({md_escape(step.date_text)})"
+        parts.append(f"{mark} {text}")
+    return " → ".join(parts) if lang != "ar" else " ← ".join(parts)
+
+
+def _institute(inst: rv.InstituteCard, lang: str) -> None:
     with st.container(border=True):
-        if code and code in ds.regions.index:
-            st.subheader(pick(ds.regions.loc[code], "name", lang))
-            inst = ds.institutes_in(code)
-            if inst.empty:
-                st.info(t("common.no_institute", lang))
-            for _, row in inst.iterrows():
-                status = t("status." + str(row["status"]), lang)
-                st.markdown(f"**{md_escape(pick(row, 'name', lang))}** · {status}")
+        st.markdown(f"##### {md_escape(inst.name)}")
+        st.caption(
+            t("panel.institute_meta", lang, kind=md_escape(inst.kind_label), city=md_escape(inst.city),
+              precision=md_escape(inst.location_precision_label))
+        )
+        st.markdown(f"**{t('panel.timeline', lang)}**\n\n{_timeline_md(inst, lang)}")
+        st.badge(
+            t("panel.confidence", lang, level=inst.confidence_label),
+            color=CONFIDENCE_COLOURS.get(inst.confidence, "gray"),
+            help=t(f"panel.confidence_help.{inst.confidence}", lang),
+        )
+        left, right = st.columns(2)
+        with left:
+            st.markdown(f"**{t('panel.spec_commentary', lang)}**")
+            if inst.commentary:
+                st.markdown(md_escape(t("panel.list_sep", lang).join(x.label for x in inst.commentary)))
+            else:
+                st.markdown(md_escape(t("panel.commentary_silent", lang)))
+            if inst.commentary:
+                st.caption(sources_inline(inst.commentary_sources, lang))
+        with right:
+            st.markdown(f"**{t('panel.spec_conventions', lang)}**")
+            if inst.focus:
+                st.markdown(md_escape(t("panel.list_sep", lang).join(x.label for x in inst.focus)))
+            else:
+                st.markdown(md_escape(t("common.not_announced", lang)))
+            st.caption(sources_inline(inst.focus_sources, lang))
+        if inst.agree is False:
+            st.caption(t("panel.specs_differ", lang))
+        elif inst.agree:
+            st.caption(t("panel.specs_agree", lang))
+        st.markdown(f"**{t('panel.partners', lang)}**")
+        if inst.partners:
+            st.markdown("\n".join(f"- {md_escape(p)}" for p in inst.partners))
         else:
-            st.subheader(t("panel.national_title", lang))
+            st.markdown(md_escape(t("common.not_announced", lang)))
+        if inst.notes:
+            st.caption(md_escape(inst.notes))
+        with st.expander(t("panel.sources_count", lang, count=len(inst.sources))):
+            st.markdown(sources_md(inst.sources, lang))
+            st.caption(t("panel.last_verified", lang, date=md_escape(inst.last_verified_text)))
+
+
+def _region(ctx: Context, code: str) -> None:
+    ds, lang = ctx.ds, ctx.lang
+    card = rv.region_card(ds, code, lang)
+    st.subheader(md_escape(card.name))
+    others = [card.names[lg] for lg in ("fr", "ar", "en") if lg != lang and card.names[lg] != card.name]
+    st.caption(md_escape(" · ".join(dict.fromkeys(others))) + f" · {t('panel.region_code', lang, code=code)}")
+    if card.institutes:
+        for inst in card.institutes:
+            _institute(inst, lang)
+    else:
+        st.info(f"**{md_escape(card.no_institute_text)}**\n\n{t('panel.none_detail', lang)}", icon=":material/info:")
+
+    if card.raised:
+        lines = "\n".join(f"- **{md_escape(f.label)}**: {md_escape(f.numbers_text)}" for f in card.raised)
+        st.warning(f"**{t('panel.flags_summary', lang, count=len(card.raised), rules=len(card.flags))}**\n\n{lines}")
+    else:
+        st.info(t("panel.flags_none", lang, rules=len(card.flags)), icon=":material/flag:")
+
+    _caveats(ds, code, lang)
+
+    with st.expander(t("panel.all_figures", lang, count=len(card.figures))):
+        for f in card.figures:
+            st.metric(
+                md_escape(f.label), f.value_text,
+                delta=f"{f.national_label}: {f.national_text} · {f.comparison_text}",
+                delta_color="off", delta_arrow="off", help=md_help(f.help),
+            )
+
+
+# --- national picture -----------------------------------------------------------------------
+
+
+def _national(ctx: Context) -> None:
+    ds, lang = ctx.ds, ctx.lang
+    pic = rv.national_picture(ds, lang)
+    st.subheader(t("panel.national_title", lang))
+    st.markdown(f"**{md_escape(pic.summary)}**")
+    st.markdown("\n".join(f"- {md_escape(line)}" for line in (*pic.status_lines, pic.kind_line)))
+    st.markdown(md_escape(pic.uncovered_line))
+    st.caption(md_escape(pic.flagged_line))
+    st.caption(t("panel.pick_hint", lang))
+    _caveats(ds, None, lang)
+
+
+def render_side_panel(ctx: Context) -> None:
+    """Region card + caveats for ``ctx.view.selected``; the national picture when nothing is selected."""
+    code = ctx.view.selected if ctx.view.selected in ctx.ds.regions.index else None
+    with st.container(border=True, key="side_panel"):
+        _picker(ctx, code)
+        if code:
+            _region(ctx, code)
+        else:
+            _national(ctx)

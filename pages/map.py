@@ -1,21 +1,80 @@
-"""Home page: the institutes of the network (the map arrives with the map issue)."""
+"""Home page: the map of the institutes, the side panel, and the table of exactly what the map shows.
+
+The map is ``st_folium``: its base (assets, view, labels) only changes with the language or the
+tiles, and the filtered layers travel as ``feature_group_to_add``, so filtering swaps the layers in
+the browser without reloading the map or sending it back to its start view. Only clicks come back
+(``returned_objects``): panning and zooming never rerun this script. A click on a region or a
+marker selects that region.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
 
 import streamlit as st
+import streamlit_folium
 
-from atlas.i18n import pick, t
+from atlas import assets, config, mapview
+from atlas.i18n import t
 from atlas.view import apply_filters
-from pages._layout import context
+from pages._layout import context, select_region, sync_url
+
+MAP_HEIGHT = 600
+RETURNED = ["last_object_clicked", "last_active_drawing"]
 
 ctx = context()
-ds, lang = ctx.ds, ctx.lang
+ds, view, lang = ctx.ds, ctx.view, ctx.lang
+
+try:
+    assets.ensure_static_assets()
+except (OSError, ImportError) as exc:  # the map cannot draw without Leaflet: say why
+    st.error(t("map.assets_missing", lang, detail=str(exc)))
+
 st.title(t("app.title", lang))
 st.caption(t("app.tagline", lang))
-rows = apply_filters(ds, ctx.view)
-st.dataframe(
-    {
-        t("table.name", lang): [pick(r, "name", lang) for _, r in rows.iterrows()],
-        t("table.city", lang): [pick(r, "city", lang) for _, r in rows.iterrows()],
-        t("table.status", lang): [t(f"status.{s}", lang) for s in rows["status"]],
-    },
-    hide_index=True,
-)
+st.markdown(t("map.intro", lang))
+
+tiles = config.tiles_setting()
+if tiles.problem:
+    st.warning(t("map.tiles_problem", lang, detail=tiles.problem))
+
+shown = apply_filters(ds, view)
+if shown.empty:
+    st.info(t("map.no_match", lang))
+
+base_path = str(st.get_option("server.baseUrlPath") or "").strip("/")
+static_url = (f"/{base_path}" if base_path else "") + assets.STATIC_URL
+
+left, right = st.columns([2, 1], gap="medium")
+with left:
+    result = streamlit_folium.st_folium(
+        mapview.base_map(ds, lang, tiles=tiles, static_url=static_url),
+        key="atlas_map",
+        feature_group_to_add=mapview.map_layers(ds, view, shown, with_tiles=bool(tiles.url)),
+        returned_objects=RETURNED,
+        use_container_width=True,
+        height=MAP_HEIGHT,
+    )
+    hit = mapview.region_from_click(result, ds)
+    if hit is not None and hit[1] != st.session_state.get("map_last_click"):
+        st.session_state["map_last_click"] = hit[1]  # st_folium keeps returning the last click
+        if hit[0] != view.selected:
+            # Select it for this run too (the panel is drawn below), without a second script run.
+            select_region(hit[0])
+            view = view.with_(selected=hit[0])
+            ctx = replace(ctx, view=view)
+            st.session_state["_ctx"] = ctx
+            sync_url(view)
+
+with right:
+    from pages._panels import render_side_panel
+
+    render_side_panel(ctx)
+
+st.subheader(t("map.table.title", lang))
+st.caption(t("map.table.caption", lang, shown=len(shown), total=len(ds.institutes)))
+st.dataframe(mapview.table_frame(ds, shown, lang), hide_index=True)
+
+from pages._downloads import render_downloads  # noqa: E402
+
+render_downloads(ctx, "map")

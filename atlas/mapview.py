@@ -1,0 +1,999 @@
+"""The map: dataset + view -> ``folium.Map``, drawn without any CDN and, by default, without tiles.
+
+:func:`build_map` gives the whole map (the export writes it to a standalone HTML file with
+``asset_mode="inline"``). The Streamlit page uses its two halves instead, so that filtering does
+not reload the map and send it back to its start view:
+
+- :func:`base_map`: what depends only on the language, tiles and assets (sea background, fit to
+  Morocco including the south, region labels, north arrow, styles);
+- :func:`map_layers`: what depends on the view, as two ``folium.FeatureGroup``\\ s (the regions,
+  coloured by coverage or by a figure, with their legend; one marker per institute passing the
+  filters, with the specialisation legend). ``st_folium(..., feature_group_to_add=...)`` swaps
+  them in the browser without rebuilding the map.
+
+The layers do not depend on the selected region: a click on a marker selects its region, and a
+layer rebuilt on that click would close the marker's popup.
+
+Everything from the data is escaped with :func:`atlas.text.h` and reaches JavaScript only as JSON
+with ``<``, ``>``, ``&`` and ``'`` escaped (never inside a JavaScript template literal, which is
+why folium's ``Popup`` and ``Tooltip`` classes are not used). Every region feature and institute
+marker carries its region code (``feature.properties.code``) so a click maps back to a region:
+see :func:`region_from_click`.
+"""
+
+from __future__ import annotations
+
+import html as _html
+import json
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import folium
+import numpy as np
+import pandas as pd
+import shapely
+from branca.element import Element, MacroElement
+from folium.template import Template
+from shapely.ops import polylabel
+
+from atlas import geo
+from atlas.assets import STATIC_URL, icon_codepoint, map_assets
+from atlas.config import Tiles
+from atlas.dataset import Dataset
+from atlas.i18n import direction, fmt_date, fmt_number, fmt_percent, pick, t
+from atlas.text import h
+from atlas.view import View, apply_filters
+
+MAX_ZOOM = 11
+MIN_ZOOM = 4
+SEA = "#cfe0ea"
+LAND = "#f6f4ef"
+COVERED = "#d9c9a3"
+COVERED_WEAK = "#ede3cb"
+BORDER = "#6f6a60"
+NO_DATA = "#c8c8c8"
+# Sequential, colour-blind safe (ColorBrewer YlOrBr, 5 classes): no blue, so it never reads as sea.
+CHOROPLETH = ("#ffffd4", "#fed98e", "#fe9929", "#d95f0e", "#993404")
+FALLBACK_COLOUR = "#777777"
+FALLBACK_ICON = "location-dot"
+ICON_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+HEX_RE = re.compile(r"^#[0-9A-Fa-f]{6}$")
+SOURCE_KINDS = ("official", "press", "trade", "blog", "commentary")
+
+CSS = f"""
+.leaflet-container {{ background: {SEA} !important; font-family: system-ui, -apple-system, "Segoe UI", "Noto Sans",
+  "Noto Sans Arabic", "DejaVu Sans", Arial, sans-serif; }}
+.atlas-pin-wrap {{ background: none; border: none; }}
+.atlas-pin {{ box-sizing: border-box; width: 100%; height: 100%; border-radius: 50%;
+  display: flex; align-items: center; justify-content: center; font-size: 13px;
+  border: 2px solid #fff; box-shadow: 0 0 0 1.5px #1b1b1b, 0 1px 4px rgba(0,0,0,.45); cursor: pointer; }}
+.atlas-pin--hub {{ font-size: 16px; }}
+.atlas-pin--weak {{ border-style: dashed; }}
+.atlas-label-wrap {{ background: none; border: none; }}
+.atlas-label {{ position: absolute; transform: translate(-50%, -50%); white-space: nowrap;
+  font-size: 11px; font-weight: 600; color: #3d3a33; pointer-events: none;
+  text-shadow: 0 0 2px #fff, 0 0 2px #fff, 0 0 3px #fff; letter-spacing: .01em; }}
+.atlas-label--below {{ transform: translate(-50%, 19px); }}
+.atlas-label .atlas-label-short {{ display: none; }}
+.atlas-zoom-low .atlas-label .atlas-label-full {{ display: none; }}
+.atlas-zoom-low .atlas-label .atlas-label-short {{ display: inline; }}
+.atlas-legend {{ background: rgba(255,255,255,.94); padding: 5px 8px; border-radius: 6px; font-size: 11px;
+  line-height: 1.3; box-shadow: 0 1px 4px rgba(0,0,0,.3); max-width: 210px; color: #222; }}
+.atlas-legend[dir="rtl"] {{ text-align: right; }}
+.atlas-legend summary {{ font-weight: 700; cursor: pointer; margin-bottom: 2px; }}
+.atlas-legend .row {{ display: flex; align-items: center; gap: 5px; margin: 2px 0; }}
+.atlas-legend .sw {{ flex: none; width: 15px; height: 11px; border: 1px solid {BORDER}; }}
+.atlas-legend .sw--weak {{ border-style: dashed; }}
+.atlas-legend .dot {{ flex: none; width: 16px; height: 16px; border-radius: 50%; border: 1.5px solid #fff;
+  box-shadow: 0 0 0 1px #1b1b1b; display: flex; align-items: center; justify-content: center; font-size: 8px; }}
+.atlas-legend .dot--weak {{ border-style: dashed; background: #fff; }}
+.atlas-legend .note {{ color: #555; font-size: 10.5px; margin-top: 2px; }}
+.atlas-north {{ background: rgba(255,255,255,.9); border-radius: 4px; padding: 2px 7px; font-weight: 700;
+  font-size: 13px; text-align: center; line-height: 1.1; box-shadow: 0 1px 3px rgba(0,0,0,.3); }}
+.atlas-tip {{ max-width: 280px; white-space: normal; font-size: 12px; }}
+.atlas-tip b {{ font-size: 13px; }}
+.atlas-tip ul {{ margin: 2px 0 0; padding-inline-start: 16px; }}
+.atlas-tip .muted, .atlas-card .muted {{ color: #666; }}
+.atlas-card {{ font-size: 12.5px; line-height: 1.4; min-width: 220px; }}
+.atlas-card h4 {{ margin: 0 0 2px; font-size: 14px; }}
+.atlas-card table {{ border-collapse: collapse; width: 100%; margin: 6px 0; }}
+.atlas-card th, .atlas-card td {{ border: 1px solid #ddd; padding: 3px 5px; vertical-align: top; text-align: start;
+  width: 50%; }}
+.atlas-card th {{ background: #f4f4f4; font-weight: 600; }}
+.atlas-card dl {{ margin: 4px 0; }}
+.atlas-card dt {{ font-weight: 600; display: inline; }}
+.atlas-card dd {{ display: inline; margin: 0; }}
+.atlas-card dd:after {{ content: ""; display: block; }}
+.atlas-card ol, .atlas-card ul {{ margin: 2px 0; padding-inline-start: 18px; }}
+.atlas-card .kind {{ display: inline-block; font-size: 10.5px; background: #eee; border-radius: 3px; padding: 0 4px;
+  margin-inline-start: 3px; color: #333; }}
+.atlas-card details {{ margin-top: 4px; }}
+.leaflet-popup-content {{ margin: 10px 12px; }}
+"""
+
+
+# --- Small helpers ---------------------------------------------------------------------------------
+
+
+def _json(obj: object) -> str:
+    """JSON that is safe inside an HTML ``<script>``: ``<``, ``>``, ``&``, ``'`` escaped, and U+2028 and
+    U+2029 (line ends for older JavaScript engines) written as escapes."""
+    return (
+        json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+        .replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+        .replace("'", "\\u0027")
+    )
+
+
+def _text_colour(hex_colour: str) -> str:
+    """Black or white, whichever reads better on ``hex_colour`` (WCAG relative luminance)."""
+    r, g, b = (int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5))
+
+    def lin(c: float) -> float:
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    lum = 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b)
+    return "#111111" if (lum + 0.05) / 0.05 > 1.05 / (lum + 0.05) else "#ffffff"
+
+
+def _safe_icon(name: object) -> str:
+    name = str(name or "")
+    return name if ICON_RE.match(name) and icon_codepoint(name) else FALLBACK_ICON
+
+
+def _safe_colour(value: object) -> str:
+    value = str(value or "")
+    return value if HEX_RE.match(value) else FALLBACK_COLOUR
+
+
+def lead_area(row: Mapping[str, Any]) -> str | None:
+    """The lead focus area of an institute: the first area the conventions name (None if none)."""
+    focus = list(row.get("focus_list") or [])
+    return focus[0] if focus else None
+
+
+def marker_style(ds: Dataset, row: Mapping[str, Any]) -> tuple[str, str, str | None]:
+    """(colour, Font Awesome icon name, specialisation key or None) of an institute's marker."""
+    key = lead_area(row)
+    if key and key in ds.specialisations.index:
+        spec = ds.specialisations.loc[key]
+        return _safe_colour(spec["colour"]), _safe_icon(spec["icon"]), key
+    return FALLBACK_COLOUR, FALLBACK_ICON, None
+
+
+def _spec_label(ds: Dataset, key: str, lang: str) -> str:
+    if key in ds.specialisations.index:
+        return pick(ds.specialisations.loc[key], "label", lang)
+    return key
+
+
+def _region_name(ds: Dataset, code: str, lang: str) -> str:
+    return pick(ds.regions.loc[code], "name", lang) if code in ds.regions.index else code
+
+
+def format_value(value: float | None, unit: str, lang: str) -> str:
+    """A figure's value as shown on the map (percent with one decimal, rates with one, counts whole)."""
+    if unit == "percent":
+        return fmt_percent(value, lang, 1)
+    if unit == "per_1000":
+        return fmt_number(value, lang, 1)
+    return fmt_number(value, lang, 0)
+
+
+def status_date(row: Mapping[str, Any], lang: str) -> str:
+    """The status date at the precision the sources give (``2025``, ``avril 2025``, ``14 avril 2025``)."""
+    value = str(row.get("status_date") or "")
+    if not value:
+        return t("common.not_announced", lang)
+    try:
+        return fmt_date(value, lang)
+    except ValueError:
+        return value
+
+
+# --- Custom elements (no template literals, JSON-escaped data) ------------------------------------------
+
+
+class _Style(Element):
+    """A ``<style>`` block in the page header (kept by ``st_folium``, which only drops links and scripts)."""
+
+    def __init__(self, css: str):
+        super().__init__(f"<style>{css}</style>")
+
+
+class _MarkerExtras(MacroElement):
+    """Region code, tooltip and popup of one marker, passed as escaped JSON strings."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function (layer) {
+            layer.feature = {"type": "Feature", "properties": {{ this.props_json }}};
+            {%- if this.tooltip_json %}
+            layer.bindTooltip({{ this.tooltip_json }},
+                {"direction": "top", "offset": [0, -12], "className": "atlas-tip-box"});
+            {%- endif %}
+            {%- if this.popup_json %}
+            layer.bindPopup({{ this.popup_json }},
+                {"maxWidth": 340, "minWidth": 230, "maxHeight": 360, "autoPanPadding": [16, 16]});
+            {%- endif %}
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, props: dict[str, str], tooltip: str | None, popup: str | None):
+        super().__init__()
+        self._name = "MarkerExtras"
+        self.props_json = _json(props)
+        self.tooltip_json = _json(tooltip) if tooltip else ""
+        self.popup_json = _json(popup) if popup else ""
+
+
+class _Legend(MacroElement):
+    """A legend box that lives as long as its parent layer group is on the map.
+
+    It is a small ``L.Layer`` added to the parent group: when ``st_folium`` swaps the group, the
+    legend goes with it.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = new (L.Layer.extend({
+            onAdd: function (map) {
+                var box = L.control({"position": {{ this.position_json }}});
+                box.onAdd = function () {
+                    var div = L.DomUtil.create("div", {{ this.class_json }});
+                    div.setAttribute("dir", {{ this.dir_json }});
+                    div.innerHTML = {{ this.html_json }};
+                    var details = div.querySelector("details");
+                    if (details && map.getSize().x < {{ this.collapse_below }}) { details.removeAttribute("open"); }
+                    L.DomEvent.disableClickPropagation(div);
+                    L.DomEvent.disableScrollPropagation(div);
+                    return div;
+                };
+                this._box = box.addTo(map);
+                return this;
+            },
+            onRemove: function (map) {
+                if (this._box) { this._box.remove(); this._box = null; }
+                return this;
+            }
+        }))();
+        {{ this._parent.get_name() }}.addLayer({{ this.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, title: str, body: str, position: str = "bottomright", css_class: str = "atlas-legend",
+                 lang: str = "fr", collapse_below: int = 460):
+        """``title`` and ``body`` are HTML (escaped by the caller); the box folds open and shut on its title,
+        and starts folded on maps narrower than ``collapse_below`` pixels."""
+        super().__init__()
+        self._name = "Legend"
+        self.html_json = _json(f"<details open><summary>{title}</summary>{body}</details>")
+        self.collapse_below = int(collapse_below)
+        self.dir_json = _json(direction(lang))
+        self.position_json = _json(position)
+        self.class_json = _json(css_class)
+
+
+class _Control(MacroElement):
+    """A fixed control on the map (north arrow), built from escaped HTML."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function (map) {
+            var box = L.control({"position": {{ this.position_json }}});
+            box.onAdd = function () {
+                var div = L.DomUtil.create("div", {{ this.class_json }});
+                div.innerHTML = {{ this.html_json }};
+                div.setAttribute("title", {{ this.title_json }});
+                return div;
+            };
+            box.addTo(map);
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, html: str, title: str, position: str, css_class: str):
+        super().__init__()
+        self._name = "Control"
+        self.html_json = _json(html)
+        self.title_json = _json(title)
+        self.position_json = _json(position)
+        self.class_json = _json(css_class)
+
+
+class _ZoomClass(MacroElement):
+    """Keeps zoom classes on the map container: ``atlas-zoom-low`` below ``zoom`` (short region labels)
+    and ``atlas-zl-N`` with N = floor(LABEL_STEPS × zoom), which the label CSS uses to hide crowded labels."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function (map) {
+            function update() {
+                var box = map.getContainer(), z = map.getZoom();
+                box.className = box.className.replace(/ ?atlas-zl-[0-9]+/g, "");
+                L.DomUtil.addClass(box, "atlas-zl-" + Math.floor(z * {{ this.steps }} + 1e-9));
+                L.DomUtil[z < {{ this.zoom }} ? "addClass" : "removeClass"](box, "atlas-zoom-low");
+            }
+            map.on("zoomend", update);
+            map.whenReady(update);
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, zoom: float):
+        super().__init__()
+        self._name = "ZoomClass"
+        self.zoom = float(zoom)
+        self.steps = int(LABEL_STEPS)
+
+
+class _MetricScale(MacroElement):
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        L.control.scale({"imperial": false, "position": "bottomleft"}).addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self):
+        super().__init__()
+        self._name = "MetricScale"
+
+
+class _Attribution(MacroElement):
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        if ({{ this._parent.get_name() }}.attributionControl) {
+            {{ this._parent.get_name() }}.attributionControl.addAttribution({{ this.html_json }});
+        }
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, html: str):
+        super().__init__()
+        self._name = "Attribution"
+        self.html_json = _json(html)
+
+
+# --- Geometry helpers ---------------------------------------------------------------------------------
+
+_label_cache: dict[str, dict[str, tuple[float, float]]] = {}
+
+
+def label_points(ds: Dataset) -> dict[str, tuple[float, float]]:
+    """Region code -> (lat, lon) of its label: the pole of inaccessibility of its largest part."""
+    cached = _label_cache.get(ds.version)
+    if cached is not None and set(cached) == set(ds.shapes):
+        return cached
+    out: dict[str, tuple[float, float]] = {}
+    for code, shape in ds.shapes.items():
+        parts = sorted(shapely.get_parts(shape), key=lambda p: p.area, reverse=True)
+        point = polylabel(parts[0], tolerance=0.01) if parts else shape.representative_point()
+        out[code] = (round(point.y, 4), round(point.x, 4))
+    _label_cache[ds.version] = out
+    return out
+
+
+LABEL_NEAR_DEG = 0.7
+"""A region label closer than this (degrees) to one of the region's institutes goes under its marker."""
+
+
+def label_positions(ds: Dataset) -> dict[str, tuple[float, float, bool]]:
+    """Region code -> (lat, lon, under_a_marker): where each region's name is written.
+
+    The name sits at :func:`label_points`, unless an institute of the region is near that point: then
+    it is written just under that institute's marker, so the two never cover each other.
+    """
+    out: dict[str, tuple[float, float, bool]] = {}
+    for code, (lat, lon) in label_points(ds).items():
+        inst = ds.institutes_in(code)
+        best = None
+        for _, row in inst.iterrows():
+            d = ((float(row["lat"]) - lat) ** 2 + (float(row["lon"]) - lon) ** 2) ** 0.5
+            if d < LABEL_NEAR_DEG and (best is None or d < best[0]):
+                best = (d, float(row["lat"]), float(row["lon"]))
+        out[code] = (best[1], best[2], True) if best else (lat, lon, False)
+    return out
+
+
+SHORT_LABEL_BELOW = 6.0
+"""Below this zoom, region labels show the first part of the name only."""
+LABEL_STEPS = 4  # label visibility is decided per quarter zoom level (the map's zoomSnap)
+LABEL_ZOOMS = tuple(z / LABEL_STEPS for z in range(LABEL_STEPS * MIN_ZOOM, LABEL_STEPS * 9))
+LABEL_CHAR_PX = 6.4
+LABEL_HEIGHT_PX = 15
+
+
+def _pixel(lat: float, lon: float, zoom: float) -> tuple[float, float]:
+    """Web Mercator pixel coordinates at ``zoom`` (256-pixel tiles)."""
+    scale = 256 * 2**zoom
+    phi = np.radians(max(min(lat, 85.0), -85.0))
+    return (lon + 180) / 360 * scale, (1 - np.log(np.tan(phi) + 1 / np.cos(phi)) / np.pi) / 2 * scale
+
+
+_min_zoom_cache: dict[tuple[str, str], dict[str, float]] = {}
+
+
+def label_min_zooms(ds: Dataset, lang: str) -> dict[str, float]:
+    """Region code -> the zoom from which its label is drawn.
+
+    Labels are placed largest region first; a label that would overlap an already placed label or
+    any institute marker at some zoom is hidden below the next zoom where it fits (estimated from
+    the text length: 11 px bold, about 6.4 px a character). Cached per data version and language.
+    """
+    key = (ds.version, lang)
+    if key not in _min_zoom_cache:
+        _min_zoom_cache[key] = _label_min_zooms(ds, lang)
+    return dict(_min_zoom_cache[key])
+
+
+def _label_min_zooms(ds: Dataset, lang: str) -> dict[str, float]:
+    positions = label_positions(ds)
+    areas = {code: geo.area_km2(shape) for code, shape in ds.shapes.items()}
+    order = sorted(positions, key=lambda c: -areas.get(c, 0.0))
+    markers = [(float(r["lat"]), float(r["lon"]), 17 if str(r["kind"]) == "hub" else 14)
+               for _, r in ds.institutes.iterrows()]
+    visible: dict[str, set[float]] = {code: set() for code in positions}
+    for zoom in LABEL_ZOOMS:
+        boxes: list[tuple[float, float, float, float]] = []
+        for lat, lon, r in markers:
+            x, y = _pixel(lat, lon, zoom)
+            boxes.append((x - r, y - r, x + r, y + r))
+        for code in order:
+            lat, lon, below = positions[code]
+            text = _short_name(ds, code, lang) if zoom < SHORT_LABEL_BELOW else _region_name(ds, code, lang)
+            w, hgt = LABEL_CHAR_PX * len(text) + 6, LABEL_HEIGHT_PX
+            x, y = _pixel(lat, lon, zoom)
+            top = y + 19 if below else y - hgt / 2
+            box = (x - w / 2, top, x + w / 2, top + hgt)
+            if all(box[2] <= b[0] or box[0] >= b[2] or box[3] <= b[1] or box[1] >= b[3] for b in boxes):
+                boxes.append(box)
+                visible[code].add(zoom)
+    out: dict[str, float] = {}
+    for code, zooms in visible.items():
+        start = LABEL_ZOOMS[-1] + 1 / LABEL_STEPS
+        for zoom in reversed(LABEL_ZOOMS):
+            if zoom not in zooms:
+                break
+            start = zoom
+        out[code] = start
+    return out
+
+
+def _label_css(min_zooms: Mapping[str, float]) -> str:
+    """CSS hiding each label below its minimum zoom (see :class:`_ZoomClass`)."""
+    rules = []
+    for level in sorted({round(z * LABEL_STEPS) for z in min_zooms.values()}):
+        hidden = ",".join(f".atlas-zl-{n} .atlas-minz-{level}" for n in range(LABEL_STEPS * (MIN_ZOOM - 1), level))
+        if hidden:
+            rules.append(hidden + "{display:none}")
+    return "\n".join(rules)
+
+
+def map_bounds(ds: Dataset) -> list[list[float]]:
+    """[[south, west], [north, east]] of all regions (southern regions included)."""
+    if ds.shapes:
+        minx, miny, maxx, maxy = shapely.union_all(list(ds.shapes.values())).bounds
+    else:
+        minx, miny, maxx, maxy = geo.MOROCCO_BOUNDS
+    return [[round(miny, 3), round(minx, 3)], [round(maxy, 3), round(maxx, 3)]]
+
+
+# --- Base map --------------------------------------------------------------------------------------
+
+
+def _icons(ds: Dataset) -> list[str]:
+    return sorted({_safe_icon(i) for i in ds.specialisations["icon"]} | {FALLBACK_ICON})
+
+
+def base_map(
+    ds: Dataset,
+    lang: str,
+    *,
+    tiles: Tiles | None = None,
+    asset_mode: str = "static",
+    static_url: str = STATIC_URL,
+) -> folium.Map:
+    """The part of the map that does not depend on filters: assets, styles, view, labels, tiles."""
+    bounds = map_bounds(ds)
+    (south, west), (north, east) = bounds
+    pad = 8.0
+    m = folium.Map(
+        location=[(south + north) / 2, (west + east) / 2],
+        zoom_start=5,
+        tiles=None,
+        control_scale=False,
+        max_bounds=True,
+        min_lat=south - pad,
+        max_lat=north + pad,
+        min_lon=west - pad,
+        max_lon=east + pad,
+        minZoom=MIN_ZOOM,
+        maxZoom=MAX_ZOOM,
+        zoomSnap=0.25,
+        zoomDelta=0.5,
+        maxBoundsViscosity=0.8,
+    )
+    # Instance attributes: folium's module-level defaults (CDN URLs) are read at import time only.
+    m.default_js, m.default_css = map_assets(asset_mode, _icons(ds), static_url)
+    m.get_root().header.add_child(_Style(CSS), name="atlas_css")
+    if tiles is not None and tiles.url:
+        attribution = h(_html.unescape(tiles.attribution or ""))
+        folium.TileLayer(
+            tiles=tiles.url, attr=attribution, name="tiles", max_zoom=MAX_ZOOM, overlay=False, control=False
+        ).add_to(m)
+    m.fit_bounds(bounds, padding=(12, 12))
+    _MetricScale().add_to(m)
+    _ZoomClass(SHORT_LABEL_BELOW).add_to(m)
+    min_zooms = label_min_zooms(ds, lang)
+    m.get_root().header.add_child(_Style(_label_css(min_zooms)), name="atlas_label_css")
+    _Control('<span aria-hidden="true">&#8593;</span><br>' + h(t("map.north", lang)), t("map.north_title", lang),
+             "topright", "atlas-north").add_to(m)
+    _Attribution(f'<span dir="{direction(lang)}">{h(t("map.attribution_regions", lang))}</span>').add_to(m)
+
+    labels = folium.FeatureGroup(name="labels", control=False)
+    for code, (lat, lon, below) in label_positions(ds).items():
+        full = h(_region_name(ds, code, lang))
+        short = h(_short_name(ds, code, lang))
+        folium.Marker(
+            [lat, lon],
+            icon=folium.DivIcon(
+                html=f'<div class="atlas-label{" atlas-label--below" if below else ""} '
+                f'atlas-minz-{round(min_zooms.get(code, MIN_ZOOM) * LABEL_STEPS)}" dir="{direction(lang)}" '
+                f'data-region="{h(code)}">'
+                f'<span class="atlas-label-full">{full}</span><span class="atlas-label-short">{short}</span></div>',
+                icon_size=(0, 0),
+                icon_anchor=(0, 0),
+                class_name="atlas-label-wrap",
+            ),
+            interactive=False,
+            keyboard=False,
+        ).add_to(labels)
+    labels.add_to(m)
+    return m
+
+
+def _short_name(ds: Dataset, code: str, lang: str) -> str:
+    """The first part of a region's name (``Tanger-Tétouan-Al Hoceima`` -> ``Tanger``)."""
+    name = _region_name(ds, code, lang)
+    return re.split(r"[-‐–]", name, maxsplit=1)[0].strip() or name
+
+
+# --- Regions layer ---------------------------------------------------------------------------------------
+
+
+def _classes(values: Sequence[float]) -> list[float]:
+    """Quantile class edges (at most 5 classes) over the non-missing ``values``."""
+    arr = np.array([v for v in values if v == v], dtype=float)
+    if arr.size == 0:
+        return []
+    edges = sorted(set(np.round(np.quantile(arr, np.linspace(0, 1, len(CHOROPLETH) + 1)), 6).tolist()))
+    return edges if len(edges) > 1 else [edges[0], edges[0]]
+
+
+def _class_of(value: float, edges: Sequence[float]) -> int:
+    for i in range(len(edges) - 2, -1, -1):
+        if value >= edges[i]:
+            return i
+    return 0
+
+
+def _palette(n: int) -> tuple[str, ...]:
+    if n >= len(CHOROPLETH):
+        return CHOROPLETH
+    idx = np.linspace(0, len(CHOROPLETH) - 1, n).round().astype(int)
+    return tuple(CHOROPLETH[i] for i in idx)
+
+
+def _region_tooltip(ds: Dataset, code: str, lang: str, shown_ids: set[str], figure_line: str) -> str:
+    inst = ds.institutes_in(code)
+    parts = [f'<div class="atlas-tip" dir="{direction(lang)}"><b>{h(_region_name(ds, code, lang))}</b>']
+    if figure_line:
+        parts.append(f"<div>{figure_line}</div>")
+    if inst.empty:
+        parts.append(f'<div class="muted">{h(t("common.no_institute", lang))}</div>')
+    else:
+        items = []
+        for iid, row in inst.iterrows():
+            hidden = "" if iid in shown_ids else f' <span class="muted">({h(t("map.hidden_by_filters", lang))})</span>'
+            items.append(f"<li>{h(pick(row, 'name', lang))}{hidden}</li>")
+        parts.append("<ul>" + "".join(items) + "</ul>")
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def regions_layer(ds: Dataset, view: View, shown: pd.DataFrame, *, with_tiles: bool = False) -> folium.FeatureGroup:
+    """The 12 regions (one GeoJSON layer) styled by coverage of ``shown``, or by ``view.figure``; with legend."""
+    lang = view.lang
+    shown_ids = set(shown.index)
+    fill_opacity = 0.45 if with_tiles else 1.0
+    styles: dict[str, dict[str, Any]] = {}
+    figure_lines: dict[str, str] = {}
+    legend_rows: list[str] = []
+    figure = view.figure if view.figure and view.figure in ds.figure_defs.index else None
+
+    if figure and figure in getattr(ds.figures, "columns", []):
+        fdef = ds.figure_defs.loc[figure]
+        unit = str(fdef["unit"])
+        values = {code: float(ds.figures.loc[code, figure]) if code in ds.figures.index else float("nan")
+                  for code in ds.regions.index}
+        edges = _classes(list(values.values()))
+        palette = _palette(max(len(edges) - 1, 1))
+        label = pick(fdef, "label", lang)
+        for code, value in values.items():
+            colour = palette[_class_of(value, edges)] if value == value and edges else NO_DATA
+            styles[code] = {"fillColor": colour, "color": BORDER, "weight": 1, "fillOpacity": fill_opacity,
+                            "dashArray": None, "className": f"atlas-region atlas-region-{code}"}
+            figure_lines[code] = f"{h(label)}: <b>{h(format_value(value, unit, lang))}</b>"
+        for i in range(len(edges) - 1):
+            lo, hi = format_value(edges[i], unit, lang), format_value(edges[i + 1], unit, lang)
+            legend_rows.append(f'<div class="row"><span class="sw" style="background:{palette[i]}"></span>'
+                               f"{h(lo)} – {h(hi)}</div>")
+        if any(v != v for v in values.values()):
+            legend_rows.append(f'<div class="row"><span class="sw" style="background:{NO_DATA}"></span>'
+                               f"{h(t('map.legend.no_data', lang))}</div>")
+        legend_title = h(label)
+        source = t("map.legend.source", lang, source=str(fdef["source_publisher"]))
+        unit_text = t(f"map.unit.{unit}", lang)
+        legend = (f"<div class=\"note\">{h(unit_text)}</div>"
+                  + "".join(legend_rows)
+                  + f"<div class=\"note\">{h(source)}</div>")
+    else:
+        by_region: dict[str, list[str]] = {}
+        for _, row in shown.iterrows():
+            by_region.setdefault(str(row["region_code"]), []).append(str(row["confidence"]))
+        for code in ds.regions.index:
+            confs = by_region.get(code, [])
+            if not confs:
+                fill, dash = LAND, None
+            elif all(c == "weak" for c in confs):
+                fill, dash = COVERED_WEAK, "5 4"
+            else:
+                fill, dash = COVERED, None
+            styles[code] = {"fillColor": fill, "color": BORDER, "weight": 1.4 if dash else 1,
+                            "fillOpacity": fill_opacity, "dashArray": dash,
+                            "className": f"atlas-region atlas-region-{code}"}
+        filtered = view.is_filtered
+        rows = [
+            (COVERED, "", t("map.legend.covered_filtered" if filtered else "map.legend.covered", lang)),
+            (COVERED_WEAK, " sw--weak", t("map.legend.covered_weak", lang)),
+            (LAND, "", t("map.legend.uncovered_filtered" if filtered else "map.legend.uncovered", lang)),
+        ]
+        legend_title = h(t("map.legend.coverage_title", lang))
+        legend = "".join(
+            f'<div class="row"><span class="sw{extra}" style="background:{colour}"></span>{h(text)}</div>'
+            for colour, extra, text in rows
+        )
+
+    features = []
+    for feature in ds.geojson.get("features", []):
+        code = str(feature.get("properties", {}).get("code", ""))
+        if code not in ds.regions.index:
+            continue
+        features.append({
+            "type": "Feature",
+            "id": code,
+            "properties": {
+                "code": code,
+                "tip": _region_tooltip(ds, code, lang, shown_ids, figure_lines.get(code, "")),
+            },
+            "geometry": feature["geometry"],
+        })
+    data = {"type": "FeatureCollection", "features": features}
+
+    def style(feature: dict[str, Any]) -> dict[str, Any]:
+        return styles.get(feature["id"], {"fillColor": LAND, "color": BORDER, "weight": 1})
+
+    def highlight(feature: dict[str, Any]) -> dict[str, Any]:
+        return {"weight": 3, "color": "#222222"}
+
+    group = folium.FeatureGroup(name="regions", control=False)
+    folium.GeoJson(
+        data,
+        name="regions_geojson",
+        style_function=style,
+        highlight_function=highlight,
+        tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True, class_name="atlas-tip-box"),
+        zoom_on_click=False,
+        control=False,
+    ).add_to(group)
+    _Legend(legend_title, legend, position="topleft", lang=lang).add_to(group)
+    return group
+
+
+# --- Institutes layer --------------------------------------------------------------------------------
+
+
+def _kinds(ds: Dataset, institute_id: str, field: str, lang: str) -> str:
+    """The source kinds backing ``field`` of an institute, as small badges."""
+    src = ds.sources_for(institute_id)
+    kinds = sorted(
+        {str(k) for k, fields in zip(src["kind"], src["fields"], strict=True) if field in str(fields).split(";")},
+        key=lambda k: SOURCE_KINDS.index(k) if k in SOURCE_KINDS else 99,
+    )
+    if not kinds:
+        return ""
+    return "".join(f'<span class="kind">{h(t(f"map.source_kind.{k}", lang))}</span>' for k in kinds)
+
+
+def institute_popup(ds: Dataset, iid: str, row: Mapping[str, Any], lang: str) -> str:
+    """The popup card of an institute: every data value escaped."""
+    na = h(t("common.not_announced", lang))
+    name = h(pick(row, "name", lang))
+    kind = h(t(f"kind.{row['kind']}", lang))
+    city = h(pick(row, "city", lang))
+    region = h(_region_name(ds, str(row["region_code"]), lang))
+    precision = h(t(f"precision.{row['location_precision']}", lang))
+    commentary = str(row.get("specialisation_commentary") or "")
+    comm_html = h(_spec_label(ds, commentary, lang)) if commentary else na
+    focus = list(row.get("focus_list") or [])
+    focus_html = "<ul>" + "".join(f"<li>{h(_spec_label(ds, k, lang))}</li>" for k in focus) + "</ul>" if focus else na
+    status = h(t(f"status.{row['status']}", lang))
+    date = h(status_date(row, lang))
+    confidence = h(t(f"confidence.{row['confidence']}", lang))
+    partners = [p.strip() for p in pick(row, "partners", lang).split(";") if p.strip()]
+    partners_html = "<ul>" + "".join(f"<li>{h(p)}</li>" for p in partners) + "</ul>" if partners else na
+
+    items = []
+    for _, src in ds.sources_for(iid).iterrows():
+        publisher = h(src["publisher"])
+        kind_label = t(f"map.source_kind.{src['kind']}", lang)
+        kind_badge = f'<span class="kind">{h(kind_label)}</span>'
+        published = ""
+        if str(src.get("published") or ""):
+            try:
+                published = " · " + h(fmt_date(str(src["published"]), lang))
+            except ValueError:
+                published = " · " + h(src["published"])
+        url = str(src.get("url") or "")
+        if url.startswith(("https://", "http://")):
+            link = f'<a href="{h(url)}" rel="noopener noreferrer" target="_blank">{publisher}</a>'
+        else:
+            link = f'{publisher} <span class="muted">({h(t("map.popup.no_url", lang))})</span>'
+        items.append(f"<li>{link}{kind_badge}{published}</li>")
+    sources_html = "<ol>" + "".join(items) + "</ol>" if items else na
+
+    notes = pick(row, "notes", lang)
+    notes_html = (f"<details><summary>{h(t('map.popup.notes', lang))}</summary>{h(notes)}</details>"
+                  if notes else "")
+    return (
+        f'<div class="atlas-card" dir="{direction(lang)}" lang="{h(lang)}" data-id="{h(iid)}">'
+        f"<h4>{name}</h4>"
+        f'<div class="muted">{kind} · {city} · {region}</div>'
+        f'<div class="muted">{h(t("map.popup.location", lang))}: {precision}</div>'
+        "<table><tr>"
+        f"<th>{h(t('map.popup.commentary', lang))}{_kinds(ds, iid, 'specialisation_commentary', lang)}</th>"
+        f"<th>{h(t('map.popup.conventions', lang))}{_kinds(ds, iid, 'focus_areas', lang)}</th>"
+        f"</tr><tr><td>{comm_html}</td><td>{focus_html}</td></tr></table>"
+        "<dl>"
+        f"<dt>{h(t('map.popup.status', lang))}:</dt> <dd>{status} ({date})</dd>"
+        f"<dt>{h(t('map.popup.confidence', lang))}:</dt> <dd>{confidence}</dd>"
+        f"<dt>{h(t('map.popup.partners', lang))}:</dt> <dd>{partners_html}</dd>"
+        f"<dt>{h(t('map.popup.sources', lang))}:</dt> <dd>{sources_html}</dd>"
+        "</dl>"
+        f"{notes_html}</div>"
+    )
+
+
+def institute_tooltip(ds: Dataset, row: Mapping[str, Any], lang: str) -> str:
+    status = t(f"status.{row['status']}", lang)
+    return (
+        f'<div class="atlas-tip" dir="{direction(lang)}"><b>{h(pick(row, "name", lang))}</b><br>'
+        f'{h(pick(row, "city", lang))} · {h(status)}</div>'
+    )
+
+
+def _pin_html(colour: str, icon: str, *, hub: bool, weak: bool, label: str) -> str:
+    classes = "atlas-pin" + (" atlas-pin--hub" if hub else "") + (" atlas-pin--weak" if weak else "")
+    return (
+        f'<div class="{classes}" style="background:{colour};color:{_text_colour(colour)}" role="img" '
+        f'aria-label="{h(label)}"><i class="fa-solid fa-{icon}" aria-hidden="true"></i></div>'
+    )
+
+
+def institutes_layer(ds: Dataset, view: View, shown: pd.DataFrame) -> folium.FeatureGroup:
+    """One marker per institute of ``shown``, coloured by its lead focus area; with the legend of areas shown."""
+    lang = view.lang
+    group = folium.FeatureGroup(name="institutes", control=False)
+    used: list[str | None] = []
+    any_weak = any_hub = False
+    for iid, row in shown.iterrows():
+        colour, icon, key = marker_style(ds, row)
+        hub = str(row["kind"]) == "hub"
+        weak = str(row["confidence"]) == "weak"
+        any_weak |= weak
+        any_hub |= hub
+        if key not in used:
+            used.append(key)
+        size = 34 if hub else 28
+        marker = folium.Marker(
+            [float(row["lat"]), float(row["lon"])],
+            icon=folium.DivIcon(
+                html=_pin_html(colour, icon, hub=hub, weak=weak, label=pick(row, "name", lang)),
+                icon_size=(size, size),
+                icon_anchor=(size // 2, size // 2),
+                popup_anchor=(0, -size // 2),
+                class_name="atlas-pin-wrap",
+            ),
+            z_index_offset=1000,
+            riseOnHover=True,
+        )
+        marker.atlas_id = str(iid)  # read by tests and by the page to check what is drawn
+        marker.add_child(
+            _MarkerExtras(
+                {"code": str(row["region_code"]), "id": str(iid), "kind": "institute"},
+                institute_tooltip(ds, row, lang),
+                institute_popup(ds, str(iid), row, lang),
+            )
+        )
+        marker.add_to(group)
+
+    if used:
+        order = {k: i for i, k in enumerate(ds.specialisations.index)}
+        rows = []
+        for key in sorted(used, key=lambda k: order.get(k, 999) if k else 1000):
+            if key is None:
+                colour, icon, text = FALLBACK_COLOUR, FALLBACK_ICON, t("map.legend.no_area", lang)
+            else:
+                spec = ds.specialisations.loc[key]
+                colour, icon, text = _safe_colour(spec["colour"]), _safe_icon(spec["icon"]), pick(spec, "label", lang)
+            rows.append(
+                f'<div class="row"><span class="dot" style="background:{colour};color:{_text_colour(colour)}">'
+                f'<i class="fa-solid fa-{icon}" aria-hidden="true"></i></span>{h(text)}</div>'
+            )
+        extras = []
+        if any_hub:
+            extras.append(f'<div class="note">{h(t("map.legend.hub", lang))}</div>')
+        if any_weak:
+            extras.append(f'<div class="row"><span class="dot dot--weak"></span>{h(t("map.legend.weak", lang))}</div>')
+        _Legend(h(t("map.legend.areas_title", lang)), "".join(rows) + "".join(extras), position="bottomright",
+                lang=lang).add_to(group)
+    return group
+
+
+# --- Assembly ---------------------------------------------------------------------------------------------
+
+
+def map_layers(
+    ds: Dataset, view: View, institutes: pd.DataFrame | None = None, *, with_tiles: bool = False
+) -> list[folium.FeatureGroup]:
+    """The view-dependent layers: ``[regions, institutes]``. ``institutes`` defaults to
+    ``apply_filters(ds, view)``; pass the frame the page's table shows so both stay identical."""
+    shown = apply_filters(ds, view) if institutes is None else institutes
+    return [regions_layer(ds, view, shown, with_tiles=with_tiles), institutes_layer(ds, view, shown)]
+
+
+def build_map(
+    ds: Dataset,
+    view: View,
+    *,
+    tiles: Tiles | None = None,
+    asset_mode: str = "static",
+    static_url: str = STATIC_URL,
+    institutes: pd.DataFrame | None = None,
+) -> folium.Map:
+    """The whole map for ``view``: regions, institutes, legends, labels; nothing from a CDN.
+
+    ``tiles``: base-map tiles (``atlas.config.tiles_setting()``); ``None`` or ``Tiles(None, ...)``
+    draws without tiles. ``asset_mode``: ``"static"`` (``/app/static`` URLs, for the app) or
+    ``"inline"`` (``data:`` URLs, for a standalone HTML file).
+    """
+    m = base_map(ds, view.lang, tiles=tiles, asset_mode=asset_mode, static_url=static_url)
+    for layer in map_layers(ds, view, institutes, with_tiles=bool(tiles and tiles.url)):
+        layer.add_to(m)
+    return m
+
+
+def marker_ids(layers: folium.Element | Sequence[folium.Element]) -> list[str]:
+    """Ids of the institute markers in a map or list of layers, in drawing order."""
+    items = [layers] if isinstance(layers, folium.Element) else list(layers)
+    out: list[str] = []
+
+    def walk(el: Any) -> None:
+        if isinstance(el, folium.Marker) and getattr(el, "atlas_id", None):
+            out.append(el.atlas_id)
+        for child in getattr(el, "_children", {}).values():
+            walk(child)
+
+    for el in items:
+        walk(el)
+    return out
+
+
+# --- Clicks ------------------------------------------------------------------------------------------
+
+
+def region_from_click(result: Mapping[str, Any] | None, ds: Dataset) -> tuple[str, str] | None:
+    """``(region code, click token)`` for the last click ``st_folium`` reported, or None.
+
+    The clicked feature's ``properties.code`` (every region and marker carries one) wins; otherwise
+    the clicked point is placed with :func:`atlas.geo.region_for_point`. The token changes with every
+    new click, so the caller can act on each click once (``st_folium`` keeps returning the last one).
+    """
+    if not isinstance(result, Mapping):
+        return None
+    clicked = result.get("last_object_clicked")
+    drawing = result.get("last_active_drawing")
+    lat = lng = None
+    if isinstance(clicked, Mapping):
+        try:
+            lat, lng = float(clicked["lat"]), float(clicked["lng"])
+        except (KeyError, TypeError, ValueError):
+            lat = lng = None
+    if lat is None:
+        return None
+    code = None
+    if isinstance(drawing, Mapping):
+        props = drawing.get("properties")
+        candidate = props.get("code") if isinstance(props, Mapping) else None
+        if isinstance(candidate, str) and candidate in ds.regions.index:
+            code = candidate
+    if code is None and ds.shapes:
+        try:
+            code = geo.region_for_point(lat, lng, ds.shapes)
+        except ValueError:
+            code = None
+    if code is None:
+        return None
+    props = drawing.get("properties") if isinstance(drawing, Mapping) else None
+    ident = props.get("id") if isinstance(props, Mapping) else None
+    token = f"{lat:.6f},{lng:.6f},{code},{ident or ''}"
+    return code, token
+
+
+# --- Table -------------------------------------------------------------------------------------------------
+
+
+TABLE_COLUMNS = (
+    ("name", "table.name"),
+    ("region", "map.table.region"),
+    ("city", "table.city"),
+    ("specialisation_commentary", "map.table.spec_commentary"),
+    ("focus_areas", "map.table.focus_areas"),
+    ("status", "table.status"),
+    ("status_date", "map.table.date"),
+    ("confidence", "map.table.confidence"),
+)
+
+
+def table_frame(ds: Dataset, institutes: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The table under the map: one row per marker drawn (same frame, same order), text in ``lang``.
+
+    Columns (headers in ``lang``): name, region, city, the commentary's specialisation, the
+    conventions' focus areas, status, status date (at its precision), confidence. Missing values
+    read "not announced". The index is the institute id.
+    """
+    na = t("common.not_announced", lang)
+    records = []
+    for _, row in institutes.iterrows():
+        commentary = str(row.get("specialisation_commentary") or "")
+        focus = list(row.get("focus_list") or [])
+        records.append({
+            "name": pick(row, "name", lang),
+            "region": _region_name(ds, str(row["region_code"]), lang),
+            "city": pick(row, "city", lang),
+            "specialisation_commentary": _spec_label(ds, commentary, lang) if commentary else na,
+            "focus_areas": ", ".join(_spec_label(ds, k, lang) for k in focus) if focus else na,
+            "status": t(f"status.{row['status']}", lang),
+            "status_date": status_date(row, lang),
+            "confidence": t(f"confidence.{row['confidence']}", lang),
+        })
+    frame = pd.DataFrame.from_records(records, columns=[c for c, _ in TABLE_COLUMNS], index=list(institutes.index))
+    return frame.rename(columns={c: t(key, lang) for c, key in TABLE_COLUMNS})

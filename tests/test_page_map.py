@@ -1,0 +1,199 @@
+"""The map page under AppTest, with ``st_folium`` replaced by a fake that records what it is given and
+returns a scripted click (no JavaScript runs in AppTest)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import streamlit_folium
+from streamlit.testing.v1 import AppTest
+
+from atlas import mapview
+from atlas.i18n import pick, t
+from atlas.view import View, apply_filters
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+
+
+class FakeStFolium:
+    """Stands in for ``streamlit_folium.st_folium``: records each call, returns ``self.result``."""
+
+    def __init__(self) -> None:
+        self.calls: list[dict] = []
+        self.result: dict | None = None
+
+    def __call__(self, fig, key=None, feature_group_to_add=None, returned_objects=None, **kwargs):
+        layers = feature_group_to_add or []
+        self.calls.append({
+            "markers": mapview.marker_ids(layers),
+            "base_markers": mapview.marker_ids(fig),
+            "returned_objects": returned_objects,
+            "key": key,
+            "kwargs": kwargs,
+            "html": fig.get_root().render(),
+        })
+        return self.result
+
+    @property
+    def last(self) -> dict:
+        assert self.calls, "the page did not draw the map"
+        return self.calls[-1]
+
+
+@pytest.fixture
+def fake(monkeypatch) -> FakeStFolium:
+    f = FakeStFolium()
+    monkeypatch.setattr(streamlit_folium, "st_folium", f)
+    return f
+
+
+def app(**query: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for k, v in query.items():
+        at.query_params[k] = v
+    return at
+
+
+def texts(at: AppTest) -> str:
+    """The visible text of the page's main elements, Markdown escapes removed."""
+    parts = []
+    for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning", "error", "success"):
+        parts += [str(el.value) for el in getattr(at, kind)]
+    return re.sub(r"\\(.)", r"\1", "\n".join(parts))
+
+
+def table(at: AppTest):
+    assert at.dataframe, "the page shows no table"
+    return at.dataframe[0].value
+
+
+def test_default_view_draws_every_institute_on_map_and_table(fake, ds):
+    at = app()
+    at.run()
+    assert not at.exception
+    assert fake.last["markers"] == list(ds.institutes.index)
+    assert len(table(at)) == len(ds.institutes)
+    # Only clicks come back, so panning and zooming never rerun the script.
+    assert set(fake.last["returned_objects"]) <= {"last_object_clicked", "last_active_drawing"}
+    # The markers travel as feature groups, not in the base map: filtering does not reload the map.
+    assert fake.last["base_markers"] == []
+    assert fake.last["kwargs"].get("center") is None and fake.last["kwargs"].get("zoom") is None
+    assert "https://cdn" not in fake.last["html"]
+
+
+@pytest.mark.parametrize("spec", ["energy", "industry", "water"])
+def test_specialisation_filter_in_url_shrinks_markers_and_table(fake, ds, spec):
+    at = app(spec=spec)
+    at.run()
+    assert not at.exception
+    expected = list(apply_filters(ds, View(specialisations=(spec,))).index)
+    assert 0 < len(expected) < len(ds.institutes)
+    assert fake.last["markers"] == expected
+    names = table(at)[t("table.name", "fr")].tolist()
+    assert names == [pick(ds.institutes.loc[i], "name", "fr") for i in expected]
+
+
+def test_filters_change_the_layers_but_not_the_base_map(fake, ds):
+    """st_folium keys its component on the base map's script: an unchanged base keeps the component,
+    and with it the user's pan and zoom, while the filtered layers are swapped in."""
+    at = app()
+    at.run()
+    first = fake.last
+    at2 = app(status="launched")
+    at2.run()
+    assert not at2.exception
+    expected = list(apply_filters(ds, View(statuses=("launched",))).index)
+    assert fake.last["markers"] == expected
+    assert table(at2)[t("table.name", "fr")].tolist() == [pick(ds.institutes.loc[i], "name", "fr") for i in expected]
+    strip = re.compile(r"_[0-9a-f]{32}")
+    assert strip.sub("", fake.last["html"]) == strip.sub("", first["html"])
+    assert fake.last["key"] == first["key"]
+
+
+def test_sidebar_filter_widgets_shrink_markers_and_table(fake, ds):
+    at = app()
+    at.run()
+    at.multiselect(key="w_status").set_value(["launched"]).run()
+    assert not at.exception
+    expected = list(apply_filters(ds, View(statuses=("launched",))).index)
+    assert fake.last["markers"] == expected
+    assert len(table(at)) == len(expected)
+    at.multiselect(key="w_status").set_value([]).run()
+    at.multiselect(key="w_conf").set_value(["weak"]).run()
+    expected = list(apply_filters(ds, View(confidences=("weak",))).index)
+    assert fake.last["markers"] == expected
+    assert len(table(at)) == len(expected)
+
+
+def test_no_match_shows_an_empty_map_and_table_with_a_message(fake, ds):
+    at = app(q="zzzz-no-match")
+    at.run()
+    assert not at.exception
+    assert fake.last["markers"] == []
+    assert len(table(at)) == 0
+    assert t("map.no_match", "fr") in texts(at)
+
+
+def test_a_click_on_a_marker_selects_its_region_and_fills_the_panel(fake, ds):
+    at = app(lang="en")
+    at.run()
+    assert at.session_state["selected"] is None
+    row = ds.institutes.loc["jazari-guelmim"]
+    fake.result = {
+        "last_object_clicked": {"lat": float(row["lat"]), "lng": float(row["lon"])},
+        "last_active_drawing": {"type": "Feature", "properties": {"code": "10", "id": "jazari-guelmim"}},
+    }
+    at.run()
+    assert not at.exception
+    assert at.session_state["selected"] == "10"
+    assert at.query_params["sel"] == ["10"] or at.query_params["sel"] == "10"
+    shown = texts(at)
+    assert pick(ds.regions.loc["10"], "name", "en") in shown
+    assert pick(row, "name", "en") in shown  # the panel lists the region's institute
+    # st_folium keeps returning that click: once the user moves on, the old click must not come back.
+    at.session_state["selected"] = None
+    at.run()
+    assert at.session_state["selected"] is None
+
+
+def test_a_click_on_a_region_without_feature_uses_the_point(fake, ds):
+    at = app()
+    at.run()
+    fake.result = {"last_object_clicked": {"lat": 30.4, "lng": -9.5}, "last_active_drawing": None}  # Agadir
+    at.run()
+    assert not at.exception
+    assert at.session_state["selected"] == "09"
+    assert pick(ds.regions.loc["09"], "name", "fr") in texts(at)
+
+
+def test_forged_query_string_shows_the_notice_and_no_exception(fake, ds):
+    at = app(spec="<script>", foo="1", sel="99")
+    at.run()
+    assert not at.exception
+    warning = "\n".join(w.value for w in at.warning)
+    assert t("notice.title", "fr") in warning
+    assert "foo" in warning and "99" in warning
+    assert "<script>" not in warning  # shown escaped, as text
+    assert fake.last["markers"] == list(ds.institutes.index)
+    assert at.session_state["selected"] is None
+
+
+def test_bad_tiles_setting_is_reported_and_the_map_is_drawn_without_tiles(fake, monkeypatch):
+    monkeypatch.setenv("ATLAS_TILES", "ftp://example.org/tiles")
+    at = app()
+    at.run()
+    assert not at.exception
+    lead = t("map.tiles_problem", "fr", detail="").strip()
+    assert any(lead in w.value for w in at.warning)
+    assert "L.tileLayer" not in fake.last["html"]
+
+
+def test_arabic_page_table_and_map(fake, ds):
+    at = app(lang="ar")
+    at.run()
+    assert not at.exception
+    assert list(table(at).columns)[0] == t("table.name", "ar")
+    assert 'dir=\\"rtl\\"' in fake.last["html"] or 'dir="rtl"' in fake.last["html"]
+    assert t("map.table.title", "ar") in texts(at)

@@ -1,0 +1,151 @@
+"""AppTest of the side panel beside the map (pages/_panels.py): region card, caveats, national view."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from atlas.i18n import LANGS, t
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+
+
+def panel_script() -> None:
+    """The panel alone, with a Context built like app.py's (selection read from ?sel= once)."""
+    import streamlit as st
+
+    from atlas import load
+    from atlas.view import View
+    from pages._layout import Context
+    from pages._panels import render_side_panel
+
+    lang = st.query_params.get("lang", "fr")
+    if "selected" not in st.session_state:
+        st.session_state["selected"] = st.query_params.get("sel") or None
+    ds = load()
+    view = View(lang=lang, selected=st.session_state["selected"])
+    render_side_panel(Context(ds=ds, view=view, lang=lang))
+
+
+def run_app(lang: str, sel: str | None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.query_params["lang"] = lang
+    if sel:
+        at.query_params["sel"] = sel
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def run_panel(lang: str = "fr", sel: str | None = None) -> AppTest:
+    at = AppTest.from_function(panel_script, default_timeout=60)
+    at.query_params["lang"] = lang
+    if sel:
+        at.query_params["sel"] = sel
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def texts(at: AppTest) -> str:
+    parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
+    parts += [w.value for w in at.warning] + [i.value for i in at.info] + [s.value for s in at.success]
+    parts += [e.label for e in at.expander] + [h.value for h in at.subheader]
+    parts += [m.label for m in at.metric] + [str(m.value) for m in at.metric]
+    return "\n".join(parts).replace("\\", "")  # drop Markdown escapes
+
+
+# --- through the real app (the map page calls the panel) -----------------------------------------
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_map_page_panel_for_guelmim(lang):
+    at = run_app(lang, "10")
+    body = texts(at)
+    assert t("panel.spec_commentary", lang) in body and t("panel.spec_conventions", lang) in body
+    water = {"fr": "Eau", "ar": "الماء", "en": "Water"}[lang]
+    agriculture = {"fr": "Agriculture", "ar": "الفلاحة", "en": "Agriculture"}[lang]
+    assert water in body and agriculture in body
+    assert t("panel.caveats_title", lang) in body
+    assert at.selectbox(key="panel_pick").value == "10"
+
+
+def test_map_page_panel_for_a_region_with_none():
+    at = run_app("fr", "05")
+    body = texts(at)
+    assert "Béni Mellal-Khénifra" in body
+    assert t("common.no_institute", "fr") in body
+    assert "Le plan prévoit un institut par région" in body
+
+
+def test_map_page_panel_with_nothing_selected_shows_the_national_picture():
+    at = run_app("en", None)
+    body = texts(at)
+    assert t("panel.national_title", "en") in body
+    assert "6 of the 12 regions have an institute" in body
+    for name in ("Tangier-Tetouan-Al Hoceima", "Beni Mellal-Khenifra", "Casablanca-Settat", "Souss-Massa"):
+        assert name in body
+    assert at.selectbox(key="panel_pick").value == ""
+
+
+# --- the panel alone ---------------------------------------------------------------------------
+
+
+def test_flags_are_explained_with_rule_and_numbers():
+    at = run_panel("en", "10")
+    body = texts(at)
+    assert "3 of 5 flags raised for this region" in body
+    assert "Thin talent pool" in body
+    assert "The region's value, 47,196, is strictly below 0.5 × the median of the 12 regions (242,084.5)" in body
+    # the rule in words, not just a label
+    assert "Raised when the estimated number of residents who reached higher education" in body
+    assert "Flag raised" in body and "Not raised" in body
+
+
+def test_caveat_with_no_figure_says_so():
+    at = run_panel("fr", "10")
+    governance = next(e for e in at.expander if "Gouvernance claire" in e.label)
+    inner = "\n".join(c.value for c in governance.caption)
+    assert t("panel.caveat_no_figure", "fr") in inner.replace("\\", "")
+
+
+def test_figures_have_definitions_on_hover():
+    at = run_panel("en", "10")
+    helps = [m.help or "" for m in at.metric]
+    assert len(helps) == 9 and all("Source" in h and "Unit" in h for h in helps)
+    # the figure lines of the caveats carry the same tooltip
+    lines = [m for m in at.markdown if "median of the 12 regions" in m.value]
+    assert lines and all(m.help and "Haut\\-Commissariat au Plan" in m.help for m in lines)
+
+
+def test_arabic_panel():
+    at = run_panel("ar", "12")
+    body = texts(at)
+    assert "الداخلة-وادي الذهب" in body
+    assert t("panel.caveats_title", "ar") in body
+    assert t("panel.specs_agree", "ar") in body  # energy in both the commentary and the convention
+
+
+def test_picker_selects_and_clear_goes_back_to_national():
+    at = run_panel("fr")
+    assert t("panel.national_title", "fr") in texts(at)
+    assert not at.button  # nothing to clear yet
+    at.selectbox(key="panel_pick").select("10").run()
+    assert at.session_state["selected"] == "10"
+    assert "Guelmim-Oued Noun" in [s.value.replace("\\", "") for s in at.subheader]
+    at.button(key="panel_clear").click().run()
+    assert at.session_state["selected"] is None
+    assert t("panel.national_title", "fr") in texts(at)
+    assert at.selectbox(key="panel_pick").value == ""
+
+
+def test_data_text_is_escaped_in_markdown(data_copy, monkeypatch):
+    from tests.conftest import set_cell
+
+    set_cell(data_copy / "institutes.csv", "id", "jazari-guelmim", "notes_en", "**bold** [x](https://evil.example) <b>")
+    monkeypatch.setenv("ATLAS_DATA_DIR", str(data_copy))
+    at = run_panel("en", "10")
+    notes = [c.value for c in at.caption if "evil" in c.value]
+    assert notes == ["\\*\\*bold\\*\\* \\[x\\]\\(https\\://evil\\.example\\) \\<b\\>"]

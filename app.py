@@ -4,17 +4,22 @@ Run with ``streamlit run app.py``. Shared controls (language, filters) live here
 page changes; each page is a file in ``pages/``.
 """
 
+from pathlib import Path
+
 import streamlit as st
 
 from atlas.i18n import t
 from pages import _layout
 
-st.set_page_config(page_title="Jazari Atlas", page_icon=":material/map:", layout="wide")
+ICON = Path(__file__).parent / "static" / "favicon.png"  # local: a Material icon would load a web font
+st.set_page_config(page_title="Jazari Atlas", page_icon=str(ICON), layout="wide")
 
 ctx = _layout.bootstrap()
 st.session_state["_ctx"] = ctx
 lang = ctx.lang
 
+# .streamlit/config.toml hides the legacy pages-folder menu; the menu of st.navigation is wanted.
+st.set_option("client.showSidebarNavigation", True)
 navigation = st.navigation(
     [
         st.Page("pages/map.py", title=t("nav.map", lang), icon=":material/map:", default=True),
@@ -23,4 +28,5 @@ navigation = st.navigation(
         st.Page("pages/methods.py", title=t("nav.methods", lang), icon=":material/menu_book:", url_path="methods"),
     ]
 )
+_layout.return_to_deep_link()
 navigation.run()

@@ -6,6 +6,7 @@ Called by ``app.py`` on every run before the current page; pages read the result
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -89,7 +90,7 @@ def _rtl_css() -> str:
   font-family: "Noto Sans Arabic", "Noto Naskh Arabic", "DejaVu Sans", "Arial", sans-serif;
 }
 [data-testid="stSidebarNav"] { direction: rtl; }
-iframe { direction: ltr; }
+iframe, [data-testid="stVegaLiteChart"], [data-testid="stDataFrame"] canvas { direction: ltr; }
 </style>
 """
 
@@ -170,5 +171,22 @@ def select_region(code: str | None) -> None:
 
 
 def context() -> Context:
-    """The context ``app.py`` built for this run."""
-    return st.session_state["_ctx"]
+    """The context ``app.py`` built for this run.
+
+    Right after a server start, a deep link (``/regions?lang=ar``) can make Streamlit run the page
+    file on its own, in its legacy pages-folder mode, without ``app.py``. Then go through the entry
+    point first and come back to the page the link named, with its query string.
+    """
+    ctx = st.session_state.get("_ctx")
+    if ctx is None:
+        caller = sys._getframe(1).f_globals.get("__file__", "")
+        st.session_state["_return_to"] = f"pages/{Path(caller).name}" if caller else None
+        st.switch_page(str(config.REPO_ROOT / "app.py"), query_params=st.query_params.to_dict())
+    return ctx
+
+
+def return_to_deep_link() -> None:
+    """Called by ``app.py`` once ``st.navigation`` exists: finish a deep link (see :func:`context`)."""
+    target = st.session_state.pop("_return_to", None)
+    if target:
+        st.switch_page(target, query_params=st.query_params.to_dict())

@@ -341,6 +341,26 @@ class _ZoomClass(MacroElement):
         self.steps = int(LABEL_STEPS)
 
 
+class _FocusWithoutScroll(MacroElement):
+    """Leaflet focuses the map on mousedown (for keyboard panning). In an iframe whose bottom is
+    below the fold, that focus scrolls the page by a few pixels between mousedown and mouseup, so
+    the first click on a marker or a region is lost. Focus without scrolling instead."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function (box) {
+            box.focus = function () { HTMLElement.prototype.focus.call(box, {"preventScroll": true}); };
+        })({{ this._parent.get_name() }}.getContainer());
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self):
+        super().__init__()
+        self._name = "FocusWithoutScroll"
+
+
 class _MetricScale(MacroElement):
     _template = Template(
         """
@@ -419,6 +439,8 @@ LABEL_STEPS = 4  # label visibility is decided per quarter zoom level (the map's
 LABEL_ZOOMS = tuple(z / LABEL_STEPS for z in range(LABEL_STEPS * MIN_ZOOM, LABEL_STEPS * 9))
 LABEL_CHAR_PX = 6.4
 LABEL_HEIGHT_PX = 15
+LABEL_MARKER_GAP_PX = 10
+"""Free space kept around markers, so a label is never read as naming a neighbour's marker."""
 
 
 def _pixel(lat: float, lon: float, zoom: float) -> tuple[float, float]:
@@ -448,14 +470,11 @@ def _label_min_zooms(ds: Dataset, lang: str) -> dict[str, float]:
     positions = label_positions(ds)
     areas = {code: geo.area_km2(shape) for code, shape in ds.shapes.items()}
     order = sorted(positions, key=lambda c: -areas.get(c, 0.0))
-    markers = [(float(r["lat"]), float(r["lon"]), 17 if str(r["kind"]) == "hub" else 14)
+    markers = [(float(r["lat"]), float(r["lon"]), str(r["region_code"]), 17 if str(r["kind"]) == "hub" else 14)
                for _, r in ds.institutes.iterrows()]
     visible: dict[str, set[float]] = {code: set() for code in positions}
     for zoom in LABEL_ZOOMS:
-        boxes: list[tuple[float, float, float, float]] = []
-        for lat, lon, r in markers:
-            x, y = _pixel(lat, lon, zoom)
-            boxes.append((x - r, y - r, x + r, y + r))
+        labels: list[tuple[float, float, float, float]] = []
         for code in order:
             lat, lon, below = positions[code]
             text = _short_name(ds, code, lang) if zoom < SHORT_LABEL_BELOW else _region_name(ds, code, lang)
@@ -463,8 +482,14 @@ def _label_min_zooms(ds: Dataset, lang: str) -> dict[str, float]:
             x, y = _pixel(lat, lon, zoom)
             top = y + 19 if below else y - hgt / 2
             box = (x - w / 2, top, x + w / 2, top + hgt)
+            # Other regions' markers keep a gap; the region's own marker only must not be covered.
+            boxes = list(labels)
+            for m_lat, m_lon, m_code, r in markers:
+                mx, my = _pixel(m_lat, m_lon, zoom)
+                gap = 0 if m_code == code else LABEL_MARKER_GAP_PX
+                boxes.append((mx - r - gap, my - r - gap, mx + r + gap, my + r + gap))
             if all(box[2] <= b[0] or box[0] >= b[2] or box[3] <= b[1] or box[1] >= b[3] for b in boxes):
-                boxes.append(box)
+                labels.append(box)
                 visible[code].add(zoom)
     out: dict[str, float] = {}
     for code, zooms in visible.items():
@@ -540,6 +565,7 @@ def base_map(
             tiles=tiles.url, attr=attribution, name="tiles", max_zoom=MAX_ZOOM, overlay=False, control=False
         ).add_to(m)
     m.fit_bounds(bounds, padding=(12, 12))
+    _FocusWithoutScroll().add_to(m)
     _MetricScale().add_to(m)
     _ZoomClass(SHORT_LABEL_BELOW).add_to(m)
     min_zooms = label_min_zooms(ds, lang)

@@ -364,3 +364,19 @@ def test_table_mirrors_the_markers(ds):
     assert root[t("map.table.spec_commentary", "en")] == t("common.not_announced", "en")
     benguerir = mapview.table_frame(ds, ds.institutes.loc[["jazari-benguerir"]], "en").iloc[0]
     assert benguerir[t("map.table.date", "en")] == "April 2025"
+
+
+def test_institute_without_focus_area_gets_a_neutral_marker_and_legend_entry(data_copy):
+    set_cell(data_copy / "institutes.csv", "id", "jazari-fes", "focus_areas", "")
+    header, rows = read_rows(data_copy / "sources.csv")
+    for row in rows:  # no source may still claim focus areas for it
+        row["fields"] = ";".join(f for f in row["fields"].split(";") if not (
+            row["institute_id"] == "jazari-fes" and f == "focus_areas")) or "status"
+    write_rows(data_copy / "sources.csv", header, rows)
+    ds = load(data_copy)
+    page = render(ds, View(lang="en"))
+    pin = next(s for s in js_strings(page) if 'class="atlas-pin' in s and "Industry" in s)
+    assert f"background:{mapview.FALLBACK_COLOUR}" in pin and f"fa-{mapview.FALLBACK_ICON}" in pin
+    assert t("map.legend.no_area", "en") in "".join(js_strings(page))
+    card = next(s for s in js_strings(page) if 'data-id="jazari-fes"' in s and "atlas-card" in s)
+    assert t("common.not_announced", "en") in card

@@ -85,7 +85,10 @@ def test_map_markers_regions_filters_and_click(streamlit_server, page, ds, artif
     # A click on a marker opens its card and selects its region in the side panel.
     iid = everyone[1]
     row = ds.institutes.loc[iid]
+    iframe_top = page.locator(MAP_FRAME).bounding_box()["y"]
     frame.locator(f'.atlas-pin[aria-label="{pick(row, "name", "fr")}"]').click()
+    # Leaflet's focus on mousedown must not scroll the page (the click would land elsewhere).
+    assert page.locator(MAP_FRAME).bounding_box()["y"] == iframe_top
     popup = frame.locator(".leaflet-popup .atlas-card")
     expect()(popup).to_contain_text(pick(row, "name", "fr"), timeout=TIMEOUT_MS)
     region = pick(ds.regions.loc[row["region_code"]], "name", "fr")

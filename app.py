@@ -13,6 +13,7 @@ from pages import _layout
 
 ICON = Path(__file__).parent / "static" / "favicon.png"  # local: a Material icon would load a web font
 st.set_page_config(page_title="Jazari Atlas", page_icon=str(ICON), layout="wide")
+_layout.leave_legacy_pages_mode()
 
 ctx = _layout.bootstrap()
 st.session_state["_ctx"] = ctx
@@ -28,5 +29,4 @@ navigation = st.navigation(
         st.Page("pages/methods.py", title=t("nav.methods", lang), icon=":material/menu_book:", url_path="methods"),
     ]
 )
-_layout.return_to_deep_link()
 navigation.run()

@@ -6,7 +6,6 @@ Called by ``app.py`` on every run before the current page; pages read the result
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -170,23 +169,29 @@ def select_region(code: str | None) -> None:
     st.session_state["selected"] = code
 
 
+def leave_legacy_pages_mode() -> None:
+    """Rerun at once if Streamlit is in its legacy pages-folder mode.
+
+    Streamlit 1.67 starts in that mode whenever the entry point has a ``pages/`` folder beside it,
+    until ``st.navigation`` is first called. The first run after a server start then goes through
+    the legacy runner: a deep link (``/regions``) runs the page file alone, and the widgets of that
+    first run live under another page id, so the user's first filter change is dropped. Leaving the
+    mode before any widget is drawn avoids both. ``tests/e2e/test_fresh_server.py`` guards this.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def context() -> Context:
     """The context ``app.py`` built for this run.
 
-    Right after a server start, a deep link (``/regions?lang=ar``) can make Streamlit run the page
-    file on its own, in its legacy pages-folder mode, without ``app.py``. Then go through the entry
-    point first and come back to the page the link named, with its query string.
+    A page file that runs alone (Streamlit's legacy pages-folder mode) reruns through ``app.py``.
     """
+    leave_legacy_pages_mode()
     ctx = st.session_state.get("_ctx")
     if ctx is None:
-        caller = sys._getframe(1).f_globals.get("__file__", "")
-        st.session_state["_return_to"] = f"pages/{Path(caller).name}" if caller else None
-        st.switch_page(str(config.REPO_ROOT / "app.py"), query_params=st.query_params.to_dict())
+        st.rerun()
     return ctx
-
-
-def return_to_deep_link() -> None:
-    """Called by ``app.py`` once ``st.navigation`` exists: finish a deep link (see :func:`context`)."""
-    target = st.session_state.pop("_return_to", None)
-    if target:
-        st.switch_page(target, query_params=st.query_params.to_dict())

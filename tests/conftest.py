@@ -54,13 +54,14 @@ def set_cell(path: Path, key_col: str, key: str, column: str, value: str) -> int
     raise KeyError(key)
 
 
+
 @pytest.fixture(autouse=True, scope="session")
-def _apptest_runs_the_entry_point_every_time():
-    """Work around an AppTest quirk (Streamlit 1.67): before every run AppTest resets
-    ``PagesManager.uses_pages_directory``, so an app that has a ``pages/`` folder AND routes with
-    ``st.navigation`` gets the legacy pages-folder runner, which runs the page file alone from the
-    second run on (skipping ``app.py``, its sidebar and its filters). A real server sets the flag
-    once, when ``app.py`` first calls ``st.navigation``; this makes AppTest do the same."""
+def _apptest_starts_in_navigation_mode():
+    """AppTest (Streamlit 1.67) resets ``PagesManager.uses_pages_directory`` before every run, so an
+    app with a ``pages/`` folder starts every test run in the legacy pages-folder mode, which a real
+    server leaves for good after its first run (``pages._layout.leave_legacy_pages_mode``). The
+    app's rerun out of that mode would swallow a button click in AppTest, so tests start where a
+    running server is. The real first-run path is covered by ``tests/e2e/test_fresh_server.py``."""
     from streamlit.runtime import pages_manager
 
     original = pages_manager.PagesManager.__init__

@@ -11,7 +11,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from atlas import config
+from atlas import config, exports_cli
 from atlas.dataset import Dataset, validate
 
 
@@ -45,13 +45,21 @@ def summary(ds: Dataset) -> str:
     return "\n".join(lines)
 
 
-def cmd_validate(args: argparse.Namespace) -> int:
-    data_dir = Path(args.data_dir) if args.data_dir else config.data_dir()
+def load_or_report(data_dir_arg: str | None, consequence: str = "") -> Dataset | None:
+    """The dataset of ``data_dir_arg`` (or the configured one), or None after printing every problem."""
+    data_dir = Path(data_dir_arg) if data_dir_arg else config.data_dir()
     ds, problems = validate(data_dir)
     if problems or ds is None:
         for p in problems:
             print(p)
-        print(f"{len(problems)} problem(s) in {data_dir}", file=sys.stderr)
+        print(f"{len(problems)} problem(s) in {data_dir}{consequence}", file=sys.stderr)
+        return None
+    return ds
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    ds = load_or_report(args.data_dir)
+    if ds is None:
         return 1
     print(summary(ds))
     return 0
@@ -79,12 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("build", help="regenerate regions.csv, region_figures.csv and regions.geojson")
     p.add_argument("--data-dir", help="data directory (default: $ATLAS_DATA_DIR or data/)")
     p.set_defaults(func=cmd_build)
-    try:
-        from atlas import exports_cli
-    except ImportError:
-        exports_cli = None
-    if exports_cli is not None:
-        exports_cli.add_parser(sub)
+    exports_cli.add_parser(sub)
     return parser
 
 

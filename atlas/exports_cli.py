@@ -17,7 +17,6 @@ import argparse
 import sys
 from pathlib import Path
 
-from atlas import config
 from atlas.i18n import LANGS
 
 REGION_CODES = tuple(f"{i:02d}" for i in range(1, 13))
@@ -72,7 +71,7 @@ def _fail(parser: argparse.ArgumentParser | None, message: str) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from atlas import exports
     from atlas.brief import FontNotFound
-    from atlas.dataset import validate
+    from atlas.cli import load_or_report
     from atlas.view import View
 
     parser = getattr(args, "_export_parser", None)
@@ -82,12 +81,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     if args.format != "csv" and args.table != "regions":
         return _fail(parser, "--table only applies to --format csv")
 
-    data_dir = Path(args.data_dir) if args.data_dir else config.data_dir()
-    ds, problems = validate(data_dir)
-    if problems or ds is None:
-        for problem in problems:
-            print(problem)
-        print(f"{len(problems)} problem(s) in {data_dir}: nothing exported", file=sys.stderr)
+    ds = load_or_report(args.data_dir, ": nothing exported")
+    if ds is None:
         return 1
 
     specs = list(dict.fromkeys(args.specialisation))

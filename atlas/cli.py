@@ -52,6 +52,7 @@ def load_or_report(data_dir_arg: str | None, consequence: str = "") -> Dataset |
     if problems or ds is None:
         for p in problems:
             print(p)
+        sys.stdout.flush()
         print(f"{len(problems)} problem(s) in {data_dir}{consequence}", file=sys.stderr)
         return None
     return ds

@@ -87,6 +87,9 @@ class Dataset:
 class _Reader:
     data_dir: Path
     problems: list[Problem] = field(default_factory=list)
+    # Every key seen in a file, valid row or not: references to a row that has its own problem
+    # are not reported a second time as "unknown".
+    keys_seen: dict[str, set[str]] = field(default_factory=dict)
 
     def add(self, file: str, row: int | None, fld: str, message: str) -> None:
         self.problems.append(Problem(file, row, fld, message))
@@ -162,6 +165,7 @@ class _Reader:
             return []
         out: list[tuple[int, Any]] = []
         seen: dict[str, int] = {}
+        self.keys_seen[name] = {row[key] for _, row in rows if row.get(key)}
         for line, row in rows:
             try:
                 obj = model(**row)
@@ -217,7 +221,7 @@ def validate(data_dir: str | Path | None = None) -> tuple[Dataset | None, list[P
         return None, r.problems
 
     parsed = {name: r.models(name, *spec) for name, spec in CSV_FILES.items()}
-    specs = {o.key: o for _, o in parsed["specialisations.csv"]}
+    specs = {k: None for k in r.keys_seen.get("specialisations.csv", set())}
     regions = {o.code: o for _, o in parsed["regions.csv"]}
     fig_defs = {o.key: o for _, o in parsed["figures.csv"]}
     flags = {o.key: o for _, o in parsed["flags.csv"]}
@@ -280,7 +284,7 @@ def validate(data_dir: str | Path | None = None) -> tuple[Dataset | None, list[P
                     f"(at most {MAX_KM_OUTSIDE_REGION:.0f} km allowed)",
                 )
 
-    inst_ids = {o.id for _, o in parsed["institutes.csv"]}
+    inst_ids = r.keys_seen.get("institutes.csv", set())
     sourced: set[str] = set()
     for line, s in parsed["sources.csv"]:
         if inst_ids and s.institute_id not in inst_ids:

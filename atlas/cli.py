@@ -89,7 +89,32 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--data-dir", help="data directory (default: $ATLAS_DATA_DIR or data/)")
     p.set_defaults(func=cmd_build)
     exports_cli.add_parser(sub)
+    p = sub.add_parser("synth", help="write a synthetic dataset of N institute-like points (scale tests only)")
+    p.add_argument("--points", type=int, required=True, help="number of synthetic institutes")
+    p.add_argument("-o", "--out", required=True, help="output directory (must not exist or be empty)")
+    p.add_argument("--seed", type=int, default=None, help="random seed (default: fixed, so runs repeat)")
+    p.add_argument("--data-dir", help="dataset to copy (default: $ATLAS_DATA_DIR or data/)")
+    p.set_defaults(func=cmd_synth)
     return parser
+
+
+def cmd_synth(args: argparse.Namespace) -> int:
+    """Write a synthetic dataset directory (never shipped as data)."""
+    from atlas import synthetic
+
+    if args.points < 0:
+        print("--points must be >= 0", file=sys.stderr)
+        return 2
+    try:
+        out = synthetic.write_synthetic(
+            args.out, args.points, seed=synthetic.DEFAULT_SEED if args.seed is None else args.seed,
+            source=args.data_dir,
+        )
+    except FileExistsError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    print(f"wrote {out} ({args.points} synthetic institutes)")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -26,7 +26,8 @@ from __future__ import annotations
 import html as _html
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import folium
@@ -60,6 +61,12 @@ FALLBACK_ICON = "location-dot"
 ICON_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 HEX_RE = re.compile(r"^#[0-9A-Fa-f]{6}$")
 SOURCE_KINDS = ("official", "press", "trade", "blog", "commentary")
+POINTS_THRESHOLD = 300
+"""Up to this many institutes in view, each is a ``DivIcon`` pin with its icon (a DOM element each);
+above it, they are drawn as ONE GeoJSON point layer of circle markers on a canvas, which stays
+smooth with 10,000 points (zooming included) and sends about 100 bytes a point."""
+TOOLTIP_MAX_NAMES = 8
+"""A region's tooltip names at most this many institutes, then says how many more there are."""
 
 CSS = f"""
 .leaflet-container {{ background: {SEA} !important; font-family: system-ui, -apple-system, "Segoe UI", "Noto Sans",
@@ -128,6 +135,25 @@ def _json(obj: object) -> str:
         .replace("&", "\\u0026")
         .replace("'", "\\u0027")
     )
+
+
+_MEMO: OrderedDict[tuple, Any] = OrderedDict()
+_MEMO_MAX = 4096
+
+
+def _memo(key: tuple, build: Callable[[], Any]) -> Any:
+    """``build()`` once per ``key`` (keys start with the data version, so a new dataset never reads an
+    old entry); a small LRU bound keeps memory flat on a long-running server."""
+    try:
+        _MEMO.move_to_end(key)
+        return _MEMO[key]
+    except KeyError:
+        pass
+    value = build()
+    _MEMO[key] = value
+    while len(_MEMO) > _MEMO_MAX:
+        _MEMO.popitem(last=False)
+    return value
 
 
 def _text_colour(hex_colour: str) -> str:
@@ -392,6 +418,30 @@ class _Attribution(MacroElement):
         self.html_json = _json(html)
 
 
+class _Labels(MacroElement):
+    """The region names: one non-interactive ``L.divIcon`` marker per region, from one escaped JSON array
+    (one element instead of 12 markers and 12 icons keeps every page run's rendering cheap)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function (map) {
+            var group = L.featureGroup().addTo(map);
+            {{ this.labels_json }}.forEach(function (d) {
+                L.marker([d[0], d[1]], {"icon": L.divIcon({"html": d[2], "iconSize": [0, 0], "iconAnchor": [0, 0],
+                    "className": "atlas-label-wrap"}), "interactive": false, "keyboard": false}).addTo(group);
+            });
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, labels: Sequence[tuple[float, float, str]]):
+        super().__init__()
+        self._name = "Labels"
+        self.labels_json = _json([[lat, lon, html] for lat, lon, html in labels])
+
+
 # --- Geometry helpers ---------------------------------------------------------------------------------
 
 _label_cache: dict[str, dict[str, tuple[float, float]]] = {}
@@ -419,17 +469,28 @@ def label_positions(ds: Dataset) -> dict[str, tuple[float, float, bool]]:
     """Region code -> (lat, lon, under_a_marker): where each region's name is written.
 
     The name sits at :func:`label_points`, unless an institute of the region is near that point: then
-    it is written just under that institute's marker, so the two never cover each other.
+    it is written just under that institute's marker, so the two never cover each other. With more
+    than :data:`POINTS_THRESHOLD` institutes (small circles, see :func:`institutes_layer`) labels stay
+    at their point. Cached per data version.
     """
+    return dict(_memo(("label_positions", ds.version), lambda: _label_positions(ds)))
+
+
+def _label_positions(ds: Dataset) -> dict[str, tuple[float, float, bool]]:
     out: dict[str, tuple[float, float, bool]] = {}
+    inst = ds.institutes
+    many = len(inst) > POINTS_THRESHOLD
+    codes = inst["region_code"].astype(str).to_numpy()
+    lats = inst["lat"].astype(float).to_numpy()
+    lons = inst["lon"].astype(float).to_numpy()
     for code, (lat, lon) in label_points(ds).items():
-        inst = ds.institutes_in(code)
-        best = None
-        for _, row in inst.iterrows():
-            d = ((float(row["lat"]) - lat) ** 2 + (float(row["lon"]) - lon) ** 2) ** 0.5
-            if d < LABEL_NEAR_DEG and (best is None or d < best[0]):
-                best = (d, float(row["lat"]), float(row["lon"]))
-        out[code] = (best[1], best[2], True) if best else (lat, lon, False)
+        mask = codes == code
+        if many or not mask.any():
+            out[code] = (lat, lon, False)
+            continue
+        d = np.hypot(lats[mask] - lat, lons[mask] - lon)
+        i = int(np.argmin(d))  # the first of equally near institutes, as before
+        out[code] = (float(lats[mask][i]), float(lons[mask][i]), True) if d[i] < LABEL_NEAR_DEG else (lat, lon, False)
     return out
 
 
@@ -443,10 +504,10 @@ LABEL_MARKER_GAP_PX = 10
 """Free space kept around markers, so a label is never read as naming a neighbour's marker."""
 
 
-def _pixel(lat: float, lon: float, zoom: float) -> tuple[float, float]:
-    """Web Mercator pixel coordinates at ``zoom`` (256-pixel tiles)."""
+def _pixel(lat: Any, lon: Any, zoom: float) -> tuple[Any, Any]:
+    """Web Mercator pixel coordinates at ``zoom`` (256-pixel tiles); numbers or numpy arrays."""
     scale = 256 * 2**zoom
-    phi = np.radians(max(min(lat, 85.0), -85.0))
+    phi = np.radians(np.clip(lat, -85.0, 85.0))
     return (lon + 180) / 360 * scale, (1 - np.log(np.tan(phi) + 1 / np.cos(phi)) / np.pi) / 2 * scale
 
 
@@ -470,11 +531,18 @@ def _label_min_zooms(ds: Dataset, lang: str) -> dict[str, float]:
     positions = label_positions(ds)
     areas = {code: geo.area_km2(shape) for code, shape in ds.shapes.items()}
     order = sorted(positions, key=lambda c: -areas.get(c, 0.0))
-    markers = [(float(r["lat"]), float(r["lon"]), str(r["region_code"]), 17 if str(r["kind"]) == "hub" else 14)
-               for _, r in ds.institutes.iterrows()]
+    inst = ds.institutes
+    if len(inst) > POINTS_THRESHOLD:
+        # Thousands of small circles: labels (with their white halo) only avoid each other.
+        inst = inst.iloc[:0]
+    m_lat = inst["lat"].astype(float).to_numpy()
+    m_lon = inst["lon"].astype(float).to_numpy()
+    m_code = inst["region_code"].astype(str).to_numpy()
+    m_r = np.where(inst["kind"].astype(str).to_numpy() == "hub", 17.0, 14.0)
     visible: dict[str, set[float]] = {code: set() for code in positions}
     for zoom in LABEL_ZOOMS:
         labels: list[tuple[float, float, float, float]] = []
+        mx, my = _pixel(m_lat, m_lon, zoom)
         for code in order:
             lat, lon, below = positions[code]
             text = _short_name(ds, code, lang) if zoom < SHORT_LABEL_BELOW else _region_name(ds, code, lang)
@@ -482,13 +550,12 @@ def _label_min_zooms(ds: Dataset, lang: str) -> dict[str, float]:
             x, y = _pixel(lat, lon, zoom)
             top = y + 19 if below else y - hgt / 2
             box = (x - w / 2, top, x + w / 2, top + hgt)
+            if any(not (box[2] <= b[0] or box[0] >= b[2] or box[3] <= b[1] or box[1] >= b[3]) for b in labels):
+                continue
             # Other regions' markers keep a gap; the region's own marker only must not be covered.
-            boxes = list(labels)
-            for m_lat, m_lon, m_code, r in markers:
-                mx, my = _pixel(m_lat, m_lon, zoom)
-                gap = 0 if m_code == code else LABEL_MARKER_GAP_PX
-                boxes.append((mx - r - gap, my - r - gap, mx + r + gap, my + r + gap))
-            if all(box[2] <= b[0] or box[0] >= b[2] or box[3] <= b[1] or box[1] >= b[3] for b in boxes):
+            pad = m_r + np.where(m_code == code, 0.0, LABEL_MARKER_GAP_PX)
+            hit = (box[2] > mx - pad) & (box[0] < mx + pad) & (box[3] > my - pad) & (box[1] < my + pad)
+            if not hit.any():
                 labels.append(box)
                 visible[code].add(zoom)
     out: dict[str, float] = {}
@@ -514,11 +581,12 @@ def _label_css(min_zooms: Mapping[str, float]) -> str:
 
 def map_bounds(ds: Dataset) -> list[list[float]]:
     """[[south, west], [north, east]] of all regions (southern regions included)."""
-    if ds.shapes:
-        minx, miny, maxx, maxy = shapely.union_all(list(ds.shapes.values())).bounds
+    if ds.shapes:  # the bounds of the union are the extremes of the bounds (no union needed)
+        b = np.array([shape.bounds for shape in ds.shapes.values()], dtype=float)
+        minx, miny, maxx, maxy = b[:, 0].min(), b[:, 1].min(), b[:, 2].max(), b[:, 3].max()
     else:
         minx, miny, maxx, maxy = geo.MOROCCO_BOUNDS
-    return [[round(miny, 3), round(minx, 3)], [round(maxy, 3), round(maxx, 3)]]
+    return [[round(float(miny), 3), round(float(minx), 3)], [round(float(maxy), 3), round(float(maxx), 3)]]
 
 
 # --- Base map --------------------------------------------------------------------------------------
@@ -574,26 +642,28 @@ def base_map(
              "topright", "atlas-north").add_to(m)
     _Attribution(f'<span dir="{direction(lang)}">{h(t("map.attribution_regions", lang))}</span>').add_to(m)
 
-    labels = folium.FeatureGroup(name="labels", control=False)
-    for code, (lat, lon, below) in label_positions(ds).items():
-        full = h(_region_name(ds, code, lang))
-        short = h(_short_name(ds, code, lang))
-        folium.Marker(
-            [lat, lon],
-            icon=folium.DivIcon(
-                html=f'<div class="atlas-label{" atlas-label--below" if below else ""} '
-                f'atlas-minz-{round(min_zooms.get(code, MIN_ZOOM) * LABEL_STEPS)}" dir="{direction(lang)}" '
-                f'data-region="{h(code)}">'
-                f'<span class="atlas-label-full">{full}</span><span class="atlas-label-short">{short}</span></div>',
-                icon_size=(0, 0),
-                icon_anchor=(0, 0),
-                class_name="atlas-label-wrap",
-            ),
-            interactive=False,
-            keyboard=False,
-        ).add_to(labels)
-    labels.add_to(m)
+    _Labels(_label_markers(ds, lang)).add_to(m)
     return m
+
+
+def _label_markers(ds: Dataset, lang: str) -> list[tuple[float, float, str]]:
+    """(lat, lon, escaped HTML) of every region label; cached per data version and language."""
+
+    def build() -> list[tuple[float, float, str]]:
+        min_zooms = label_min_zooms(ds, lang)
+        out = []
+        for code, (lat, lon, below) in label_positions(ds).items():
+            full = h(_region_name(ds, code, lang))
+            short = h(_short_name(ds, code, lang))
+            out.append((lat, lon,
+                        f'<div class="atlas-label{" atlas-label--below" if below else ""} '
+                        f'atlas-minz-{round(min_zooms.get(code, MIN_ZOOM) * LABEL_STEPS)}" dir="{direction(lang)}" '
+                        f'data-region="{h(code)}">'
+                        f'<span class="atlas-label-full">{full}</span><span class="atlas-label-short">{short}</span>'
+                        "</div>"))
+        return out
+
+    return _memo(("label_markers", ds.version, lang), build)
 
 
 def _short_name(ds: Dataset, code: str, lang: str) -> str:
@@ -628,19 +698,34 @@ def _palette(n: int) -> tuple[str, ...]:
     return tuple(CHOROPLETH[i] for i in idx)
 
 
+def _region_names(ds: Dataset, lang: str) -> dict[str, list[tuple[str, str]]]:
+    """Region code -> [(institute id, escaped name)] in the dataset's order; cached per version and language."""
+
+    def build() -> dict[str, list[tuple[str, str]]]:
+        out: dict[str, list[tuple[str, str]]] = {}
+        for iid, row in ds.institutes.iterrows():
+            out.setdefault(str(row["region_code"]), []).append((str(iid), h(pick(row, "name", lang))))
+        return out
+
+    return _memo(("region_names", ds.version, lang), build)
+
+
 def _region_tooltip(ds: Dataset, code: str, lang: str, shown_ids: set[str], figure_line: str) -> str:
-    inst = ds.institutes_in(code)
+    inst = _region_names(ds, lang).get(code, [])
     parts = [f'<div class="atlas-tip" dir="{direction(lang)}"><b>{h(_region_name(ds, code, lang))}</b>']
     if figure_line:
         parts.append(f"<div>{figure_line}</div>")
-    if inst.empty:
+    if not inst:
         parts.append(f'<div class="muted">{h(t("common.no_institute", lang))}</div>')
     else:
-        items = []
-        for iid, row in inst.iterrows():
-            hidden = "" if iid in shown_ids else f' <span class="muted">({h(t("map.hidden_by_filters", lang))})</span>'
-            items.append(f"<li>{h(pick(row, 'name', lang))}{hidden}</li>")
+        if len(inst) > TOOLTIP_MAX_NAMES:  # the ones on the map first
+            inst = sorted(inst, key=lambda item: item[0] not in shown_ids)
+        hidden_note = f' <span class="muted">({h(t("map.hidden_by_filters", lang))})</span>'
+        items = [f"<li>{name}{'' if iid in shown_ids else hidden_note}</li>" for iid, name in inst[:TOOLTIP_MAX_NAMES]]
         parts.append("<ul>" + "".join(items) + "</ul>")
+        if len(inst) > TOOLTIP_MAX_NAMES:
+            more = t("scale.more_institutes", lang, count=fmt_number(len(inst) - TOOLTIP_MAX_NAMES, lang))
+            parts.append(f'<div class="muted">{h(more)}</div>')
     parts.append("</div>")
     return "".join(parts)
 
@@ -683,8 +768,8 @@ def regions_layer(ds: Dataset, view: View, shown: pd.DataFrame, *, with_tiles: b
                   + f"<div class=\"note\">{h(source)}</div>")
     else:
         by_region: dict[str, list[str]] = {}
-        for _, row in shown.iterrows():
-            by_region.setdefault(str(row["region_code"]), []).append(str(row["confidence"]))
+        for code, conf in zip(shown["region_code"].astype(str), shown["confidence"].astype(str), strict=True):
+            by_region.setdefault(code, []).append(conf)
         for code in ds.regions.index:
             confs = by_region.get(code, [])
             if not confs:
@@ -838,6 +923,8 @@ def institutes_layer(ds: Dataset, view: View, shown: pd.DataFrame) -> folium.Fea
     """One marker per institute of ``shown``, coloured by its lead focus area; with the legend of areas shown."""
     lang = view.lang
     group = folium.FeatureGroup(name="institutes", control=False)
+    if len(shown) > POINTS_THRESHOLD:
+        return _points_layer(ds, view, shown, group)
     used: list[str | None] = []
     any_weak = any_hub = False
     for iid, row in shown.iterrows():
@@ -862,35 +949,225 @@ def institutes_layer(ds: Dataset, view: View, shown: pd.DataFrame) -> folium.Fea
             riseOnHover=True,
         )
         marker.atlas_id = str(iid)  # read by tests and by the page to check what is drawn
+        tip, card = _memo(("marker_text", ds.version, lang, str(iid)),
+                          lambda row=row, iid=iid: (institute_tooltip(ds, row, lang),
+                                                    institute_popup(ds, str(iid), row, lang)))
         marker.add_child(
-            _MarkerExtras(
-                {"code": str(row["region_code"]), "id": str(iid), "kind": "institute"},
-                institute_tooltip(ds, row, lang),
-                institute_popup(ds, str(iid), row, lang),
-            )
+            _MarkerExtras({"code": str(row["region_code"]), "id": str(iid), "kind": "institute"}, tip, card)
         )
         marker.add_to(group)
 
     if used:
-        order = {k: i for i, k in enumerate(ds.specialisations.index)}
-        rows = []
-        for key in sorted(used, key=lambda k: order.get(k, 999) if k else 1000):
-            if key is None:
-                colour, icon, text = FALLBACK_COLOUR, FALLBACK_ICON, t("map.legend.no_area", lang)
-            else:
-                spec = ds.specialisations.loc[key]
-                colour, icon, text = _safe_colour(spec["colour"]), _safe_icon(spec["icon"]), pick(spec, "label", lang)
-            rows.append(
-                f'<div class="row"><span class="dot" style="background:{colour};color:{_text_colour(colour)}">'
-                f'<i class="fa-solid fa-{icon}" aria-hidden="true"></i></span>{h(text)}</div>'
-            )
-        extras = []
-        if any_hub:
-            extras.append(f'<div class="note">{h(t("map.legend.hub", lang))}</div>')
-        if any_weak:
-            extras.append(f'<div class="row"><span class="dot dot--weak"></span>{h(t("map.legend.weak", lang))}</div>')
-        _Legend(h(t("map.legend.areas_title", lang)), "".join(rows) + "".join(extras), position="bottomright",
-                lang=lang).add_to(group)
+        _areas_legend(ds, lang, used, any_hub, any_weak).add_to(group)
+    return group
+
+
+def _areas_legend(ds: Dataset, lang: str, used: Sequence[str | None], any_hub: bool, any_weak: bool) -> _Legend:
+    """The legend of the lead focus areas drawn (in the dataset's order), with the hub and weak notes."""
+    order = {k: i for i, k in enumerate(ds.specialisations.index)}
+    rows = []
+    for key in sorted(used, key=lambda k: order.get(k, 999) if k else 1000):
+        if key is None:
+            colour, icon, text = FALLBACK_COLOUR, FALLBACK_ICON, t("map.legend.no_area", lang)
+        else:
+            spec = ds.specialisations.loc[key]
+            colour, icon, text = _safe_colour(spec["colour"]), _safe_icon(spec["icon"]), pick(spec, "label", lang)
+        rows.append(
+            f'<div class="row"><span class="dot" style="background:{colour};color:{_text_colour(colour)}">'
+            f'<i class="fa-solid fa-{icon}" aria-hidden="true"></i></span>{h(text)}</div>'
+        )
+    extras = []
+    if any_hub:
+        extras.append(f'<div class="note">{h(t("map.legend.hub", lang))}</div>')
+    if any_weak:
+        extras.append(f'<div class="row"><span class="dot dot--weak"></span>{h(t("map.legend.weak", lang))}</div>')
+    return _Legend(h(t("map.legend.areas_title", lang)), "".join(rows) + "".join(extras), position="bottomright",
+                   lang=lang)
+
+
+# --- Many institutes: one canvas point layer ------------------------------------------------------------
+
+POINT_RADIUS = 4
+HUB_RADIUS = 6
+_PAYLOADS: OrderedDict[tuple, str] = OrderedDict()
+_PAYLOADS_MAX = 16
+
+
+class _PointsLayer(MacroElement):
+    """Institutes as ONE ``L.geoJSON`` point layer of circle markers on a canvas (see :func:`points_payload`).
+
+    The payload is compact (one array a point plus lookup tables, every text HTML-escaped in Python);
+    the browser turns it into a GeoJSON FeatureCollection (``properties.code`` and ``properties.id``
+    for clicks, as for the pins) and builds each tooltip and popup only when it opens, by joining
+    escaped strings with fixed markup. Once drawn, the map container gets ``data-atlas-points="N"``.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function (group) {
+            var d = /*atlas-points*/{{ this.payload }}/*end-atlas-points*/;
+            var features = d.rows.map(function (r) {
+                return {"type": "Feature", "geometry": {"type": "Point", "coordinates": [r[0], r[1]]},
+                        "properties": {"id": r[2], "code": d.regions[r[5]][0], "kind": "institute", "r": r}};
+            });
+            function tip(r) {
+                return '<div class="atlas-tip" dir="' + d.dir + '"><b>' + r[3] + '</b><br>' + r[4] + ' · ' +
+                    d.status[r[7]] + '</div>';
+            }
+            function card(r) {
+                var focus = r[11].length ? r[11].map(function (i) { return d.specs[i]; }).join(", ") : d.text.na;
+                return '<div class="atlas-card" dir="' + d.dir + '" lang="' + d.lang + '" data-id="' + r[2] + '">' +
+                    '<h4>' + r[3] + '</h4><div class="muted">' + d.kinds[r[10]] + ' · ' + r[4] + ' · ' +
+                    d.regions[r[5]][1] + '</div><dl><dt>' + d.text.status + ':</dt> <dd>' + d.status[r[7]] +
+                    ' (' + d.dates[r[8]] + ')</dd><dt>' + d.text.confidence + ':</dt> <dd>' + d.conf[r[9]] +
+                    '</dd><dt>' + d.text.focus + ':</dt> <dd>' + focus + '</dd><dt>' + d.text.sources +
+                    ':</dt> <dd>' + r[12] + '</dd></dl></div>';
+            }
+            // Its own pane above the regions: in one pane Leaflet's CSS puts SVG (the regions) over canvas.
+            var pane = "atlasPoints";
+            var holder = new (L.Layer.extend({
+                onAdd: function (map) {
+                    if (!map.getPane(pane)) { map.createPane(pane).style.zIndex = 450; }
+                    var renderer = L.canvas({"padding": 0.5, "pane": pane});
+                    this._layer = L.geoJSON({"type": "FeatureCollection", "features": features}, {
+                        "pointToLayer": function (f, latlng) {
+                            var s = d.styles[f.properties.r[6]];
+                            return L.circleMarker(latlng, {"renderer": renderer, "pane": pane, "radius": s[1],
+                                "fillColor": s[0], "fillOpacity": s[2] ? 0.35 : 0.9, "color": "#1b1b1b",
+                                "weight": 1, "dashArray": s[2] ? "2 2" : null});
+                        },
+                        "onEachFeature": function (f, l) {
+                            l.bindTooltip(function () { return tip(f.properties.r); },
+                                {"direction": "top", "className": "atlas-tip-box"});
+                            l.bindPopup(function () { return card(f.properties.r); },
+                                {"maxWidth": 340, "minWidth": 230, "maxHeight": 360, "autoPanPadding": [16, 16]});
+                        }
+                    });
+                    map.addLayer(this._layer);
+                    L.Util.requestAnimFrame(function () {  // after the canvas has drawn
+                        map.getContainer().setAttribute("data-atlas-points", String(features.length));
+                    });
+                    return this;
+                },
+                onRemove: function (map) {
+                    if (this._layer) { map.removeLayer(this._layer); this._layer = null; }
+                    map.getContainer().removeAttribute("data-atlas-points");
+                    return this;
+                }
+            }))();
+            group.addLayer(holder);
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, payload: str, ids: Sequence[str]):
+        super().__init__()
+        self._name = "PointsLayer"
+        self.payload = payload
+        self.atlas_ids = list(ids)  # read by marker_ids(): one point per institute, in order
+
+
+POINT_COLUMNS = ("lon", "lat", "id", "name", "city", "region", "style", "status", "date", "confidence", "kind",
+                 "focus", "sources")
+"""What each row of the point payload holds (indexes into the lookup tables for the small integers)."""
+
+
+def _point_rows(ds: Dataset, lang: str) -> dict[str, Any]:
+    """Per data version and language: every institute's payload row and the lookup tables."""
+
+    def build() -> dict[str, Any]:
+        regions = list(ds.regions.index)
+        region_idx = {c: i for i, c in enumerate(regions)}
+        specs = list(ds.specialisations.index)
+        spec_idx = {k: i for i, k in enumerate(specs)}
+        statuses = ["announced", "agreement_signed", "launched", "operational"]
+        confs = ["confirmed", "medium", "weak"]
+        kinds = ["hub", "regional"]
+        styles: dict[tuple[str, int, bool], int] = {}
+        dates: dict[str, int] = {}
+        n_sources = ds.sources.groupby("institute_id").size().to_dict() if len(ds.sources) else {}
+        rows: dict[str, list[Any]] = {}
+        leads: dict[str, tuple[str | None, bool, bool]] = {}
+        for iid, row in ds.institutes.iterrows():
+            colour, _icon, key = marker_style(ds, row)
+            hub = str(row["kind"]) == "hub"
+            weak = str(row["confidence"]) == "weak"
+            style = styles.setdefault((colour, HUB_RADIUS if hub else POINT_RADIUS, weak), len(styles))
+            date = dates.setdefault(str(row.get("status_date") or ""), len(dates))
+            for values, value in ((statuses, row["status"]), (confs, row["confidence"]), (kinds, row["kind"])):
+                if str(value) not in values:
+                    values.append(str(value))
+            rows[str(iid)] = [
+                round(float(row["lon"]), 5), round(float(row["lat"]), 5), h(iid), h(pick(row, "name", lang)),
+                h(pick(row, "city", lang)), region_idx.get(str(row["region_code"]), 0), style,
+                statuses.index(str(row["status"])), date, confs.index(str(row["confidence"])),
+                kinds.index(str(row["kind"])),
+                [spec_idx[k] for k in (row.get("focus_list") or []) if k in spec_idx],
+                int(n_sources.get(str(iid), 0)),
+            ]
+            leads[str(iid)] = (key, hub, weak)
+        tables = {
+            "dir": direction(lang),
+            "lang": h(lang),
+            "regions": [[c, h(_region_name(ds, c, lang))] for c in regions],
+            "styles": [[colour, radius, weak] for (colour, radius, weak) in styles],
+            "status": [h(t(f"status.{v}", lang)) for v in statuses],
+            "dates": [h(status_date({"status_date": v}, lang)) for v in dates],
+            "conf": [h(t(f"confidence.{v}", lang)) for v in confs],
+            "kinds": [h(t(f"kind.{v}", lang)) for v in kinds],
+            "specs": [h(_spec_label(ds, k, lang)) for k in specs],
+            "text": {
+                "status": h(t("map.popup.status", lang)),
+                "confidence": h(t("map.popup.confidence", lang)),
+                "focus": h(t("map.popup.conventions", lang)),
+                "sources": h(t("map.popup.sources", lang)),
+                "na": h(t("common.not_announced", lang)),
+            },
+        }
+        return {"rows": rows, "tables": tables, "leads": leads}
+
+    return _memo(("point_rows", ds.version, lang), build)
+
+
+def points_payload(ds: Dataset, lang: str, ids: Sequence[str]) -> str:
+    """The point layer's data for the institutes ``ids`` (in that order), as script-safe JSON:
+    ``{"cols": POINT_COLUMNS, "rows": [[lon, lat, id, name, ...], ...], <lookup tables>}``. Every text
+    is HTML-escaped (``atlas.text.h``) and the JSON escapes ``<``, ``>``, ``&`` and ``'``."""
+    key = (ds.version, lang, hash(tuple(ids)), len(ids))
+    cached = _PAYLOADS.get(key)
+    if cached is not None:
+        _PAYLOADS.move_to_end(key)
+        return cached
+    data = _point_rows(ds, lang)
+    payload = _json({"cols": list(POINT_COLUMNS), "rows": [data["rows"][i] for i in ids], **data["tables"]})
+    _PAYLOADS[key] = payload
+    while len(_PAYLOADS) > _PAYLOADS_MAX:
+        _PAYLOADS.popitem(last=False)
+    return payload
+
+
+def points_geojson(payload: str | Mapping[str, Any]) -> dict[str, Any]:
+    """The FeatureCollection the browser builds from a point payload (the same mapping as the layer's
+    script): one Point feature per institute with ``id``, ``code`` and ``kind`` properties."""
+    d = json.loads(payload) if isinstance(payload, str) else payload
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "geometry": {"type": "Point", "coordinates": [r[0], r[1]]},
+             "properties": {"id": _html.unescape(r[2]), "code": d["regions"][r[5]][0], "kind": "institute"}}
+            for r in d["rows"]
+        ],
+    }
+
+
+def _points_layer(ds: Dataset, view: View, shown: pd.DataFrame, group: folium.FeatureGroup) -> folium.FeatureGroup:
+    ids = [str(i) for i in shown.index]
+    _PointsLayer(points_payload(ds, view.lang, ids), ids).add_to(group)
+    leads = _point_rows(ds, view.lang)["leads"]
+    used = list(dict.fromkeys(leads[i][0] for i in ids))
+    _areas_legend(ds, view.lang, used, any(leads[i][1] for i in ids), any(leads[i][2] for i in ids)).add_to(group)
     return group
 
 
@@ -935,6 +1212,8 @@ def marker_ids(layers: folium.Element | Sequence[folium.Element]) -> list[str]:
     def walk(el: Any) -> None:
         if isinstance(el, folium.Marker) and getattr(el, "atlas_id", None):
             out.append(el.atlas_id)
+        elif isinstance(el, _PointsLayer):
+            out.extend(el.atlas_ids)
         for child in getattr(el, "_children", {}).values():
             walk(child)
 
@@ -1004,22 +1283,45 @@ def table_frame(ds: Dataset, institutes: pd.DataFrame, lang: str) -> pd.DataFram
 
     Columns (headers in ``lang``): name, region, city, the commentary's specialisation, the
     conventions' focus areas, status, status date (at its precision), confidence. Missing values
-    read "not announced". The index is the institute id.
+    read "not announced". The index is the institute id. The rows of the whole dataset are built
+    once per data version and language; a view takes its rows from them.
     """
+    full = _memo(("table", ds.version, lang), lambda: _table_rows(ds, ds.institutes, lang))
+    ids = list(institutes.index)
+    if all(i in full.index for i in ids):
+        frame = full.loc[ids]
+    else:  # rows that are not the dataset's own (a caller's edited frame): build them
+        frame = _table_rows(ds, institutes, lang)
+    return frame.rename(columns={c: t(key, lang) for c, key in TABLE_COLUMNS})
+
+
+def _table_rows(ds: Dataset, institutes: pd.DataFrame, lang: str) -> pd.DataFrame:
     na = t("common.not_announced", lang)
+    regions = {code: _region_name(ds, code, lang) for code in ds.regions.index}
+    specs = {key: _spec_label(ds, key, lang) for key in ds.specialisations.index}
+    statuses: dict[str, str] = {}
+    confidences: dict[str, str] = {}
+    dates: dict[str, str] = {}
     records = []
-    for _, row in institutes.iterrows():
+    for row in institutes.to_dict("records"):
         commentary = str(row.get("specialisation_commentary") or "")
         focus = list(row.get("focus_list") or [])
+        status, conf, day = str(row["status"]), str(row["confidence"]), str(row.get("status_date") or "")
+        if status not in statuses:
+            statuses[status] = t(f"status.{status}", lang)
+        if conf not in confidences:
+            confidences[conf] = t(f"confidence.{conf}", lang)
+        if day not in dates:
+            dates[day] = status_date(row, lang)
+        code = str(row["region_code"])
         records.append({
             "name": pick(row, "name", lang),
-            "region": _region_name(ds, str(row["region_code"]), lang),
+            "region": regions.get(code, code),
             "city": pick(row, "city", lang),
-            "specialisation_commentary": _spec_label(ds, commentary, lang) if commentary else na,
-            "focus_areas": ", ".join(_spec_label(ds, k, lang) for k in focus) if focus else na,
-            "status": t(f"status.{row['status']}", lang),
-            "status_date": status_date(row, lang),
-            "confidence": t(f"confidence.{row['confidence']}", lang),
+            "specialisation_commentary": specs.get(commentary, commentary) if commentary else na,
+            "focus_areas": ", ".join(specs.get(k, k) for k in focus) if focus else na,
+            "status": statuses[status],
+            "status_date": dates[day],
+            "confidence": confidences[conf],
         })
-    frame = pd.DataFrame.from_records(records, columns=[c for c, _ in TABLE_COLUMNS], index=list(institutes.index))
-    return frame.rename(columns={c: t(key, lang) for c, key in TABLE_COLUMNS})
+    return pd.DataFrame.from_records(records, columns=[c for c, _ in TABLE_COLUMNS], index=list(institutes.index))

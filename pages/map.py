@@ -5,10 +5,16 @@ tiles, and the filtered layers travel as ``feature_group_to_add``, so filtering 
 the browser without reloading the map or sending it back to its start view. Only clicks come back
 (``returned_objects``): panning and zooming never rerun this script. A click on a region or a
 marker selects that region.
+
+Speed (see docs/performance.md): the map is drawn before the side panel and the table, its parts
+are cached in :mod:`atlas.mapview` per data version, the filtered set per view, and the server's
+sockets send small responses at once (:func:`_no_nagle`).
 """
 
 from __future__ import annotations
 
+import os
+import socket
 from dataclasses import replace
 
 import streamlit as st
@@ -22,6 +28,48 @@ from pages._layout import context, select_region, sync_url
 MAP_HEIGHT = 600
 RETURNED = ["last_object_clicked", "last_active_drawing"]
 
+
+
+@st.cache_resource(show_spinner=False)
+def _no_nagle() -> int:
+    """Turn Nagle's algorithm off on the server's listening sockets; returns how many were found.
+
+    Streamlit 1.67 serves through uvicorn on a socket it creates itself (``socket.socket(family)``,
+    protocol 0), so asyncio does not set ``TCP_NODELAY`` on the connections it accepts: on a
+    keep-alive connection every small response (the ~140 JavaScript chunks of this page, the map's
+    assets, WebSocket messages) then waits about 40 ms for the browser's delayed ACK. Linux copies
+    the option from a listening socket to the sockets it accepts, so setting it once here fixes
+    every later connection. Runs once per server process; never closes a file descriptor.
+    """
+    try:
+        fds = [int(fd) for fd in os.listdir("/proc/self/fd")]
+    except (OSError, ValueError):
+        return 0  # not Linux: nothing to do
+    found = 0
+    for fd in fds:
+        try:
+            sock = socket.socket(fileno=fd)
+        except OSError:
+            continue  # not a socket (or already closed)
+        try:
+            if (sock.type == socket.SOCK_STREAM and sock.family in (socket.AF_INET, socket.AF_INET6)
+                    and sock.getsockopt(socket.SOL_SOCKET, socket.SO_ACCEPTCONN)):
+                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+                found += 1
+        except OSError:
+            pass
+        finally:
+            sock.detach()  # the descriptor belongs to the server
+    return found
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _shown_ids(version: str, filters: tuple, _ds, _view) -> list[str]:
+    """Ids of the institutes passing the view's filters, cached per data version and filters."""
+    return [str(i) for i in apply_filters(_ds, _view).index]
+
+
+_no_nagle()
 ctx = context()
 ds, view, lang = ctx.ds, ctx.view, ctx.lang
 
@@ -38,7 +86,8 @@ tiles = config.tiles_setting()
 if tiles.problem:
     st.warning(t("map.tiles_problem", lang, detail=tiles.problem))
 
-shown = apply_filters(ds, view)
+filters = (view.specialisations, view.regions, view.statuses, view.confidences, view.query)
+shown = ds.institutes.loc[_shown_ids(ds.version, filters, ds, view)]
 if shown.empty:
     st.info(t("map.no_match", lang))
 

@@ -1,0 +1,105 @@
+"""Under load and at scale, in Debian's chromium with every non-local request blocked.
+
+- 20 browser contexts open the home page at once against one ``streamlit run`` server, each with
+  the specialisation filter in the URL, and download the map page's CSV: no error anywhere, every
+  file complete (``bench/concurrent.py`` runs the same sessions and prints the timings);
+- a 2,000-institute map (canvas point layer) draws every point, and a hostile name in the data
+  shows as text in its tooltip and popup.
+
+No timing assertions: the figures come from the bench scripts.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from pathlib import Path
+
+from atlas import load, mapview, synthetic
+from atlas.view import View
+from bench import concurrent
+from tests.conftest import read_rows, write_rows
+
+SESSIONS = 20
+FIND_MAP = "() => { const map = Object.values(window).find(v => v instanceof L.Map);"
+HOSTILE = "<img src=x onerror=alert(1)>`${alert(2)}`\\</script><script>alert(3)</script>"
+
+
+def run_sessions(url: str, sessions: int) -> list[concurrent.Session]:
+    """``bench.concurrent.run`` in a thread of its own (the sync Playwright of the other browser
+    tests owns this thread's event loop)."""
+    out: dict = {}
+
+    def target() -> None:
+        try:
+            out["results"] = asyncio.run(concurrent.run(url, sessions))
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the test's thread
+            out["error"] = exc
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join()
+    if "error" in out:
+        raise out["error"]
+    return out["results"]
+
+
+def test_twenty_sessions_at_once_each_filter_and_download_a_complete_csv(streamlit_server, browser):
+    results = run_sessions(streamlit_server, SESSIONS)
+    print("\n" + concurrent.report(results))
+    assert len(results) == SESSIONS
+    errors = [(r.index, e) for r in results for e in r.errors]
+    assert errors == []
+    markers, _ = concurrent.expected()
+    assert all(r.markers == markers for r in results)  # the filter from the URL reached every session
+    assert all(r.csv_rows == 12 for r in results)  # every download complete (BOM, 12 regions, exact bytes)
+
+
+def test_thousands_of_points_draw_on_a_canvas_and_hostile_text_stays_text(page, tmp_path: Path, artifacts_dir):
+    n = 2_000
+    out = synthetic.write_synthetic(tmp_path / "data", n)
+    header, rows = read_rows(out / "institutes.csv")
+    rows[0]["name_fr"] = HOSTILE
+    write_rows(out / "institutes.csv", header, rows)
+    ds = load(out)
+    html = tmp_path / "map.html"
+    html.write_text(mapview.build_map(ds, View(), asset_mode="inline").get_root().render(), encoding="utf-8")
+
+    dialogs: list[str] = []
+    errors: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(html.as_uri())
+    page.wait_for_selector(f'[data-atlas-points="{n}"]', timeout=60_000)
+    assert page.locator("canvas").count() >= 1
+    assert page.locator(".atlas-pin").count() == 0  # no DOM element per institute
+    # Every institute is one circle marker of one GeoJSON layer, with its region code for clicks.
+    counts = page.evaluate(FIND_MAP + """ let n = 0, coded = 0; const layers = new Set();
+        map.eachLayer(l => {
+            if (!(l instanceof L.CircleMarker && l.feature)) return;
+            n++;
+            layers.add(Object.keys(l._eventParents || {})[0]);
+            if (/^\\d\\d$/.test(l.feature.properties.code)) coded++;
+        });
+        return [n, layers.size, coded]; }""")
+    assert counts == [n, 1, n]
+    # Open the hostile institute's tooltip and popup, as a hover and a click would.
+    texts = page.evaluate(FIND_MAP + """ let done = false;
+        map.eachLayer(l => {
+            if (!done && l instanceof L.CircleMarker && l.feature && l.feature.properties.id === "synth-00001") {
+                l.openTooltip();
+                l.openPopup();
+                done = true;
+            }
+        });
+        const tip = document.querySelector(".leaflet-tooltip");
+        const card = document.querySelector(".leaflet-popup .atlas-card");
+        return [tip && tip.textContent, card && card.textContent,
+                card ? card.querySelectorAll("img, script").length : -1]; }""")
+    assert HOSTILE in texts[0] and HOSTILE in texts[1]
+    assert texts[2] == 0
+    page.wait_for_timeout(300)
+    assert dialogs == [] and errors == []
+    assert page.locator("img[src=x]").count() == 0
+    assert page.blocked_requests == []
+    page.screenshot(path=str(artifacts_dir / "scale_2000_popup.png"))

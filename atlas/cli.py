@@ -101,6 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
 def cmd_synth(args: argparse.Namespace) -> int:
     """Write a synthetic dataset directory (never shipped as data)."""
     from atlas import synthetic
+    from atlas.schema import DataError
 
     if args.points < 0:
         print("--points must be >= 0", file=sys.stderr)
@@ -112,6 +113,11 @@ def cmd_synth(args: argparse.Namespace) -> int:
         )
     except FileExistsError as exc:
         print(exc, file=sys.stderr)
+        return 1
+    except DataError as exc:  # the dataset to copy is broken: list its problems, as validate does
+        for p in exc.problems:
+            print(p)
+        print(f"{len(exc.problems)} problem(s) in the dataset to copy; nothing written", file=sys.stderr)
         return 1
     print(f"wrote {out} ({args.points} synthetic institutes)")
     return 0

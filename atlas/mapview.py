@@ -14,6 +14,14 @@ not reload the map and send it back to its start view:
 The layers do not depend on the selected region: a click on a marker selects its region, and a
 layer rebuilt on that click would close the marker's popup.
 
+Scale: up to :data:`POINTS_THRESHOLD` institutes in view, each is a pin (``DivIcon``) with its full
+popup card; above it, all of them are ONE GeoJSON point layer drawn as circle markers on a canvas in
+a pane of its own (:class:`_PointsLayer`, about 100 bytes a point: 10,000 points are 1.3 MB and
+zoom smoothly), with a compact card built in the browser from escaped strings. Region tooltips name
+at most :data:`TOOLTIP_MAX_NAMES` institutes. Whatever depends only on the data version and the
+language (label placement, popups, tooltips, table rows, point rows) is built once and reused, so a
+page run only assembles the view's layers (see ``docs/performance.md``).
+
 Everything from the data is escaped with :func:`atlas.text.h` and reaches JavaScript only as JSON
 with ``<``, ``>``, ``&`` and ``'`` escaped (never inside a JavaScript template literal, which is
 why folium's ``Popup`` and ``Tooltip`` classes are not used). Every region feature and institute

@@ -135,8 +135,9 @@ PROBE_JS = """
     if (done || !ready()) return;
     done = true;
     const stamp = () => {
-      if (window.__benchReadyAt) return;
-      window.__benchReadyAt = Date.now();
+      if (window.__benchReadyHere) return;
+      window.__benchReadyHere = true;  // the frame that holds the map
+      window.__benchReadyAt = window.__benchReadyAt || Date.now();
       try {  // the map's frame is same-origin: tell the top page, where the bench waits for it
         if (window.top !== window && !window.top.__benchReadyAt) window.top.__benchReadyAt = window.__benchReadyAt;
       } catch (e) { /* another origin: the bench reads the frames instead */ }
@@ -189,7 +190,7 @@ def ready_frame(page):
     """The frame in which the probe fired (the map's frame, or the page itself)."""
     for frame in page.frames:
         try:
-            if frame.evaluate("window.__benchReadyAt || null"):
+            if frame.evaluate("window.__benchReadyHere || null"):
                 return frame
         except Exception:  # noqa: BLE001
             continue
@@ -228,9 +229,10 @@ def throttle(page, mbit: float, rtt_ms: float = 40.0) -> None:
 
 
 def timed_load(browser, url: str, probe: Probe, fulfil: Fulfil | None = None, keep: bool = False,
-               timeout_s: float = TIMEOUT_S, mbit: float | None = None):
+               timeout_s: float = TIMEOUT_S, mbit: float | None = None, then: str | None = None):
     """One cold load of ``url`` in a new context: ``Load`` (and the open page when ``keep``); with
-    ``mbit``, over an emulated network of that speed (see :func:`throttle`)."""
+    ``mbit``, over an emulated network of that speed (see :func:`throttle`); with ``then``, the marks
+    are read once that selector is also on the page (e.g. the table, drawn after the map)."""
     context, traffic = offline_context(browser, fulfil)
     context.add_init_script(probe.script())
     page = context.new_page()
@@ -253,6 +255,9 @@ def timed_load(browser, url: str, probe: Probe, fulfil: Fulfil | None = None, ke
         raise TimeoutError(f"{url}: markers not drawn within {timeout_s:.0f} s") from exc
     ready = _ready_at(page)
     wall = (time.perf_counter() - start) * 1000
+    if then:
+        page.wait_for_selector(then, timeout=timeout_s * 1000)
+        page.wait_for_timeout(50)
     origin = page.evaluate("performance.timeOrigin")
     result = Load(ms=ready - origin, wall_ms=wall, traffic=traffic, marks=_marks(page, origin))
     if keep:

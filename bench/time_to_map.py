@@ -11,6 +11,8 @@ first, the variants interleaved run by run:
 - peer: ``streamlit run bench/naive_app.py`` (folium defaults, full geometry, ``folium.Marker``,
   ``st_folium(m)``); its CDN assets are answered from installed packages (``bench/peer_assets.py``),
   its tiles aborted; ready when every ``.leaflet-marker-icon`` is in the map frame with a size;
+- ours-np: the same page with ``ATLAS_FIRST_PAINT_PAUSE=0`` (no pause between the map and the side
+  panel on a session's first run), to show what that pause does (the table's time is printed too);
 - floor = a bare Streamlit page's time to first render (``bench/bare_app.py``, ready when its
   ``h1`` is drawn) PLUS the time to markers of a static HTML file of our map
   (``build_map(..., asset_mode="inline")``) opened from disk;
@@ -45,6 +47,9 @@ MARKS = (
     ("leaflet", ".leaflet-container"),
     ("regions", "path.leaflet-interactive"),
 )
+OURS_MARKS = (*MARKS, ("panel", ".st-key-side_panel h3"), ("table", ".stDataFrame canvas"),
+              ("downloads", ".st-key-map_dl_json button"))
+TABLE = ".stDataFrame canvas"
 
 
 def static_map(path: Path) -> int:
@@ -67,7 +72,8 @@ def main(argv: list[str] | None = None) -> int:
     html = tmp / "map.html"
     n = static_map(html)
     variants = {
-        "ours": (Probe(n, ".atlas-pin", marks=MARKS), None),
+        "ours": (Probe(n, ".atlas-pin", marks=OURS_MARKS), None),
+        "ours-np": (Probe(n, ".atlas-pin", marks=OURS_MARKS), None),
         "peer": (Probe(n, ".leaflet-marker-icon", marks=MARKS), peer_assets.fulfil),
         "bare": (Probe(1, "h1"), None),
         "static": (Probe(n, ".atlas-pin"), None),
@@ -76,18 +82,20 @@ def main(argv: list[str] | None = None) -> int:
     times: dict[str, list] = {k: [] for k in variants}
     with (
         server("app.py") as ours_url,
+        server("app.py", {"ATLAS_FIRST_PAINT_PAUSE": "0"}) as nopause_url,
         server("bench/naive_app.py") as peer_url,
         server("bench/bare_app.py") as bare_url,
         server("bench/bare_app.py", {"BENCH_NO_NAGLE": "1"}) as fixed_url,
         chromium() as browser,
     ):
-        urls = {"ours": ours_url + "/", "peer": peer_url + "/", "bare": bare_url + "/", "static": html.as_uri(),
-                "bare+fix": fixed_url + "/"}
+        urls = {"ours": ours_url + "/", "ours-np": nopause_url + "/", "peer": peer_url + "/",
+                "bare": bare_url + "/", "static": html.as_uri(), "bare+fix": fixed_url + "/"}
         for name, (probe, fulfil) in variants.items():  # warm the servers (Python imports, caches)
             timed_load(browser, urls[name], probe, fulfil)
         for _ in range(args.runs):
             for name, (probe, fulfil) in variants.items():
-                times[name].append(timed_load(browser, urls[name], probe, fulfil))
+                then = TABLE if name.startswith("ours") else None
+                times[name].append(timed_load(browser, urls[name], probe, fulfil, then=then))
         slow: dict[str, list] = {"ours": [], "peer": []}
         if args.mbit:
             for _ in range(args.runs):
@@ -102,12 +110,12 @@ def main(argv: list[str] | None = None) -> int:
         loads = times[name]
         ws = median([x.traffic.ws_bytes for x in loads])
         extra = f"   websocket {ws / 1000:,.0f} KB" if ws else ""
-        print(f"  {name:<8} {fmt_s(med[name]):>8}   ({spread([x.ms for x in loads])}){extra}")
+        print(f"  {name:<9} {fmt_s(med[name]):>8}   ({spread([x.ms for x in loads])}){extra}")
     print(f"  floor   {fmt_s(floor):>8}   (bare {fmt_s(med['bare'])} + static {fmt_s(med['static'])})")
     fixed_floor = med["bare+fix"] + med["static"]
     print(f"  floor with the socket fix applied to the bare page too: {fmt_s(fixed_floor)}"
           f" (ours / that = {med['ours'] / fixed_floor:.2f})")
-    for name in ("ours", "peer"):
+    for name in ("ours", "ours-np", "peer"):
         marks = {}
         for load in times[name]:
             for k, v in load.marks.items():

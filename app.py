@@ -14,6 +14,7 @@ from pages import _layout
 ICON = Path(__file__).parent / "static" / "favicon.png"  # local: a Material icon would load a web font
 st.set_page_config(page_title="Jazari Atlas", page_icon=str(ICON), layout="wide")
 _layout.leave_legacy_pages_mode()
+_layout.server_sockets_without_delay()
 
 ctx = _layout.bootstrap()
 st.session_state["_ctx"] = ctx

@@ -44,6 +44,14 @@ def _stamp(data_dir: Path) -> tuple[tuple[str, float, int], ...]:
     )
 
 
+@st.cache_resource(show_spinner=False)
+def server_sockets_without_delay() -> int:
+    """Once per server process: see :func:`atlas.serverfix.disable_nagle_on_listening_sockets`."""
+    from atlas.serverfix import disable_nagle_on_listening_sockets
+
+    return disable_nagle_on_listening_sockets()
+
+
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _load(data_dir: str, stamp: tuple) -> tuple[Dataset | None, list[Problem]]:
     return validate(Path(data_dir))

@@ -10,13 +10,12 @@ Speed (see docs/performance.md): the map is drawn before the side panel and the 
 session's first run the browser gets a moment to draw it before they come
 (:func:`_let_the_map_paint_first`); the map's parts are cached in :mod:`atlas.mapview` per data
 version, the filtered set per view; the server's sockets send small responses at once
-(:func:`_no_nagle`).
+(``atlas.serverfix``, applied by ``app.py``).
 """
 
 from __future__ import annotations
 
 import os
-import socket
 import time
 from dataclasses import replace
 
@@ -33,39 +32,6 @@ RETURNED = ["last_object_clicked", "last_active_drawing"]
 # Seconds the first run of a session in a browser waits between the map and the side panel (0: never).
 # (A comment, not a string: Streamlit's "magic" would print a bare string of a page script.)
 FIRST_PAINT_PAUSE_S = float(os.environ.get("ATLAS_FIRST_PAINT_PAUSE", "0.45"))
-
-
-@st.cache_resource(show_spinner=False)
-def _no_nagle() -> int:
-    """Turn Nagle's algorithm off on the server's listening sockets; returns how many were found.
-
-    Streamlit 1.67 serves through uvicorn on a socket it creates itself (``socket.socket(family)``,
-    protocol 0), so asyncio does not set ``TCP_NODELAY`` on the connections it accepts: on a
-    keep-alive connection every small response (the ~140 JavaScript chunks of this page, the map's
-    assets, WebSocket messages) then waits about 40 ms for the browser's delayed ACK. Linux copies
-    the option from a listening socket to the sockets it accepts, so setting it once here fixes
-    every later connection. Runs once per server process; never closes a file descriptor.
-    """
-    try:
-        fds = [int(fd) for fd in os.listdir("/proc/self/fd")]
-    except (OSError, ValueError):
-        return 0  # not Linux: nothing to do
-    found = 0
-    for fd in fds:
-        try:
-            sock = socket.socket(fileno=fd)
-        except OSError:
-            continue  # not a socket (or already closed)
-        try:
-            if (sock.type == socket.SOCK_STREAM and sock.family in (socket.AF_INET, socket.AF_INET6)
-                    and sock.getsockopt(socket.SOL_SOCKET, socket.SO_ACCEPTCONN)):
-                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-                found += 1
-        except OSError:
-            pass
-        finally:
-            sock.detach()  # the descriptor belongs to the server
-    return found
 
 
 def _let_the_map_paint_first() -> None:
@@ -95,7 +61,6 @@ def _shown_ids(version: str, filters: tuple, _ds, _view) -> list[str]:
     return [str(i) for i in apply_filters(_ds, _view).index]
 
 
-_no_nagle()
 ctx = context()
 ds, view, lang = ctx.ds, ctx.view, ctx.lang
 

@@ -339,26 +339,17 @@ def credits(ds: Dataset, view: View) -> list[dict[str, Any]]:
     )
     shown = apply_filters(ds, view)
     used = ds.sources[ds.sources["institute_id"].isin(shown.index)]
-    press = used[used["kind"] != "commentary"]
-    if not press.empty:
-        out.append(
-            {
-                "what": t("export.credit.press", lang),
-                "by": _joined(str(p) for p in press["publisher"]),
-                "licence": t("export.credit.press_licence", lang),
-                "urls": [],
-            }
-        )
-    commentary = used[used["kind"] == "commentary"]
-    if not commentary.empty:
-        out.append(
-            {
-                "what": t("export.credit.commentary", lang),
-                "by": _joined(str(p) for p in commentary["publisher"]),
-                "licence": t("export.credit.press_licence", lang),
-                "urls": [],
-            }
-        )
+    is_commentary = used["kind"] == "commentary"
+    for key, rows in (("export.credit.press", used[~is_commentary]), ("export.credit.commentary", used[is_commentary])):
+        if not rows.empty:
+            out.append(
+                {
+                    "what": t(key, lang),
+                    "by": _joined(str(p) for p in rows["publisher"]),
+                    "licence": t("export.credit.press_licence", lang),
+                    "urls": [],
+                }
+            )
     return out
 
 

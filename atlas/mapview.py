@@ -47,7 +47,7 @@ from folium.template import Template
 from shapely.ops import polylabel
 
 from atlas import geo
-from atlas.assets import STATIC_URL, icon_codepoint, map_assets
+from atlas.assets import FA_FAMILY, STATIC_URL, icon_codepoint, inline_icon_css, map_assets
 from atlas.config import Tiles
 from atlas.dataset import Dataset
 from atlas.i18n import direction, fmt_date, fmt_number, fmt_percent, pick, t
@@ -84,6 +84,7 @@ CSS = f"""
   display: flex; align-items: center; justify-content: center; font-size: 13px;
   border: 2px solid #fff; box-shadow: 0 0 0 1.5px #1b1b1b, 0 1px 4px rgba(0,0,0,.45); cursor: pointer; }}
 .atlas-pin--hub {{ font-size: 16px; }}
+.atlas-fonts-pending .atlas-pin {{ visibility: hidden; }}
 .atlas-pin--weak {{ border-style: dashed; }}
 .atlas-label-wrap {{ background: none; border: none; }}
 .atlas-label {{ position: absolute; transform: translate(-50%, -50%); white-space: nowrap;
@@ -395,6 +396,32 @@ class _FocusWithoutScroll(MacroElement):
         self._name = "FocusWithoutScroll"
 
 
+class _PinsAfterFont(MacroElement):
+    """Keeps the pins hidden until the icon font is loaded (at most 2 s), so a pin never shows without
+    its glyph: the map container carries ``atlas-fonts-pending`` meanwhile (see ``CSS``)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function (box) {
+            var fonts = document.fonts;
+            if (!fonts || !fonts.load) { return; }
+            L.DomUtil.addClass(box, "atlas-fonts-pending");
+            var done = function () { L.DomUtil.removeClass(box, "atlas-fonts-pending"); };
+            fonts.load({{ this.font_json }}, {{ this.text_json }}).then(done, done);
+            setTimeout(done, 2000);
+        })({{ this._parent.get_name() }}.getContainer());
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self):
+        super().__init__()
+        self._name = "PinsAfterFont"
+        self.font_json = _json(f'900 16px "{FA_FAMILY}"')
+        self.text_json = _json(chr(int(icon_codepoint(FALLBACK_ICON) or "f3c5", 16)))
+
+
 class _MetricScale(MacroElement):
     _template = Template(
         """
@@ -633,7 +660,17 @@ def base_map(
         maxBoundsViscosity=0.8,
     )
     # Instance attributes: folium's module-level defaults (CDN URLs) are read at import time only.
-    m.default_js, m.default_css = map_assets(asset_mode, _icons(ds), static_url)
+    js, css = map_assets(asset_mode, _icons(ds), static_url)
+    if asset_mode == "static":
+        # The icons' glyphs as a few-kB font subset inside the page's style, instead of Font Awesome's
+        # two stylesheets and its 150 kB font: three requests fewer, glyphs ready with the markers.
+        css = [(name, url) for name, url in css if not name.startswith("fontawesome")]
+        icon_css = _memo(("icon_css", ds.version), lambda: inline_icon_css(_icons(ds)))
+        # The licence is served with the other assets: no internet address in the page.
+        icon_css = icon_css.replace("https://fontawesome.com/license/free",
+                                    f"{static_url.rstrip('/')}/vendor/fontawesome/LICENSE.txt")
+        m.get_root().header.add_child(_Style(icon_css), name="atlas_icon_css")
+    m.default_js, m.default_css = js, css
     m.get_root().header.add_child(_Style(CSS), name="atlas_css")
     if tiles is not None and tiles.url:
         attribution = h(_html.unescape(tiles.attribution or ""))
@@ -642,6 +679,7 @@ def base_map(
         ).add_to(m)
     m.fit_bounds(bounds, padding=(12, 12))
     _FocusWithoutScroll().add_to(m)
+    _PinsAfterFont().add_to(m)
     _MetricScale().add_to(m)
     _ZoomClass(SHORT_LABEL_BELOW).add_to(m)
     min_zooms = label_min_zooms(ds, lang)

@@ -118,7 +118,7 @@ PROBE_JS = """
     const els = document.querySelectorAll(cfg.selector);
     if (els.length < cfg.count) return false;
     const r = els[0].getBoundingClientRect();
-    return r.width > 0 && r.height > 0;
+    return r.width > 0 && r.height > 0 && getComputedStyle(els[0]).visibility === "visible";
   }
   const marks = cfg.marks || {};
   window.__benchMarks = window.__benchMarks || {};

@@ -9,12 +9,13 @@ from pathlib import Path
 import streamlit as st
 
 from atlas.i18n import t
-from pages import _layout
+from pages import _layout, _serverfix
+from pages._streamlit_mode import leave_legacy_pages_mode
 
 ICON = Path(__file__).parent / "static" / "favicon.png"  # local: a Material icon would load a web font
 st.set_page_config(page_title="Jazari Atlas", page_icon=str(ICON), layout="wide")
-_layout.leave_legacy_pages_mode()
-_layout.server_sockets_without_delay()
+leave_legacy_pages_mode()
+_serverfix.apply_once()
 
 ctx = _layout.bootstrap()
 st.session_state["_ctx"] = ctx

@@ -25,6 +25,7 @@ from urllib.parse import quote
 
 from atlas import exports
 from atlas.i18n import fmt_date, fmt_number, fmt_percent, pick, t
+from atlas.present import spec_line
 from atlas.view import View, apply_filters
 
 if TYPE_CHECKING:
@@ -147,6 +148,7 @@ def build_brief(ds: Dataset, view: View, code: str | None = None, base_url: str 
             (t("export.col.status", lang),
              f"{status} · {_date(str(r['status_date']), lang)}"),
             (t("export.col.confidence", lang), t(f"confidence.{r['confidence']}", lang)),
+            (t("lens.export.lens", lang) + " " + t(f"lens.{view.lens}", lang), spec_line(ds, r, view.lens, lang)),
             (t("export.col.specialisation", lang), exports._commentary(ds, r, lang)),
             (t("export.col.focus_areas", lang), exports._focus(ds, r, lang)),
             (t("export.col.partners", lang), pick(r, "partners", lang) or t("common.not_announced", lang)),

@@ -43,7 +43,9 @@ def tiles_setting(value: str | None = None) -> Tiles:
         return Tiles(OSM_TEMPLATE, OSM_ATTRIBUTION)
     if (key.startswith("https://") or key.startswith("http://")) and all(
         part in raw for part in ("{z}", "{x}", "{y}")
-    ):
+    ) and not any(tag in raw for tag in ("{{", "{%", "{#", "<", ">", '"', "'", "\\")):
+        # Leaflet's {z}/{x}/{y} only: the URL is placed in the map's script, where a Jinja tag
+        # (folium renders scripts as templates) or markup must never get in.
         return Tiles(raw, "Tiles: " + raw.split("/")[2])
     return Tiles(
         None,

@@ -27,7 +27,10 @@ import pandas as pd
 
 from atlas.census import national_reference
 from atlas.flags import evaluate_flags, raised_flags
-from atlas.i18n import LANG_NAMES, pick, t
+from atlas.i18n import LANG_NAMES, direction, pick, t
+from atlas.mapview import build_map
+from atlas.mapview.safe import RawHTML
+from atlas.present import agreement_text, commentary_keys, spec_label
 from atlas.text import h, neutralise_formula
 from atlas.view import View, apply_filters, to_query
 
@@ -103,20 +106,14 @@ def _joined(values: Iterable[str]) -> str:
     return LIST_SEP.join(seen)
 
 
-def _spec_label(ds: Dataset, key: str, lang: str) -> str:
-    if key in ds.specialisations.index:
-        return pick(ds.specialisations.loc[key], "label", lang)
-    return key
-
-
 def _commentary(ds: Dataset, row: Any, lang: str) -> str:
-    key = str(row["specialisation_commentary"] or "")
-    return _spec_label(ds, key, lang) if key else t("common.not_announced", lang)
+    keys = commentary_keys(row)
+    return LIST_SEP.join(spec_label(ds, k, lang) for k in keys) if keys else t("common.not_announced", lang)
 
 
 def _focus(ds: Dataset, row: Any, lang: str) -> str:
     keys = list(row["focus_list"])
-    return LIST_SEP.join(_spec_label(ds, k, lang) for k in keys) if keys else t("common.not_announced", lang)
+    return LIST_SEP.join(spec_label(ds, k, lang) for k in keys) if keys else t("common.not_announced", lang)
 
 
 def _source_urls(ds: Dataset, ids: Iterable[str]) -> str:
@@ -226,7 +223,7 @@ def institutes_table_data(ds: Dataset, view: View) -> Table:
     lang = view.lang
     keys = [
         "id", "region_code", "region", "name_fr", "name_ar", "name_en", "kind", "city", "lat", "lon",
-        "location_precision", "specialisation", "focus_areas", "status", "status_date", "confidence",
+        "location_precision", "specialisation", "focus_areas", "agreement", "status", "status_date", "confidence",
         "partners", "last_verified", "notes", "source_urls",
     ]
     kinds = ["text"] * len(keys)
@@ -250,6 +247,7 @@ def institutes_table_data(ds: Dataset, view: View) -> Table:
                 "location_precision": t(f"precision.{r['location_precision']}", lang),
                 "specialisation": _commentary(ds, r, lang),
                 "focus_areas": _focus(ds, r, lang),
+                "agreement": agreement_text(r, lang),
                 "status": t(f"status.{r['status']}", lang),
                 "status_date": str(r["status_date"]),
                 "confidence": t(f"confidence.{r['confidence']}", lang),
@@ -361,6 +359,7 @@ def filters_used(ds: Dataset, view: View) -> dict[str, Any]:
         "statuses": list(view.statuses),
         "confidences": list(view.confidences),
         "query": view.query,
+        "lens": view.lens,
     }
 
 
@@ -369,7 +368,7 @@ def filters_text(ds: Dataset, view: View) -> str:
     lang = view.lang
     parts = []
     if view.specialisations:
-        labels = ", ".join(_spec_label(ds, k, lang) for k in view.specialisations)
+        labels = ", ".join(spec_label(ds, k, lang) for k in view.specialisations)
         parts.append(f"{t('filter.specialisation', lang)}: {labels}")
     if view.regions:
         known = [c for c in view.regions if c in ds.regions.index]
@@ -384,7 +383,8 @@ def filters_text(ds: Dataset, view: View) -> str:
     if view.query:
         quoted = f"« {view.query} »" if lang in ("fr", "ar") else f"“{view.query}”"
         parts.append(f"{t('filter.search', lang)}: {quoted}")
-    return " · ".join(parts) if parts else t("export.no_filter", lang)
+    filters = " · ".join(parts) if parts else t("export.no_filter", lang)
+    return f"{filters} · {t('lens.export.lens', lang)}: {t(f'lens.{view.lens}', lang)}"
 
 
 def _now(now: datetime | None) -> datetime:
@@ -619,20 +619,17 @@ def _write_cell(ws: Any, row: int, col: int, value: Any, kind: str, text_fmt: An
 def to_standalone_html(ds: Dataset, view: View, base_url: str | None = None, now: datetime | None = None) -> bytes:
     """The map of the view as one HTML file: Leaflet, styles and data inlined by
     ``build_map(..., asset_mode="inline")``, no base-map tiles, so it opens from disk with no server
-    and no internet. A caption carries the title, data version, export time and credits (escaped)."""
-    import folium
-
-    from atlas.mapview import build_map
-
+    and no internet. A caption carries the title, data version, export time and credits: escaped
+    text in :class:`~atlas.mapview.safe.RawHTML`, never template source (the search text and the
+    base URL come from the user)."""
     lang = view.lang
     fmap = build_map(ds, view, tiles=None, asset_mode="inline")
     meta = metadata(ds, view, base_url, now)
     root = fmap.get_root()
-    direction = "rtl" if lang == "ar" else "ltr"
     credits_text = " · ".join(f"{c['what']}: {c['by']} ({c['licence']})" for c in meta["credits"])
-    root.header.add_child(folium.Element(f"<title>{h(meta['title'])}</title>"))
+    root.header.add_child(RawHTML(f"<title>{h(meta['title'])}</title>"))
     caption = (
-        f'<details id="atlas-export-caption" dir="{direction}" lang="{h(lang)}" style="position:fixed;top:10px;'
+        f'<details id="atlas-export-caption" dir="{direction(lang)}" lang="{h(lang)}" style="position:fixed;top:10px;'
         'left:56px;max-width:min(560px,calc(100vw - 120px));z-index:1000;background:rgba(255,255,255,.95);'
         'font:12px/1.4 system-ui,sans-serif;padding:5px 9px;border-radius:6px;box-shadow:0 1px 4px rgba(0,0,0,.3);'
         'max-height:70vh;overflow:auto">'
@@ -644,7 +641,7 @@ def to_standalone_html(ds: Dataset, view: View, base_url: str | None = None, now
         f"<p style=\"margin:4px 0\">{h(credits_text)}</p>"
         f"<p style=\"margin:4px 0;color:#555\">{h(meta['note'])}</p></details>"
     )
-    root.html.add_child(folium.Element(caption))
+    root.html.add_child(RawHTML(caption))
     return root.render().encode("utf-8")
 
 

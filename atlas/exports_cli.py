@@ -18,6 +18,7 @@ import sys
 from pathlib import Path
 
 from atlas.i18n import LANGS
+from atlas.view import DEFAULT_LENS, LENSES
 
 REGION_CODES = tuple(f"{i:02d}" for i in range(1, 13))
 
@@ -49,6 +50,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     p.add_argument("--specialisation", "-s", nargs="+", action="extend", default=[], metavar="KEY",
                    help="keep institutes with this specialisation or focus area (keys of specialisations.csv)")
     p.add_argument("--lang", "-l", default="fr", choices=LANGS, help="language of headers and labels (default fr)")
+    p.add_argument("--lens", default=DEFAULT_LENS, choices=LENSES,
+                   help="which source colours the institutes in the map and briefs (default commentary)")
     p.add_argument("--table", "-t", default="regions", choices=TABLES,
                    help="which table a CSV holds (default: the regional summary)")
     p.add_argument("--data-dir", help="data directory (default: $ATLAS_DATA_DIR or data/)")
@@ -94,7 +97,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             f"{', '.join(ds.specialisations.index)}",
         )
 
-    view = View(lang=args.lang, specialisations=tuple(specs), regions=tuple(regions))
+    view = View(lang=args.lang, specialisations=tuple(specs), regions=tuple(regions), lens=args.lens)
     code = regions[0] if args.format in ("md", "pdf") and regions else None
     kind = {"csv": args.table, "md": "brief", "pdf": "brief", "html": "map"}.get(args.format, "summary")
     name = exports.filename(kind, view, code, args.format, ds=ds)

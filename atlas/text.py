@@ -13,9 +13,16 @@ def md_escape(text: object) -> str:
     return _MD_SPECIAL.sub(r"\\\1", str(text)).replace("\n", " ")
 
 
+_BRACES = str.maketrans({"{": "&#123;", "}": "&#125;"})
+
+
 def h(text: object) -> str:
-    """HTML-escape text for element content and quoted attributes."""
-    return html.escape(str(text), quote=True)
+    """HTML-escape text for element content and quoted attributes.
+
+    Braces are written as character references too (the browser shows ``{`` and ``}``): folium and
+    branca parse HTML they are given as Jinja templates, some of it twice, so escaped text must not
+    hold a ``{{``, ``{%`` or ``{#`` that Jinja would evaluate (see :mod:`atlas.mapview.safe`)."""
+    return html.escape(str(text), quote=True).translate(_BRACES)
 
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

@@ -2,7 +2,7 @@
 
 The whole view lives in the URL query string so that a link reproduces it:
 
-``?lang=ar&spec=water,energy&region=10,12&status=agreement_signed&conf=confirmed&q=UM6P&sel=10&fig=population``
+``?lang=ar&spec=water,energy&region=10,12&status=agreement_signed&conf=confirmed&q=UM6P&sel=10&fig=population&lens=conventions``
 
 :func:`parse_query` never raises: unknown or malformed values are dropped, each with a
 :class:`Notice` the page shows. :func:`apply_filters` gives the institutes that pass the filters;
@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from typing import TYPE_CHECKING
 
 from atlas.i18n import DEFAULT_LANG, LANGS
+from atlas.present import commentary_keys
 from atlas.schema import CONFIDENCES, STATUSES
 
 if TYPE_CHECKING:
@@ -24,7 +25,13 @@ if TYPE_CHECKING:
 
     from atlas.dataset import Dataset
 
-PARAMS = ("lang", "spec", "region", "status", "conf", "q", "sel", "fig")
+PARAMS = ("lang", "spec", "region", "status", "conf", "q", "sel", "fig", "lens")
+LENSES = ("commentary", "conventions")
+"""Which source colours the institutes: the specialisation the commentary names (the default: it is
+what the public discussion uses) or the lead focus area of the signed conventions."""
+DEFAULT_LENS = LENSES[0]
+NOT_FILTERS = frozenset({"lang", "selected", "figure", "lens", "notices"})
+"""View fields that do not change which institutes pass the filters (every other field does)."""
 MAX_QUERY_LEN = 100
 MAX_VALUE_LEN = 2000
 
@@ -48,10 +55,17 @@ class View:
     query: str = ""
     selected: str | None = None
     figure: str | None = None
+    lens: str = DEFAULT_LENS
     notices: tuple[Notice, ...] = field(default=(), compare=False)
 
     def with_(self, **changes: object) -> View:
         return replace(self, **changes)  # type: ignore[arg-type]
+
+    @property
+    def filter_key(self) -> tuple:
+        """What decides which institutes pass the filters: every field but :data:`NOT_FILTERS`, so a new
+        filter field is part of the key (and of every cache keyed on it) without anyone adding it."""
+        return tuple((f.name, getattr(self, f.name)) for f in fields(self) if f.name not in NOT_FILTERS)
 
     @property
     def is_filtered(self) -> bool:
@@ -107,6 +121,10 @@ def parse_query(params: Mapping[str, object], ds: Dataset) -> View:
     if figure is not None and figure not in set(ds.figure_defs.index):
         notices.append(Notice("fig", figure[:40], "unknown_value"))
         figure = None
+    lens = values.get("lens", "") or DEFAULT_LENS
+    if lens not in LENSES:
+        notices.append(Notice("lens", lens[:40], "unknown_value"))
+        lens = DEFAULT_LENS
     query = values.get("q", "")
     if len(query) > MAX_QUERY_LEN:
         notices.append(Notice("q", query[:40], "too_long"))
@@ -121,6 +139,7 @@ def parse_query(params: Mapping[str, object], ds: Dataset) -> View:
         query=query,
         selected=selected,
         figure=figure,
+        lens=lens,
         notices=tuple(notices),
     )
 
@@ -144,6 +163,8 @@ def to_query(view: View) -> dict[str, str]:
         out["sel"] = view.selected
     if view.figure:
         out["fig"] = view.figure
+    if view.lens != DEFAULT_LENS:
+        out["lens"] = view.lens
     return out
 
 
@@ -165,7 +186,7 @@ def apply_filters(ds: Dataset, view: View) -> pd.DataFrame:
     for i, (_, row) in enumerate(inst.iterrows()):
         keep = True
         if view.specialisations:
-            keys = set(row["focus_list"]) | {row["specialisation_commentary"]} - {""}
+            keys = set(row["focus_list"]) | set(commentary_keys(row))
             keep = bool(keys & set(view.specialisations))
         if keep and view.regions:
             keep = row["region_code"] in view.regions

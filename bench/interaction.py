@@ -8,8 +8,8 @@ and no filter, so each rerun really has new layers and a new table) and the scri
 median of those reruns is the figure (goal <= 0.15 s). A region selection rerun (the side panel's
 region card) is timed too. ``--profile`` prints a pyinstrument profile of the filter reruns.
 
-As in ``tests/conftest.py``, ``PagesManager`` is patched so AppTest starts where a running server
-is (out of Streamlit's legacy pages-folder mode).
+As in ``tests/conftest.py``, AppTest starts where a running server is, out of Streamlit's legacy
+pages-folder mode (``pages/_streamlit_mode.py``).
 """
 
 from __future__ import annotations
@@ -18,8 +18,7 @@ import sys
 from pathlib import Path
 
 # ruff: noqa: E402 (imports follow the sys.path fix)
-# Run as a script, this folder is sys.path[0], where bench/concurrent.py would shadow the standard
-# library's ``concurrent`` package: put the repository root there instead.
+# Run as a script, this folder is sys.path[0]: the repository root goes there instead (imports of atlas).
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -33,19 +32,6 @@ REPO = Path(__file__).resolve().parent.parent
 os.chdir(REPO)
 
 GOAL_S = 0.15
-
-
-def patch_pages_manager() -> None:
-    """The autouse fixture of ``tests/conftest.py``: AppTest runs start in navigation mode."""
-    from streamlit.runtime import pages_manager
-
-    original = pages_manager.PagesManager.__init__
-
-    def init(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        pages_manager.PagesManager.uses_pages_directory = False
-
-    pages_manager.PagesManager.__init__ = init
 
 
 def profile_script_thread():
@@ -75,7 +61,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     logging.getLogger("streamlit").setLevel(logging.ERROR)
-    patch_pages_manager()
+
+    from pages._streamlit_mode import apptest_in_navigation_mode
+
+    with apptest_in_navigation_mode():
+        return measure(args)
+
+
+def measure(args: argparse.Namespace) -> int:
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_file(str(REPO / "app.py"), default_timeout=120)

@@ -24,8 +24,7 @@ import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-# This folder (put on sys.path by ``streamlit run``) holds bench/concurrent.py, which would shadow the
-# standard library's ``concurrent`` package: use the repository root instead.
+# ``streamlit run`` puts this folder on sys.path: the repository root goes there instead (imports of atlas).
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != REPO / "bench"]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))

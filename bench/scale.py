@@ -24,8 +24,7 @@ import sys
 from pathlib import Path
 
 # ruff: noqa: E402 (imports follow the sys.path fix)
-# Run as a script, this folder is sys.path[0], where bench/concurrent.py would shadow the standard
-# library's ``concurrent`` package: put the repository root there instead.
+# Run as a script, this folder is sys.path[0]: the repository root goes there instead (imports of atlas).
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 

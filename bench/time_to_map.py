@@ -11,8 +11,6 @@ first, the variants interleaved run by run:
 - peer: ``streamlit run bench/naive_app.py`` (folium defaults, full geometry, ``folium.Marker``,
   ``st_folium(m)``); its CDN assets are answered from installed packages (``bench/peer_assets.py``),
   its tiles aborted; ready when every ``.leaflet-marker-icon`` is in the map frame with a size;
-- ours-np: the same page with ``ATLAS_FIRST_PAINT_PAUSE=0`` (no pause between the map and the side
-  panel on a session's first run), to show what that pause does (the table's time is printed too);
 - floor = a bare Streamlit page's time to first render (``bench/bare_app.py``, ready when its
   ``h1`` is drawn) PLUS the time to markers of a static HTML file of our map
   (``build_map(..., asset_mode="inline")``) opened from disk;
@@ -27,8 +25,7 @@ import sys
 from pathlib import Path
 
 # ruff: noqa: E402 (imports follow the sys.path fix)
-# Run as a script, this folder is sys.path[0], where bench/concurrent.py would shadow the standard
-# library's ``concurrent`` package: put the repository root there instead.
+# Run as a script, this folder is sys.path[0]: the repository root goes there instead (imports of atlas).
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -73,7 +70,6 @@ def main(argv: list[str] | None = None) -> int:
     n = static_map(html)
     variants = {
         "ours": (Probe(n, ".atlas-pin", marks=OURS_MARKS), None),
-        "ours-np": (Probe(n, ".atlas-pin", marks=OURS_MARKS), None),
         "peer": (Probe(n, ".leaflet-marker-icon", marks=MARKS), peer_assets.fulfil),
         "bare": (Probe(1, "h1"), None),
         "static": (Probe(n, ".atlas-pin"), None),
@@ -82,13 +78,12 @@ def main(argv: list[str] | None = None) -> int:
     times: dict[str, list] = {k: [] for k in variants}
     with (
         server("app.py") as ours_url,
-        server("app.py", {"ATLAS_FIRST_PAINT_PAUSE": "0"}) as nopause_url,
         server("bench/naive_app.py") as peer_url,
         server("bench/bare_app.py") as bare_url,
         server("bench/bare_app.py", {"BENCH_NO_NAGLE": "1"}) as fixed_url,
         chromium() as browser,
     ):
-        urls = {"ours": ours_url + "/", "ours-np": nopause_url + "/", "peer": peer_url + "/",
+        urls = {"ours": ours_url + "/", "peer": peer_url + "/",
                 "bare": bare_url + "/", "static": html.as_uri(), "bare+fix": fixed_url + "/"}
         for name, (probe, fulfil) in variants.items():  # warm the servers (Python imports, caches)
             timed_load(browser, urls[name], probe, fulfil)
@@ -115,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
     fixed_floor = med["bare+fix"] + med["static"]
     print(f"  floor with the socket fix applied to the bare page too: {fmt_s(fixed_floor)}"
           f" (ours / that = {med['ours'] / fixed_floor:.2f})")
-    for name in ("ours", "ours-np", "peer"):
+    for name in ("ours", "peer"):
         marks = {}
         for load in times[name]:
             for k, v in load.marks.items():

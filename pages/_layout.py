@@ -16,7 +16,8 @@ from atlas.dataset import Dataset, validate
 from atlas.i18n import LANG_NAMES, LANGS, direction, pick, t
 from atlas.schema import CONFIDENCES, STATUSES, Problem
 from atlas.text import md_escape
-from atlas.view import View, parse_query, to_query
+from atlas.view import DEFAULT_LENS, LENSES, View, parse_query, to_query
+from pages._streamlit_mode import leave_legacy_pages_mode
 
 WIDGETS = {  # view field -> widget key
     "lang": "w_lang",
@@ -26,6 +27,7 @@ WIDGETS = {  # view field -> widget key
     "confidences": "w_conf",
     "query": "w_q",
     "figure": "w_fig",
+    "lens": "w_lens",
 }
 
 
@@ -42,14 +44,6 @@ def _stamp(data_dir: Path) -> tuple[tuple[str, float, int], ...]:
     return tuple(
         (p.name, p.stat().st_mtime, p.stat().st_size) for p in sorted(data_dir.iterdir()) if p.is_file()
     )
-
-
-@st.cache_resource(show_spinner=False)
-def server_sockets_without_delay() -> int:
-    """Once per server process: see :func:`atlas.serverfix.disable_nagle_on_listening_sockets`."""
-    from atlas.serverfix import disable_nagle_on_listening_sockets
-
-    return disable_nagle_on_listening_sockets()
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -83,6 +77,7 @@ def _init_widgets(view: View) -> None:
     st.session_state["w_conf"] = list(view.confidences)
     st.session_state["w_q"] = view.query
     st.session_state["w_fig"] = view.figure or ""
+    st.session_state["w_lens"] = view.lens
     st.session_state["selected"] = view.selected
     st.session_state["notices"] = list(view.notices)
 
@@ -128,6 +123,10 @@ def bootstrap() -> Context:
             format_func=lambda k: pick(specs.loc[k], "label", lang),
             placeholder=t("filter.all", lang),
         )
+        st.radio(
+            t("lens.label", lang), list(LENSES), key="w_lens", help=t("lens.help", lang),
+            format_func=lambda k: t(f"lens.{k}", lang),
+        )
         st.multiselect(
             t("filter.region", lang), list(ds.regions.index), key="w_region",
             format_func=lambda c: f"{c} · {pick(ds.regions.loc[c], 'name', lang)}",
@@ -157,6 +156,7 @@ def bootstrap() -> Context:
         query=str(st.session_state["w_q"]).strip(),
         selected=st.session_state.get("selected"),
         figure=st.session_state["w_fig"] or None,
+        lens=st.session_state.get("w_lens") or DEFAULT_LENS,
     )
     sync_url(view)
     notices = st.session_state.get("notices") or []
@@ -175,22 +175,6 @@ def sync_url(view: View) -> None:
 def select_region(code: str | None) -> None:
     """Select a region (map click, region picker); the URL follows."""
     st.session_state["selected"] = code
-
-
-def leave_legacy_pages_mode() -> None:
-    """Rerun at once if Streamlit is in its legacy pages-folder mode.
-
-    Streamlit 1.67 starts in that mode whenever the entry point has a ``pages/`` folder beside it,
-    until ``st.navigation`` is first called. The first run after a server start then goes through
-    the legacy runner: a deep link (``/regions``) runs the page file alone, and the widgets of that
-    first run live under another page id, so the user's first filter change is dropped. Leaving the
-    mode before any widget is drawn avoids both. ``tests/e2e/test_fresh_server.py`` guards this.
-    """
-    from streamlit.runtime.pages_manager import PagesManager
-
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
-        st.rerun()
 
 
 def context() -> Context:

@@ -6,17 +6,13 @@ the browser without reloading the map or sending it back to its start view. Only
 (``returned_objects``): panning and zooming never rerun this script. A click on a region or a
 marker selects that region.
 
-Speed (see docs/performance.md): the map is drawn before the side panel and the table, and on a
-session's first run the browser gets a moment to draw it before they come
-(:func:`_let_the_map_paint_first`); the map's parts are cached in :mod:`atlas.mapview` per data
-version, the filtered set per view; the server's sockets send small responses at once
-(``atlas.serverfix``, applied by ``app.py``).
+Speed (see docs/performance.md): the map is drawn before the side panel and the table; the map's
+parts are cached in :mod:`atlas.mapview` per data version, the filtered set per view; the server's
+sockets send small responses at once (``pages/_serverfix.py``, applied by ``app.py``).
 """
 
 from __future__ import annotations
 
-import os
-import time
 from dataclasses import replace
 
 import streamlit as st
@@ -24,40 +20,15 @@ import streamlit_folium
 
 from atlas import assets, config, mapview
 from atlas.i18n import t
+from atlas.text import md_escape
 from atlas.view import apply_filters
 from pages._layout import context, select_region, sync_url
 
 MAP_HEIGHT = 600
 RETURNED = ["last_object_clicked", "last_active_drawing"]
-# Seconds the first run of a session in a browser waits between the map and the side panel (0: never).
-# (A comment, not a string: Streamlit's "magic" would print a bare string of a page script.)
-FIRST_PAINT_PAUSE_S = float(os.environ.get("ATLAS_FIRST_PAINT_PAUSE", "0.45"))
-
-
-def _let_the_map_paint_first() -> None:
-    """On a session's first view of this page in a browser, pause before the side panel and the table.
-
-    Streamlit sends the map's message at once (the pause holds no lock and uses no CPU), and the
-    browser creates the map's frame, loads Leaflet and draws the markers before it gets busy with the
-    side panel's Markdown and the table's ~1.5 MB of data-grid code; without the pause those come in
-    the same instant and the markers wait for them. Measured on a 2-core machine: markers about
-    0.45 s sooner, the table (below the fold) about 0.2 s later (docs/performance.md). Skipped in
-    AppTest (no browser, no request headers). ``ATLAS_FIRST_PAINT_PAUSE`` sets the seconds.
-    """
-    if FIRST_PAINT_PAUSE_S <= 0 or st.session_state.get("map_first_paint"):
-        return
-    st.session_state["map_first_paint"] = True
-    try:
-        in_browser = bool(st.context.headers)
-    except Exception:  # noqa: BLE001 - no request context
-        in_browser = False
-    if in_browser:
-        time.sleep(FIRST_PAINT_PAUSE_S)
-
-
 @st.cache_data(show_spinner=False, max_entries=256)
-def _shown_ids(version: str, filters: tuple, _ds, _view) -> list[str]:
-    """Ids of the institutes passing the view's filters, cached per data version and filters."""
+def _shown_ids(version: str, filter_key: tuple, _ds, _view) -> list[str]:
+    """Ids of the institutes passing the view's filters, cached per data version and ``View.filter_key``."""
     return [str(i) for i in apply_filters(_ds, _view).index]
 
 
@@ -75,10 +46,9 @@ st.markdown(t("map.intro", lang))
 
 tiles = config.tiles_setting()
 if tiles.problem:
-    st.warning(t("map.tiles_problem", lang, detail=tiles.problem))
+    st.warning(t("map.tiles_problem", lang, detail=md_escape(tiles.problem)))
 
-filters = (view.specialisations, view.regions, view.statuses, view.confidences, view.query)
-shown = ds.institutes.loc[_shown_ids(ds.version, filters, ds, view)]
+shown = ds.institutes.loc[_shown_ids(ds.version, view.filter_key, ds, view)]
 if shown.empty:
     st.info(t("map.no_match", lang))
 
@@ -105,8 +75,6 @@ with left:
             ctx = replace(ctx, view=view)
             st.session_state["_ctx"] = ctx
             sync_url(view)
-
-_let_the_map_paint_first()
 
 with right:
     from pages._panels import render_side_panel

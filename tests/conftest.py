@@ -57,19 +57,9 @@ def set_cell(path: Path, key_col: str, key: str, column: str, value: str) -> int
 
 @pytest.fixture(autouse=True, scope="session")
 def _apptest_starts_in_navigation_mode():
-    """AppTest (Streamlit 1.67) resets ``PagesManager.uses_pages_directory`` before every run, so an
-    app with a ``pages/`` folder starts every test run in the legacy pages-folder mode, which a real
-    server leaves for good after its first run (``pages._layout.leave_legacy_pages_mode``). The
-    app's rerun out of that mode would swallow a button click in AppTest, so tests start where a
-    running server is. The real first-run path is covered by ``tests/e2e/test_fresh_server.py``."""
-    from streamlit.runtime import pages_manager
+    """AppTest runs start where a running server is after its first run: see ``pages/_streamlit_mode.py``.
+    The real first-run path is covered by ``tests/e2e/test_fresh_server.py``."""
+    from pages._streamlit_mode import apptest_in_navigation_mode
 
-    original = pages_manager.PagesManager.__init__
-
-    def init(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        pages_manager.PagesManager.uses_pages_directory = False
-
-    pages_manager.PagesManager.__init__ = init
-    yield
-    pages_manager.PagesManager.__init__ = original
+    with apptest_in_navigation_mode():
+        yield

@@ -6,7 +6,6 @@ Sizes only: speed figures come from ``bench/scale.py``.
 
 from __future__ import annotations
 
-import html
 import json
 import re
 from pathlib import Path
@@ -15,6 +14,7 @@ import pytest
 import shapely
 
 from atlas import cli, load, mapview, synthetic
+from atlas.text import h
 from atlas.view import View, apply_filters
 from tests.conftest import DATA, read_rows, write_rows
 
@@ -140,5 +140,5 @@ def test_hostile_text_is_escaped_in_the_point_layer(tmp_path):
             assert "<img" not in s and "<script" not in s and "</script" not in s
     data = points_in(mapview.build_map(ds, View()).get_root().render())
     names = [r[3] for r in data["rows"]]
-    assert names[0] == html.escape(HOSTILE) and "<" not in names[0]
+    assert names[0] == h(HOSTILE) and "<" not in names[0]
     assert data["regions"][0][1].startswith("Région &lt;img")

@@ -2,7 +2,7 @@
 
 - 20 browser contexts open the home page at once against one ``streamlit run`` server, each with
   the specialisation filter in the URL, and download the map page's CSV: no error anywhere, every
-  file complete (``bench/concurrent.py`` runs the same sessions and prints the timings);
+  file complete (``bench/concurrent_sessions.py`` runs the same sessions and prints the timings);
 - a 2,000-institute map (canvas point layer) draws every point, and a hostile name in the data
   shows as text in its tooltip and popup.
 
@@ -17,7 +17,7 @@ from pathlib import Path
 
 from atlas import load, mapview, synthetic
 from atlas.view import View
-from bench import concurrent
+from bench import concurrent_sessions as concurrent
 from tests.conftest import read_rows, write_rows
 
 SESSIONS = 20
@@ -26,7 +26,7 @@ HOSTILE = "<img src=x onerror=alert(1)>`${alert(2)}`\\</script><script>alert(3)<
 
 
 def run_sessions(url: str, sessions: int) -> list[concurrent.Session]:
-    """``bench.concurrent.run`` in a thread of its own (the sync Playwright of the other browser
+    """``bench.concurrent_sessions.run`` in a thread of its own (the sync Playwright of the other browser
     tests owns this thread's event loop)."""
     out: dict = {}
 

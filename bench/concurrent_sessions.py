@@ -1,6 +1,6 @@
 """Concurrent sessions: N browser contexts open the home page at once against ONE server.
 
-Run: ``.venv/bin/python bench/concurrent.py [--sessions 20]`` (prints figures; asserts nothing).
+Run: ``.venv/bin/python bench/concurrent_sessions.py [--sessions 20]`` (prints figures; asserts nothing).
 
 One ``streamlit run app.py`` on 127.0.0.1 (warmed by one load), one headless Debian chromium, N new
 contexts started together (asyncio), each offline (every non-local request aborted):
@@ -23,8 +23,7 @@ import sys
 from pathlib import Path
 
 # ruff: noqa: E402 (imports follow the sys.path fix)
-# Run as a script, this folder is sys.path[0], where bench/concurrent.py would shadow the standard
-# library's ``concurrent`` package: put the repository root there instead.
+# Run as a script, this folder is sys.path[0]: the repository root goes there instead (imports of atlas).
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 

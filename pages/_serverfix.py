@@ -1,9 +1,21 @@
-"""A fix for the Streamlit server's sockets (no Streamlit import: it only touches sockets)."""
+"""A fix for the Streamlit server's sockets, applied once per server process by ``app.py``.
+
+The Streamlit behaviour it works around (1.67): the server's listening socket is created without
+``TCP_NODELAY``, so every small response on a keep-alive connection waits for the browser's delayed
+ACK (Nagle's algorithm), about 40 ms each. It lives beside the UI entry point, not in ``atlas/``: it
+changes the running server, not the data.
+
+To check whether a newer Streamlit still needs it: run ``bench/time_to_map.py`` with and without it
+(comment out the call in ``app.py``), or look at ``streamlit/web/server/starlette`` for a
+``TCP_NODELAY`` on the listening socket; ``docs/architecture.md`` says the same.
+"""
 
 from __future__ import annotations
 
 import os
 import socket
+
+import streamlit as st
 
 
 def disable_nagle_on_listening_sockets() -> int:
@@ -40,3 +52,9 @@ def disable_nagle_on_listening_sockets() -> int:
         finally:
             sock.detach()  # the descriptor belongs to the server
     return found
+
+
+@st.cache_resource(show_spinner=False)
+def apply_once() -> int:
+    """Once per server process: :func:`disable_nagle_on_listening_sockets`."""
+    return disable_nagle_on_listening_sockets()

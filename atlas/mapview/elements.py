@@ -1,0 +1,144 @@
+"""The map's own Leaflet elements. Each is a :class:`~atlas.mapview.safe.SafeMacro` whose script is a
+file in ``static/`` and whose data are attributes serialised with
+:func:`~atlas.mapview.safe.script_json` (HTML inside them escaped by the caller with ``atlas.text.h``)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from atlas.assets import FA_FAMILY, icon_codepoint
+from atlas.i18n import direction
+from atlas.mapview.safe import SafeMacro, script_json, static_template
+from atlas.mapview.style import FALLBACK_ICON
+
+
+class MarkerExtras(SafeMacro):
+    """Region code, tooltip and popup of one marker, passed as escaped JSON strings."""
+
+    _template = static_template("marker_extras.js")
+
+    def __init__(self, props: dict[str, str], tooltip: str | None, popup: str | None):
+        super().__init__()
+        self._name = "MarkerExtras"
+        self.props_json = script_json(props)
+        self.tooltip_json = script_json(tooltip) if tooltip else ""
+        self.popup_json = script_json(popup) if popup else ""
+
+
+class Legend(SafeMacro):
+    """A legend box that lives as long as its parent layer group is on the map.
+
+    It is a small ``L.Layer`` added to the parent group: when ``st_folium`` swaps the group, the
+    legend goes with it. ``title`` and ``body`` are HTML escaped by the caller; the box folds open and
+    shut on its title, and starts folded on maps narrower than ``collapse_below`` pixels.
+    """
+
+    _template = static_template("legend.js")
+
+    def __init__(self, title: str, body: str, position: str = "bottomright", css_class: str = "atlas-legend",
+                 lang: str = "fr", collapse_below: int = 460):
+        super().__init__()
+        self._name = "Legend"
+        self.html = f"<details open><summary>{title}</summary>{body}</details>"
+        self.html_json = script_json(self.html)
+        self.collapse_below = int(collapse_below)
+        self.dir_json = script_json(direction(lang))
+        self.position_json = script_json(position)
+        self.class_json = script_json(css_class)
+
+
+class Control(SafeMacro):
+    """A fixed control on the map (north arrow), built from escaped HTML."""
+
+    _template = static_template("control.js")
+
+    def __init__(self, html: str, title: str, position: str, css_class: str):
+        super().__init__()
+        self._name = "Control"
+        self.html_json = script_json(html)
+        self.title_json = script_json(title)
+        self.position_json = script_json(position)
+        self.class_json = script_json(css_class)
+
+
+class ZoomClass(SafeMacro):
+    """Keeps zoom classes on the map container: ``atlas-zoom-low`` below ``zoom`` (short region labels)
+    and ``atlas-zl-N`` with N = floor(steps × zoom), which the label CSS uses to hide crowded labels."""
+
+    _template = static_template("zoom_class.js")
+
+    def __init__(self, zoom: float, steps: int):
+        super().__init__()
+        self._name = "ZoomClass"
+        self.zoom = float(zoom)
+        self.steps = int(steps)
+
+
+class FocusWithoutScroll(SafeMacro):
+    """Leaflet focuses the map on mousedown (for keyboard panning). In an iframe whose bottom is
+    below the fold, that focus scrolls the page by a few pixels between mousedown and mouseup, so
+    the first click on a marker or a region is lost. Focus without scrolling instead."""
+
+    _template = static_template("focus_without_scroll.js")
+
+    def __init__(self):
+        super().__init__()
+        self._name = "FocusWithoutScroll"
+
+
+class PinsAfterFont(SafeMacro):
+    """Keeps the pins hidden until the icon font is loaded (at most 2 s), so a pin never shows without
+    its glyph: the map container carries ``atlas-fonts-pending`` meanwhile (see ``static/map.css``)."""
+
+    _template = static_template("pins_after_font.js")
+
+    def __init__(self):
+        super().__init__()
+        self._name = "PinsAfterFont"
+        self.font_json = script_json(f'900 16px "{FA_FAMILY}"')
+        self.text_json = script_json(chr(int(icon_codepoint(FALLBACK_ICON) or "f3c5", 16)))
+
+
+class MetricScale(SafeMacro):
+    """A metric scale bar, bottom left."""
+
+    _template = static_template("metric_scale.js")
+
+    def __init__(self):
+        super().__init__()
+        self._name = "MetricScale"
+
+
+class Attribution(SafeMacro):
+    """A line added to the map's attribution control (escaped HTML)."""
+
+    _template = static_template("attribution.js")
+
+    def __init__(self, html: str):
+        super().__init__()
+        self._name = "Attribution"
+        self.html_json = script_json(html)
+
+
+class Labels(SafeMacro):
+    """The region names: one non-interactive ``L.divIcon`` marker per region, from one escaped JSON array
+    (one element instead of 12 markers and 12 icons keeps every page run's rendering cheap)."""
+
+    _template = static_template("labels.js")
+
+    def __init__(self, labels: Sequence[tuple[float, float, str]]):
+        super().__init__()
+        self._name = "Labels"
+        self.labels_json = script_json([[lat, lon, html] for lat, lon, html in labels])
+
+
+class SelectionOutline(SafeMacro):
+    """Outlines the selected region (``static/selection.js``): the app's URL ``sel`` parameter, read in
+    the browser, or ``selected`` (a standalone file), so a selection never rebuilds the map's layers."""
+
+    _template = static_template("selection.js")
+
+    def __init__(self, selected: str | None = None):
+        super().__init__()
+        self._name = "SelectionOutline"
+        self.selected_json = script_json(selected)

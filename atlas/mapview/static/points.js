@@ -1,0 +1,59 @@
+{% macro script(this, kwargs) %}
+(function (group) {
+    // d.cols names the fields of each row (atlas/mapview/points.py POINT_COLUMNS); small integers index
+    // the lookup tables. Every text was HTML-escaped in Python.
+    var d = /*atlas-points*/{{ this.payload }}/*end-atlas-points*/;
+    var c = {};
+    d.cols.forEach(function (name, i) { c[name] = i; });
+    var features = d.rows.map(function (r) {
+        return {"type": "Feature", "geometry": {"type": "Point", "coordinates": [r[c.lon], r[c.lat]]},
+                "properties": {"id": r[c.id], "code": d.regions[r[c.region]][0], "kind": "institute", "r": r}};
+    });
+    function tip(r) {
+        return '<div class="atlas-tip" dir="' + d.dir + '"><b>' + r[c.name] + '</b><br>' + r[c.city] + ' · ' +
+            d.status[r[c.status]] + '</div>';
+    }
+    function card(r) {
+        var focus = r[c.focus].length ? r[c.focus].map(function (i) { return d.specs[i]; }).join(d.sep) : d.text.na;
+        return '<div class="atlas-card" dir="' + d.dir + '" lang="' + d.lang + '" data-id="' + r[c.id] + '">' +
+            '<h4>' + r[c.name] + '</h4><div class="muted">' + d.kinds[r[c.kind]] + ' · ' + r[c.city] + ' · ' +
+            d.regions[r[c.region]][1] + '</div><dl><dt>' + d.text.status + ':</dt> <dd>' + d.status[r[c.status]] +
+            ' (' + d.dates[r[c.date]] + ')</dd><dt>' + d.text.confidence + ':</dt> <dd>' + d.conf[r[c.confidence]] +
+            '</dd><dt>' + d.text.focus + ':</dt> <dd>' + focus + '</dd><dt>' + d.text.sources +
+            ':</dt> <dd>' + r[c.sources] + '</dd></dl></div>';
+    }
+    // Its own pane above the regions: in one pane Leaflet's CSS puts SVG (the regions) over canvas.
+    var pane = "atlasPoints";
+    var holder = new (L.Layer.extend({
+        onAdd: function (map) {
+            if (!map.getPane(pane)) { map.createPane(pane).style.zIndex = 450; }
+            var renderer = L.canvas({"padding": 0.5, "pane": pane});
+            this._layer = L.geoJSON({"type": "FeatureCollection", "features": features}, {
+                "pointToLayer": function (f, latlng) {
+                    var s = d.styles[f.properties.r[c.style]];
+                    return L.circleMarker(latlng, {"renderer": renderer, "pane": pane, "radius": s[1],
+                        "fillColor": s[0], "fillOpacity": s[2] ? 0.35 : 0.9, "color": "#1b1b1b",
+                        "weight": 1, "dashArray": s[2] ? "2 2" : null});
+                },
+                "onEachFeature": function (f, l) {
+                    l.bindTooltip(function () { return tip(f.properties.r); },
+                        {"direction": "top", "className": "atlas-tip-box"});
+                    l.bindPopup(function () { return card(f.properties.r); },
+                        {"maxWidth": 340, "minWidth": 230, "maxHeight": 360, "autoPanPadding": [16, 16]});
+                }
+            });
+            map.addLayer(this._layer);
+            L.Util.requestAnimFrame(function () {  // after the canvas has drawn
+                map.getContainer().setAttribute("data-atlas-points", String(features.length));
+            });
+            return this;
+        },
+        onRemove: function (map) {
+            if (this._layer) { map.removeLayer(this._layer); this._layer = null; }
+            map.getContainer().removeAttribute("data-atlas-points");
+            return this;
+        }
+    }))();
+    group.addLayer(holder);
+})({{ this._parent.get_name() }});
+{% endmacro %}

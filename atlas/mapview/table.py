@@ -1,0 +1,74 @@
+"""The table under the map: one row per institute drawn, in the view's language."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from atlas.i18n import pick, t
+from atlas.mapview.cache import memo
+from atlas.present import commentary_keys, region_name, spec_labels, status_date
+
+if TYPE_CHECKING:
+    from atlas.dataset import Dataset
+
+
+TABLE_COLUMNS = (
+    ("name", "table.name"),
+    ("region", "map.table.region"),
+    ("city", "table.city"),
+    ("specialisation_commentary", "map.table.spec_commentary"),
+    ("focus_areas", "map.table.focus_areas"),
+    ("status", "table.status"),
+    ("status_date", "map.table.date"),
+    ("confidence", "map.table.confidence"),
+)
+
+
+def table_frame(ds: Dataset, institutes: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The table under the map: one row per marker drawn (same frame, same order), text in ``lang``.
+
+    Columns (headers in ``lang``): name, region, city, the commentary's specialisation, the
+    conventions' focus areas, status, status date (at its precision), confidence. Missing values
+    read "not announced". The index is the institute id. The rows of the whole dataset are built
+    once per data version and language; a view takes its rows from them.
+    """
+    full = memo(("table", ds.version, lang), lambda: _table_rows(ds, ds.institutes, lang))
+    ids = list(institutes.index)
+    if all(i in full.index for i in ids):
+        frame = full.loc[ids]
+    else:  # rows that are not the dataset's own (a caller's edited frame): build them
+        frame = _table_rows(ds, institutes, lang)
+    return frame.rename(columns={c: t(key, lang) for c, key in TABLE_COLUMNS})
+
+
+def _table_rows(ds: Dataset, institutes: pd.DataFrame, lang: str) -> pd.DataFrame:
+    na = t("common.not_announced", lang)
+    regions = {code: region_name(ds, code, lang) for code in ds.regions.index}
+    statuses: dict[str, str] = {}
+    confidences: dict[str, str] = {}
+    dates: dict[str, str] = {}
+    records = []
+    for row in institutes.to_dict("records"):
+        commentary = commentary_keys(row)
+        focus = list(row.get("focus_list") or [])
+        status, conf, day = str(row["status"]), str(row["confidence"]), str(row.get("status_date") or "")
+        if status not in statuses:
+            statuses[status] = t(f"status.{status}", lang)
+        if conf not in confidences:
+            confidences[conf] = t(f"confidence.{conf}", lang)
+        if day not in dates:
+            dates[day] = status_date(row, lang)
+        code = str(row["region_code"])
+        records.append({
+            "name": pick(row, "name", lang),
+            "region": regions.get(code, code),
+            "city": pick(row, "city", lang),
+            "specialisation_commentary": spec_labels(ds, commentary, lang) if commentary else na,
+            "focus_areas": spec_labels(ds, focus, lang) if focus else na,
+            "status": statuses[status],
+            "status_date": dates[day],
+            "confidence": confidences[conf],
+        })
+    return pd.DataFrame.from_records(records, columns=[c for c, _ in TABLE_COLUMNS], index=list(institutes.index))

@@ -1,0 +1,167 @@
+"""How a fact reads, wherever it is shown: one module for labels, names, dates and numbers.
+
+The map's tooltips and popups, the side panel, the tables, the exports and the briefs all format
+through here, so the same figure never reads "30,2" in one place and "30,25" in another:
+
+- :func:`format_value`: a figure with its unit's decimals (:data:`UNIT_DECIMALS`), rounded half away
+  from zero on the printed decimal, in the language's number format; "–" when missing;
+- :func:`status_date`: a status date at the precision the sources give, or "not announced";
+- :func:`spec_label`, :func:`spec_labels`, :func:`region_name`: labels in the view's language
+  (an unknown key reads as itself, never as a crash);
+- :func:`direction` and :func:`list_sep`: text direction and the list separator of a language.
+
+Nothing here escapes: callers escape for where the text goes (``atlas.text.h`` for HTML,
+``md_escape`` for Markdown, ``neutralise_formula`` for spreadsheets).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING, Any
+
+from atlas.i18n import direction, fmt_date, fmt_number, fmt_percent, pick, t
+from atlas.schema import split_list
+
+if TYPE_CHECKING:
+    from atlas.dataset import Dataset
+
+__all__ = [
+    "UNIT_DECIMALS",
+    "SpecReading",
+    "agreement_text",
+    "spec_line",
+    "spec_reading",
+    "commentary_keys",
+    "direction",
+    "format_value",
+    "list_sep",
+    "region_name",
+    "spec_label",
+    "spec_labels",
+    "status_date",
+]
+
+UNIT_DECIMALS = {"people": 0, "households": 0, "count": 0, "percent": 1, "per_1000": 2, "per_100000": 1}
+"""Decimals shown for each figure unit (an unknown unit shows one)."""
+
+
+def format_value(value: Any, unit: str, lang: str) -> str:
+    """A figure in ``lang`` with its unit's usual precision (``–`` when missing or not a number).
+
+    Rounds half away from zero on the printed decimal (a median of 242,084.5 people shows 242,085),
+    the same everywhere it is shown."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return "–"
+    if number != number or number in (float("inf"), float("-inf")):
+        return "–"
+    decimals = UNIT_DECIMALS.get(unit, 1)
+    number = float(Decimal(repr(number)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP))
+    if unit == "percent":
+        return fmt_percent(number, lang, decimals)
+    return fmt_number(number, lang, decimals)
+
+
+def status_date(row: Mapping[str, Any], lang: str) -> str:
+    """The status date at the precision the sources give (``2025``, ``avril 2025``, ``14 avril 2025``),
+    or "not announced"."""
+    value = str(row.get("status_date") or "")
+    if not value:
+        return t("common.not_announced", lang)
+    try:
+        return fmt_date(value, lang)
+    except ValueError:
+        return value
+
+
+def spec_label(ds: Dataset, key: str, lang: str) -> str:
+    """A specialisation's label in ``lang`` (the key itself if the dataset does not know it)."""
+    if key in ds.specialisations.index:
+        return pick(ds.specialisations.loc[key], "label", lang)
+    return key
+
+
+def commentary_keys(row: Mapping[str, Any]) -> list[str]:
+    """The specialisation keys the commentary names for an institute (the column is a ``;`` list)."""
+    return split_list(str(row.get("specialisation_commentary") or ""))
+
+
+def list_sep(lang: str) -> str:
+    """The separator between items of a list inside one cell or line: "، " in Arabic, ", " otherwise."""
+    return "، " if direction(lang) == "rtl" else ", "
+
+
+def spec_labels(ds: Dataset, keys: Iterable[str], lang: str) -> str:
+    """Labels of several specialisations joined with the language's list separator ("" for none)."""
+    return list_sep(lang).join(spec_label(ds, k, lang) for k in keys)
+
+
+def region_name(ds: Dataset, code: str, lang: str) -> str:
+    """A region's name in ``lang`` (the code itself if the dataset does not know it)."""
+    return pick(ds.regions.loc[code], "name", lang) if code in ds.regions.index else code
+
+
+# --- The specialisation lens ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SpecReading:
+    """What an institute specialises in, read through a lens (``"commentary"`` or ``"conventions"``).
+
+    ``key``: the specialisation that colours its pin (None: no source names one); ``hollow``: under the
+    commentary lens, the commentary names none and the pin shows the conventions' lead area instead;
+    ``agree``: True when every specialisation the commentary names is among the conventions' areas,
+    False when they differ, None when the commentary names none (nothing to compare)."""
+
+    key: str | None
+    hollow: bool
+    commentary: tuple[str, ...]
+    conventions: tuple[str, ...]
+    agree: bool | None
+
+    @property
+    def disagree(self) -> bool:
+        return self.agree is False
+
+
+def spec_reading(row: Mapping[str, Any], lens: str) -> SpecReading:
+    """How ``row`` reads under ``lens`` (see :class:`SpecReading`)."""
+    commentary = tuple(commentary_keys(row))
+    conventions = tuple(str(k) for k in (row.get("focus_list") or []))
+    agree = None if not commentary else all(k in conventions for k in commentary)
+    lead = conventions[0] if conventions else None
+    if lens == "commentary" and commentary:
+        return SpecReading(commentary[0], False, commentary, conventions, agree)
+    return SpecReading(lead, lens == "commentary" and lead is not None, commentary, conventions, agree)
+
+
+def spec_line(ds: Dataset, row: Mapping[str, Any], lens: str, lang: str) -> str:
+    """One line saying what an institute specialises in under ``lens``, naming the other source where
+    they differ: "Water (commentary) · conventions: Agriculture, Energy, Health"."""
+    reading = spec_reading(row, lens)
+    com = spec_labels(ds, reading.commentary, lang)
+    conv = spec_labels(ds, reading.conventions, lang)
+    if reading.agree:
+        return t("lens.tip.agree", lang, labels=com)
+    if not reading.commentary:
+        if not reading.conventions:
+            return t("lens.tip.none", lang)
+        if lens == "commentary":
+            return t("lens.tip.lead", lang, label=spec_label(ds, reading.key or "", lang))
+        return t("lens.tip.conventions", lang, labels=conv)
+    parts = [t("lens.tip.commentary", lang, labels=com)]
+    if reading.conventions:
+        parts.append(t("lens.tip.conventions", lang, labels=conv))
+    if lens == "conventions":
+        parts.reverse()
+    return " · ".join(parts)
+
+
+def agreement_text(row: Mapping[str, Any], lang: str) -> str:
+    """Whether the commentary and the conventions agree, for tables and exports."""
+    agree = spec_reading(row, "commentary").agree
+    key = "lens.export.nothing_to_compare" if agree is None else "lens.export.agree" if agree else "lens.export.differ"
+    return t(key, lang)

@@ -36,7 +36,7 @@ TIMEOUT_S = 90.0
 
 
 @contextlib.contextmanager
-def server(app: str = "app.py", env: Mapping[str, str] | None = None) -> Iterator[str]:
+def server(app: str = "serve.py", env: Mapping[str, str] | None = None) -> Iterator[str]:
     """Base URL of ``streamlit run app`` (run from the repository root) for the duration of the block."""
     with run_streamlit(env or {}, app=app) as url:
         yield url

@@ -206,7 +206,7 @@ def main(argv: list[str] | None = None) -> int:
     env = dict(item.split("=", 1) for item in args.env)
     if env:
         print(f"server environment: {env}")
-    with server("app.py", env) as url:
+    with server("serve.py", env) as url:
         pid = server_pid(url)
         single = asyncio.run(run(url, 1))  # one session alone, for comparison (after its own warm-up)
         cpu0, t0 = cpu_seconds(pid), time.perf_counter()

@@ -103,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
                 else:
                     probe = Probe(n, ".atlas-pin")
                 loads, zooms, anims = [], [], []
-                with server("app.py", {"ATLAS_DATA_DIR": str(data_dir)}) as url:
+                with server("serve.py", {"ATLAS_DATA_DIR": str(data_dir)}) as url:
                     timed_load(browser, url + "/", probe)  # warm: data loaded and cached once per server
                     for _ in range(args.runs):
                         load_, page = timed_load(browser, url + "/", probe, keep=True)

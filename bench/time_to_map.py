@@ -77,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
     }
     times: dict[str, list] = {k: [] for k in variants}
     with (
-        server("app.py") as ours_url,
+        server("serve.py") as ours_url,
         server("bench/naive_app.py") as peer_url,
         server("bench/bare_app.py") as bare_url,
         server("bench/bare_app.py", {"BENCH_NO_NAGLE": "1"}) as fixed_url,

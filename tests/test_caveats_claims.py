@@ -161,6 +161,9 @@ def test_claim_findings_carry_the_sourced_figures(claims: pd.DataFrame) -> None:
     ranking = by_key["ranking_111_to_87"]
     assert "87th" in ranking["finding_en"] and "14 places" in ranking["finding_en"]
     assert "Government AI Readiness Index" in ranking["finding_en"]
+    # The 2024 edition is cited directly, not derived from "+14 places"; UNCTAD's "111th" is named as unconfirmed.
+    assert "101st of 188" in ranking["finding_en"] and "bnsglobalnews.com" in ranking["source_urls"]
+    assert "UNCTAD" in ranking["finding_en"] and "unconfirmed" in ranking["finding_en"]
     assert "Igoudar" in by_key["dakhla_500_mw"]["finding_en"]
     assert "500 MW" in by_key["dakhla_500_mw"]["finding_en"]
     for word in ("agriculture", "renewable energy", "health"):

@@ -24,6 +24,10 @@ FEATURE_PROPS = re.compile(r'layer\.feature = \{"type": "Feature", "properties":
 GEOJSON_ADD = re.compile(r"_add\((\{.*\})\);")
 
 
+PIN = re.compile(r'class=\\"atlas-pin[ \\"]')
+"""A pin's own element (not its badge) in rendered HTML, where the class sits in a JSON string."""
+
+
 def render(ds, view, **kwargs) -> str:
     return mapview.build_map(ds, view, **kwargs).get_root().render()
 
@@ -151,14 +155,14 @@ def test_exactly_one_marker_per_institute_passing_the_filters(ds, view):
     page = render(ds, view)
     props = marker_props(page)
     assert [p["id"] for p in props] == expected
-    assert page.count('class=\\"atlas-pin') == len(expected)
+    assert len(PIN.findall(page)) == len(expected)
     for p in props:
         assert p["code"] == ds.institutes.loc[p["id"], "region_code"]
     assert mapview.marker_ids(mapview.build_map(ds, view)) == expected
 
 
-def test_marker_colour_and_icon_come_from_the_lead_focus_area(ds):
-    page = render(ds, View())
+def test_marker_colour_and_icon_come_from_the_lead_focus_area_under_the_conventions_lens(ds):
+    page = render(ds, View(lens="conventions"))
     pins = [s for s in js_strings(page) if 'class="atlas-pin' in s]
     assert len(pins) == len(ds.institutes)
     for (iid, row), pin in zip(ds.institutes.iterrows(), pins, strict=True):
@@ -167,10 +171,27 @@ def test_marker_colour_and_icon_come_from_the_lead_focus_area(ds):
         assert f"background:{spec['colour']}" in pin, iid
         assert f"fa-solid fa-{spec['icon']}" in pin, iid
         assert ("atlas-pin--weak" in pin) == (row["confidence"] == "weak")
+        assert "atlas-pin--hollow" not in pin
+
+
+def test_commentary_lens_colours_by_the_commentary_and_marks_disagreement(ds):
+    page = render(ds, View(lens="commentary"))
+    pins = [s for s in js_strings(page) if 'class="atlas-pin' in s]
+    for (iid, row), pin in zip(ds.institutes.iterrows(), pins, strict=True):
+        commentary = [k for k in str(row["specialisation_commentary"]).split(";") if k]
+        key = commentary[0] if commentary else row["focus_list"][0]
+        spec = ds.specialisations.loc[key]
+        assert f"fa-solid fa-{spec['icon']}" in pin, iid
+        assert f"--pin:{spec['colour']}" in pin, iid
+        assert ("atlas-pin--hollow" in pin) == (not commentary), iid  # conventions' area, drawn hollow
+        disagree = bool(commentary) and not set(commentary) <= set(row["focus_list"])
+        assert ("atlas-pin-badge" in pin) == disagree, iid
+    badges = {iid for (iid, _), pin in zip(ds.institutes.iterrows(), pins, strict=True) if "atlas-pin-badge" in pin}
+    assert badges == {"jazari-guelmim", "jazari-nador"}
 
 
 def test_legend_lists_only_the_lead_areas_shown(ds):
-    view = View(lang="en", specialisations=("industry",))
+    view = View(lang="en", specialisations=("industry",), lens="conventions")
     texts = "".join(js_strings(render(ds, view)))
     shown = apply_filters(ds, view)
     leads = {row["focus_list"][0] for _, row in shown.iterrows()}

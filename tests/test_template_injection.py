@@ -169,7 +169,8 @@ def template_sources(tree: ast.AST) -> list[tuple[int, str]]:
     for node in ast.walk(tree):
         if not isinstance(node, ast.Call) or _call_name(node) not in TEMPLATE_CALLS:
             continue
-        if isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name) and node.func.value.id == "alt":
+        owner = node.func.value if isinstance(node.func, ast.Attribute) else None
+        if isinstance(owner, ast.Name) and owner.id == "alt":
             continue  # Altair's Tooltip is a chart encoding, not a template
         args = list(node.args) + [k.value for k in node.keywords if k.arg in ("template", "html", "text")]
         for arg in args:

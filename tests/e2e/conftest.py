@@ -1,6 +1,6 @@
 """Shared fixtures of the browser tests: a real ``streamlit run`` server and an offline chromium.
 
-- ``streamlit_server``: starts ``streamlit run app.py --server.headless true --server.port <free port>
+- ``streamlit_server``: starts ``streamlit run serve.py --server.headless true --server.port <free port>
   --browser.gatherUsageStats false`` from the repository root, waits until it answers, yields its base
   URL (``http://127.0.0.1:<port>``) and stops it. Module scope. The environment is the test process's,
   updated with ``request.param`` (indirect parametrisation) or the test module's ``STREAMLIT_ENV``
@@ -72,7 +72,7 @@ def _tail(path: Path, lines: int = 40) -> str:
 
 
 @contextlib.contextmanager
-def run_streamlit(env: Mapping[str, str] | None = None, app: str = "app.py") -> Iterator[str]:
+def run_streamlit(env: Mapping[str, str] | None = None, app: str = "serve.py") -> Iterator[str]:
     """Run ``streamlit run app`` from the repository root until the block ends; yields the base URL."""
     port = free_port()
     full_env = {**os.environ, **{k: str(v) for k, v in (env or {}).items()}}

@@ -1,0 +1,82 @@
+"""The server: ``app.py`` as a Streamlit ASGI app, with what must happen once when it starts.
+
+Run with ``streamlit run serve.py`` (what ``scripts/start.sh``, the container and the tests do);
+``streamlit run app.py`` still works, without the two things below.
+
+- Pre-load on start-up (``lifespan``, Streamlit's public ``st.App`` hook): the heavy imports, the
+  validated dataset (the same ``st.cache_resource`` the pages read) and the default view's map and
+  table, so the first visitor after a deploy or a replica restart does not pay for them.
+- Browser caching of the map's files (``StaticCacheHeaders``): Leaflet, the icon font and the
+  favicon under ``/app/static`` are the installed packages' files and never change while a server
+  runs, so browsers keep them for a day instead of asking again on every visit.
+"""
+
+from __future__ import annotations
+
+import time
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import streamlit as st
+from starlette.middleware import Middleware
+from streamlit.logger import get_logger
+
+REPO = Path(__file__).resolve().parent
+STATIC_PREFIX = "/app/static/"
+STATIC_MAX_AGE_S = 86_400
+
+log = get_logger("jazari_atlas.serve")
+
+
+def preload() -> float:
+    """Imports, dataset and the default view's map parts, as the first page run needs them; seconds."""
+    start = time.perf_counter()
+    import altair  # noqa: F401 - the regions page's charts
+    import streamlit_folium  # noqa: F401
+
+    from atlas import assets, config, mapview
+    from atlas.view import View, apply_filters
+    from pages import _layout
+
+    ds, _problems, _data_dir = _layout.load_dataset()
+    if ds is not None:
+        assets.ensure_static_assets()
+        tiles = config.tiles_setting()
+        for lang in ("fr", "ar", "en"):
+            view = View(lang=lang)
+            shown = apply_filters(ds, view)
+            mapview.base_map(ds, lang, tiles=tiles).get_root().render()
+            mapview.map_layers(ds, view, shown, with_tiles=bool(tiles.url))  # fills the map's text cache
+            mapview.table_frame(ds, shown, lang)
+    return time.perf_counter() - start
+
+
+@asynccontextmanager
+async def lifespan(_app):
+    seconds = preload()
+    log.info("pre-loaded the dataset and the default map in %.2f s", seconds)
+    yield {"preload_s": seconds}
+
+
+class StaticCacheHeaders:
+    """ASGI middleware: ``Cache-Control`` on the files Streamlit serves under ``/app/static``."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or not scope.get("path", "").startswith(STATIC_PREFIX):
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_cache(message):
+            if message["type"] == "http.response.start" and message.get("status") == 200:
+                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"cache-control"]
+                headers.append((b"cache-control", f"public, max-age={STATIC_MAX_AGE_S}".encode()))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, send_with_cache)
+
+
+app = st.App(REPO / "app.py", lifespan=lifespan, middleware=[Middleware(StaticCacheHeaders)])

@@ -16,6 +16,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from atlas.i18n import DEFAULT_LANG, LANGS
 from atlas.schema import CONFIDENCES, STATUSES
 
@@ -177,4 +179,4 @@ def apply_filters(ds: Dataset, view: View) -> pd.DataFrame:
             needle = fold(view.query)
             keep = any(needle in fold(str(row[f])) for f in SEARCH_FIELDS)
         mask[i] = keep
-    return inst[mask]
+    return inst.loc[np.array(mask, dtype=bool)]  # an empty list would select columns, not rows

@@ -36,6 +36,8 @@ import shapely
 from shapely.errors import GEOSException
 from shapely.geometry import shape as _geojson_shape
 
+from atlas.fileio import write_atomic
+
 REGION_CODES: tuple[str, ...] = tuple(f"{i:02d}" for i in range(1, 13))
 """The 12 HCP region codes, "01" (Tanger-Tétouan-Al Hoceima) to "12" (Dakhla-Oued Ed-Dahab)."""
 
@@ -227,7 +229,7 @@ def write_regions_geojson(path: Path = REGIONS_GEOJSON, tolerance: float = DEFAU
     data = build_regions_geojson(tolerance).encode("utf-8")
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
+    write_atomic(path, data)
     return len(data)
 
 

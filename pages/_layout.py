@@ -110,7 +110,8 @@ def bootstrap() -> Context:
         show_problems(problems, data_dir, lang)
         st.stop()
     if "view_ready" not in st.session_state:
-        _init_widgets(parse_query(st.query_params.to_dict(), ds))
+        params = {key: st.query_params.get_all(key) for key in st.query_params}  # to_dict keeps one value
+        _init_widgets(parse_query(params, ds))
         st.session_state["view_ready"] = True
 
     lang = st.session_state.get("w_lang", "fr")

@@ -16,6 +16,8 @@ import pytest
 from tests.conftest import DATA, REPO
 
 LIMIT = 20 * 1024  # bytes: smaller than the HTML map, larger than nothing
+# No bytecode written under the limit: Python's own .pyc writes do not check for short writes.
+ENV = {"PYTHONPATH": str(REPO), "PATH": "/usr/bin", "PYTHONDONTWRITEBYTECODE": "1"}
 
 
 def _fsize_limit() -> None:
@@ -25,7 +27,7 @@ def _fsize_limit() -> None:
 def atlas(*args: str, cwd: Path = REPO, limited: bool = False) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "atlas", *args], cwd=REPO if cwd is None else cwd, capture_output=True, text=True,
-        timeout=180, preexec_fn=_fsize_limit if limited else None, env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin"},
+        timeout=180, preexec_fn=_fsize_limit if limited else None, env=ENV,
     )
 
 
@@ -75,7 +77,7 @@ def test_reader_gone_ends_quietly(command, tmp_path: Path):
                                                                  "--data-dir", str(DATA))
     proc = subprocess.Popen(
         [sys.executable, "-m", "atlas", *args], cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-        env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin"},
+        env=ENV,
     )
     proc.stdout.close()
     _, err = proc.communicate(timeout=180)

@@ -417,6 +417,22 @@ def _make_pdf(lang: str, footer: str) -> FPDF:
     return pdf
 
 
+MAX_CELL_LINES = 24
+"""A table cell is cut (with an ellipsis) to about this many lines: fpdf2 cannot split a table row
+across pages, so a very long note would otherwise make the PDF fail."""
+
+
+def _cell_budget(width_mm: float, size: float) -> int:
+    """Characters that fit in about :data:`MAX_CELL_LINES` lines of a cell ``width_mm`` wide (a
+    character counted as wide as 0.6 em, so that wide glyphs still fit)."""
+    per_line = max(1, int(width_mm / (size * 0.3528 * 0.6)))
+    return per_line * MAX_CELL_LINES
+
+
+def _cut(value: str, budget: int) -> str:
+    return value if len(value) <= budget else value[: budget - 1].rstrip() + "…"
+
+
 class _Writer:
     """Small helpers over fpdf2 that know the reading direction."""
 
@@ -475,7 +491,11 @@ class _Writer:
         def order(cells: list[str]) -> list[str]:
             return list(reversed(cells)) if rtl else cells
 
-        all_rows = ([headers] if headers else []) + rows
+        full = pdf.w - pdf.l_margin - pdf.r_margin
+        budgets = [_cell_budget(full * w / sum(widths), size) for w in widths]
+        all_rows = [
+            [_cut(str(v), b) for v, b in zip(r, budgets, strict=False)] for r in ([headers] if headers else []) + rows
+        ]
         with pdf.table(
             col_widths=order(widths),  # type: ignore[arg-type]
             width=pdf.w - pdf.l_margin - pdf.r_margin,

@@ -30,6 +30,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from atlas.fileio import write_atomic
+
 REGION_CODES: tuple[str, ...] = tuple(f"{i:02d}" for i in range(1, 13))
 
 REGION_NAMES_EN: dict[str, str] = {
@@ -191,7 +193,7 @@ def write_generated(data_dir: Path) -> list[Path]:
         (REGION_FIGURES_FILE, build_region_figures()),
     ):
         path = data_dir / name
-        path.write_bytes(frame_to_csv_text(frame).encode("utf-8"))
+        write_atomic(path, frame_to_csv_text(frame).encode("utf-8"))
         written.append(path)
     return written
 

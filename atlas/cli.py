@@ -7,6 +7,7 @@ given. Problems are printed as ``FILE:ROW: FIELD: message``, never as a tracebac
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections import Counter
 from pathlib import Path
@@ -71,10 +72,14 @@ def cmd_build(args: argparse.Namespace) -> int:
     from atlas import census, geo
 
     data_dir = Path(args.data_dir) if args.data_dir else config.data_dir()
-    data_dir.mkdir(parents=True, exist_ok=True)
-    for path in census.write_generated(data_dir):
-        print(f"wrote {path} ({path.stat().st_size:,} bytes)")
-    size = geo.write_regions_geojson(data_dir / "regions.geojson")
+    try:  # every file is written atomically: a failure leaves the previous file in place
+        data_dir.mkdir(parents=True, exist_ok=True)
+        for path in census.write_generated(data_dir):
+            print(f"wrote {path} ({path.stat().st_size:,} bytes)")
+        size = geo.write_regions_geojson(data_dir / "regions.geojson")
+    except OSError as exc:
+        print(f"error: cannot write into {data_dir}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
     print(f"wrote {data_dir / 'regions.geojson'} ({size:,} bytes)")
     return 0
 
@@ -125,4 +130,14 @@ def cmd_synth(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return int(args.func(args))
+    try:
+        status = int(args.func(args))
+        sys.stdout.flush()  # here, not at exit, so that a closed pipe is caught below
+        return status
+    except BrokenPipeError:
+        # The reader went away (``validate | head -1``): stop quietly, as other command-line tools do.
+        # Python would report the pipe again when it flushes stdout at exit, so point stdout at
+        # /dev/null first.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1

@@ -11,6 +11,8 @@ import hashlib
 import io
 import json
 import math
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,6 +22,7 @@ from pydantic import BaseModel, ValidationError
 
 from atlas import config
 from atlas.schema import (
+    LANGS,
     AreaRow,
     CaveatRow,
     ClaimRow,
@@ -36,6 +39,18 @@ from atlas.schema import (
 )
 
 MAX_KM_OUTSIDE_REGION = 15.0
+MAX_CSV_BYTES = 32 * 1024 * 1024
+"""Largest CSV file read (32 MiB: room for synthetic scale datasets of 10,000 institutes)."""
+REQUIRED_FIGURES = ("population", "higher_education_share", "higher_education_people")
+"""Figures the pages draw without being asked (regions page charts): figures.csv must define them."""
+POSITIVE_FIGURES = ("population",)
+"""Figures that must be above zero (every region is inhabited; the charts use a log scale)."""
+LABEL_COLUMNS = {  # file -> base name of the label columns that name a row in menus and table headers
+    "specialisations.csv": "label",
+    "figures.csv": "label",
+    "flags.csv": "label",
+    "regions.csv": "name",
+}
 
 # file name -> (row model, key column, required?)
 CSV_FILES: dict[str, tuple[type[BaseModel], str, bool]] = {
@@ -94,13 +109,61 @@ class _Reader:
     def add(self, file: str, row: int | None, fld: str, message: str) -> None:
         self.problems.append(Problem(file, row, fld, message))
 
-    def read_text(self, name: str, required: bool = True) -> str | None:
+    def read_bytes(self, name: str, required: bool = True, limit: int = MAX_CSV_BYTES) -> bytes | None:
+        """The bytes of a regular file of the data directory, or None after recording the problem.
+
+        Only regular files are read: a directory, FIFO, socket or device is refused before it is
+        opened (a FIFO would block, ``/dev/zero`` would never end), a symbolic link must stay inside
+        the data directory, and a file larger than ``limit`` is refused without being read.
+        """
         path = self.data_dir / name
-        if not path.exists():
+        try:
+            info = os.lstat(path)
+        except FileNotFoundError:
             if required:
                 self.add(name, None, "-", f"file is missing from {self.data_dir}")
             return None
-        raw = path.read_bytes()
+        except OSError as exc:
+            self.add(name, None, "-", f"cannot read the file: {exc.strerror or exc}")
+            return None
+        if stat.S_ISLNK(info.st_mode):
+            try:
+                target = path.resolve(strict=True)
+                inside = target.is_relative_to(self.data_dir.resolve(strict=True))
+            except (OSError, RuntimeError):
+                self.add(name, None, "-", "is a broken symbolic link")
+                return None
+            if not inside:
+                self.add(name, None, "-", "is a symbolic link that leads out of the data directory; copy the file in")
+                return None
+            path = target
+            info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode):
+            kind = "a directory" if stat.S_ISDIR(info.st_mode) else "not a regular file (device, FIFO or socket)"
+            self.add(name, None, "-", f"is {kind}: expected a regular file")
+            return None
+        if info.st_size > limit:
+            self.add(name, None, "-", f"file is {info.st_size:,} bytes, over the limit of {limit:,} bytes")
+            return None
+        try:
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0))
+        except OSError as exc:
+            self.add(name, None, "-", f"cannot read the file: {exc.strerror or exc}")
+            return None
+        with os.fdopen(fd, "rb") as fh:
+            if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):  # replaced between the checks
+                self.add(name, None, "-", "is not a regular file")
+                return None
+            raw = fh.read(limit + 1)
+        if len(raw) > limit:
+            self.add(name, None, "-", f"file is over the limit of {limit:,} bytes")
+            return None
+        return raw
+
+    def read_text(self, name: str, required: bool = True, limit: int = MAX_CSV_BYTES) -> str | None:
+        raw = self.read_bytes(name, required, limit)
+        if raw is None:
+            return None
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
@@ -183,6 +246,10 @@ class _Reader:
         return out
 
 
+def _no_constant(name: str) -> float:
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
 def _message(err: dict[str, Any], value: object) -> str:
     kind = err.get("type", "")
     msg = str(err.get("msg", "invalid"))
@@ -234,12 +301,13 @@ def validate(data_dir: str | Path | None = None) -> tuple[Dataset | None, list[P
     # Region figures: one numeric column per figure definition.
     figures = _read_figures(r, regions, fig_defs)
 
+    fig_keys = r.keys_seen.get("figures.csv", set())  # a figure whose row has a problem is not "unknown"
     for line, f in parsed["flags.csv"]:
-        if fig_defs and f.figure not in fig_defs:
+        if fig_keys and f.figure not in fig_keys:
             r.add("flags.csv", line, "figure", f"unknown figure {f.figure!r}")
     for line, c in parsed["caveats.csv"]:
         for key in split_list(c.figures):
-            if fig_defs and key not in fig_defs:
+            if fig_keys and key not in fig_keys:
                 r.add("caveats.csv", line, "figures", f"unknown figure {key!r}")
         for key in split_list(c.flags):
             if flags and key not in flags:
@@ -251,16 +319,22 @@ def validate(data_dir: str | Path | None = None) -> tuple[Dataset | None, list[P
     # Geometry.
     geojson: dict[str, Any] = {}
     shapes: dict[str, Any] = {}
-    text = r.read_text(GEOMETRY_FILE)
+    text = r.read_text(GEOMETRY_FILE, limit=geo.MAX_GEOJSON_BYTES)
     if text is not None:
         try:
-            geojson = json.loads(text)
+            geojson = json.loads(text, parse_constant=_no_constant)
             shapes = geo.shapes_from_geojson(geojson)
+        except RecursionError:
+            r.add(GEOMETRY_FILE, None, "-", "not a usable GeoJSON of the regions: nested too deeply")
+            geojson, shapes = {}, {}
         except (ValueError, KeyError, TypeError) as exc:
             r.add(GEOMETRY_FILE, None, "-", f"not a usable GeoJSON of the regions: {exc}")
             geojson, shapes = {}, {}
         if shapes and regions and sorted(shapes) != sorted(regions):
             r.add(GEOMETRY_FILE, None, "code", "feature codes do not match regions.csv")
+        elif shapes:
+            for message in geo.coverage_problems(shapes):
+                r.add(GEOMETRY_FILE, None, "-", f"the regions do not tile: {message}")
 
     # Institutes: cross-file checks.
     for line, inst in parsed["institutes.csv"]:
@@ -284,10 +358,10 @@ def validate(data_dir: str | Path | None = None) -> tuple[Dataset | None, list[P
                     f"(at most {MAX_KM_OUTSIDE_REGION:.0f} km allowed)",
                 )
 
-    inst_ids = r.keys_seen.get("institutes.csv", set())
+    inst_ids = r.keys_seen.get("institutes.csv")  # None: the file itself is unusable (already reported)
     sourced: set[str] = set()
     for line, s in parsed["sources.csv"]:
-        if inst_ids and s.institute_id not in inst_ids:
+        if inst_ids is not None and s.institute_id not in inst_ids:
             r.add("sources.csv", line, "institute_id", f"unknown institute {s.institute_id!r}")
         if s.kind != "commentary" and not s.url:
             r.add("sources.csv", line, "url", "is empty; only a commentary without a public address may omit it")
@@ -296,6 +370,20 @@ def validate(data_dir: str | Path | None = None) -> tuple[Dataset | None, list[P
         for line, inst in parsed["institutes.csv"]:
             if inst.id not in sourced:
                 r.add("institutes.csv", line, "id", f"institute {inst.id!r} has no row in sources.csv")
+
+    for name, base in LABEL_COLUMNS.items():
+        for lang in LANGS:
+            col, first = f"{base}_{lang}", {}
+            for line, obj in parsed[name]:
+                label = getattr(obj, col).strip().casefold()
+                if label in first:
+                    r.add(name, line, col, f"same label as row {first[label]}: each row needs its own name")
+                else:
+                    first[label] = line
+    if parsed["figures.csv"]:
+        for key in REQUIRED_FIGURES:
+            if key not in fig_defs and key not in r.keys_seen.get("figures.csv", set()):
+                r.add("figures.csv", None, "key", f"figure {key!r} is required (the regions page charts it)")
 
     for line, a in parsed["region_areas.csv"]:
         if regions and a.code not in regions:
@@ -336,9 +424,10 @@ def _read_figures(r: _Reader, regions: dict[str, Any], fig_defs: dict[str, Any])
         r.add(FIGURES_FILE, 1, "code", "required column is missing")
         return pd.DataFrame()
     cols = [c for c in header if c != "code"]
+    fig_keys = r.keys_seen.get("figures.csv", set())
     if fig_defs:
         for c in cols:
-            if c not in fig_defs:
+            if c not in fig_keys:
                 r.add(FIGURES_FILE, 1, c, "column has no definition in figures.csv")
         for key in fig_defs:
             if key not in cols:
@@ -362,6 +451,9 @@ def _read_figures(r: _Reader, regions: dict[str, Any], fig_defs: dict[str, Any])
                     raise ValueError
             except ValueError:
                 r.add(FIGURES_FILE, line, c, f"{row[c]!r} is not a non-negative number")
+                continue
+            if c in POSITIVE_FIGURES and value <= 0:
+                r.add(FIGURES_FILE, line, c, f"{value:g} must be above zero")
                 continue
             unit = getattr(fig_defs.get(c), "unit", "")
             if unit == "percent" and value > 100:

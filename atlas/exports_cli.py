@@ -17,6 +17,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from atlas.fileio import write_atomic
 from atlas.i18n import LANGS
 from atlas.view import DEFAULT_LENS, LENSES
 
@@ -78,6 +79,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     from atlas.view import View
 
     parser = getattr(args, "_export_parser", None)
+    if args.output is not None and not args.output.strip():
+        return _fail(parser, "-o/--output is empty: give a file or directory name")
     regions = list(dict.fromkeys(args.region))
     if args.format in ("md", "pdf") and len(regions) > 1:
         return _fail(parser, "a brief (md, pdf) covers one region or the whole country: give at most one --region")
@@ -116,7 +119,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         print(f"error: the {args.format} export failed: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
     try:
-        out.write_bytes(data)
+        write_atomic(out, data)  # the previous file survives a failed write
     except OSError as exc:
         print(f"error: cannot write {out}: {exc.strerror or exc}", file=sys.stderr)
         return 1

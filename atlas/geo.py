@@ -25,6 +25,7 @@ import importlib.util
 import itertools
 import json
 import math
+import warnings
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -34,6 +35,8 @@ import pandas as pd
 import shapely
 from shapely.errors import GEOSException
 from shapely.geometry import shape as _geojson_shape
+
+from atlas.fileio import write_atomic
 
 REGION_CODES: tuple[str, ...] = tuple(f"{i:02d}" for i in range(1, 13))
 """The 12 HCP region codes, "01" (Tanger-Tétouan-Al Hoceima) to "12" (Dakhla-Oued Ed-Dahab)."""
@@ -226,7 +229,7 @@ def write_regions_geojson(path: Path = REGIONS_GEOJSON, tolerance: float = DEFAU
     data = build_regions_geojson(tolerance).encode("utf-8")
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
+    write_atomic(path, data)
     return len(data)
 
 
@@ -263,9 +266,13 @@ def shapes_from_geojson(
         if not isinstance(geometry, Mapping) or geometry.get("type") not in ("Polygon", "MultiPolygon"):
             raise ValueError(f"{where}: geometry must be a Polygon or MultiPolygon")
         try:
-            geom = _geojson_shape(geometry)
+            with warnings.catch_warnings():  # NaN coordinates make GEOS warn: they are refused just below
+                warnings.simplefilter("ignore", RuntimeWarning)
+                geom = _geojson_shape(geometry)
         except (KeyError, TypeError, ValueError, IndexError, GEOSException) as exc:
             raise ValueError(f"{where}: unreadable coordinates ({exc})") from None
+        if not np.isfinite(shapely.get_coordinates(geom)).all():
+            raise ValueError(f"{where}: a coordinate is not a finite number")
         if geom.is_empty or not geom.is_valid:
             reason = "empty" if geom.is_empty else shapely.is_valid_reason(geom)
             raise ValueError(f"{where}: invalid geometry ({reason})")

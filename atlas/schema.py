@@ -17,6 +17,13 @@ from pydantic import BaseModel, ConfigDict, field_validator
 
 FIELD_NAME = re.compile(r"^(-|[A-Za-z0-9_.-]+)$")
 CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# Characters that make text display as something else than it is: the bidi embeddings, overrides and
+# isolates (U+202A-U+202E, U+2066-U+2069), the zero-width space and joiners (U+200B-U+200D) and the
+# zero-width no-break space U+FEFF inside a field (a BOM at the start of a file is removed before
+# parsing). Arabic text needs none of them: the browser's and fpdf2's bidi algorithm orders it. The
+# left-to-right and right-to-left marks U+200E/U+200F stay allowed: they only set the direction of
+# neutral characters (a digit or a bracket beside Arabic) and cannot reorder or hide letters.
+INVISIBLE_CHARS = re.compile("[\u202a-\u202e\u2066-\u2069\u200b-\u200d\ufeff]")
 DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 HEX_COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 KEY_RE = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -97,8 +104,15 @@ class Row(BaseModel):
     @field_validator("*", mode="before")
     @classmethod
     def _no_control_chars(cls, value: object) -> object:
-        if isinstance(value, str) and CONTROL_CHARS.search(value):
-            raise ValueError("contains a control character")
+        if isinstance(value, str):
+            if CONTROL_CHARS.search(value):
+                raise ValueError("contains a control character")
+            found = INVISIBLE_CHARS.search(value)
+            if found:
+                raise ValueError(
+                    f"contains the invisible character U+{ord(found.group()):04X} at position {found.start() + 1} "
+                    "(bidi controls and zero-width characters can make text read as something else)"
+                )
         return value
 
 
@@ -179,6 +193,12 @@ class FigureDefRow(Row):
         "source_field", "source_publisher", "licence",
     )(_required)
     _url = field_validator("source_url")(_check_url)
+
+    @field_validator("source_date")
+    @classmethod
+    def _date(cls, value: str) -> str:
+        parse_partial_date(_required(value))
+        return value
 
 
 class FlagRow(Row):

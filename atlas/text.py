@@ -5,12 +5,18 @@ from __future__ import annotations
 import html
 import re
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&])")
 
 
 def md_escape(text: object) -> str:
-    """Text shown literally inside Streamlit Markdown (no links, emphasis, HTML or LaTeX)."""
-    return _MD_SPECIAL.sub(r"\\\1", str(text)).replace("\n", " ")
+    """Text shown literally inside Streamlit Markdown: the one helper for data text placed there.
+
+    Every ASCII punctuation character Markdown or Streamlit gives a meaning to is backslash-escaped,
+    so no link, image, autolink (``http\\://``), emphasis, HTML tag, entity (``\\&amp;``), LaTeX
+    (``$``), emoji or icon shortcode (``:smile:``), colour directive (``:red[...]``), table or
+    heading survives; line breaks become spaces so text cannot start a block of its own.
+    """
+    return _MD_SPECIAL.sub(r"\\\1", str(text)).replace("\r", " ").replace("\n", " ")
 
 
 _BRACES = str.maketrans({"{": "&#123;", "}": "&#125;"})

@@ -16,6 +16,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from atlas.i18n import DEFAULT_LANG, LANGS
 from atlas.present import commentary_keys
 from atlas.schema import CONFIDENCES, STATUSES
@@ -42,7 +44,7 @@ class Notice:
 
     param: str
     value: str
-    reason: str  # "unknown_param", "unknown_value", "too_long", "repeated"
+    reason: str  # "unknown_param", "unknown_params" (value: their count), "unknown_value", "too_long", "repeated"
 
 
 @dataclass(frozen=True)
@@ -72,37 +74,60 @@ class View:
         return bool(self.specialisations or self.regions or self.statuses or self.confidences or self.query)
 
 
-def _first(value: object) -> tuple[str, bool]:
-    """Streamlit gives str; other callers may give lists. Returns (value, was_repeated)."""
+MAX_NAMED_UNKNOWN = 5
+"""Unknown parameters named in the one-line notice; the rest are only counted."""
+
+
+def _values(value: object) -> list[str]:
+    """Streamlit's ``get_all`` gives a list; other callers may give one string."""
     if isinstance(value, (list, tuple)):
-        items = [str(v) for v in value]
-        return (items[-1] if items else ""), len(items) > 1
-    return ("" if value is None else str(value)), False
+        return [str(v) for v in value]
+    return [] if value is None else [str(value)]
 
 
 def parse_query(params: Mapping[str, object], ds: Dataset) -> View:
-    """Build a :class:`View` from query parameters, dropping anything unknown with a notice."""
+    """Build a :class:`View` from query parameters, dropping anything unknown with a notice.
+
+    ``params`` maps each name to its value or to the list of its values (``?sel=1&sel=2``). A
+    parameter given more than once with different values keeps its last value; all such parameters
+    are named in one ``repeated`` notice. Unknown parameters are summarised in one notice
+    (``unknown_param`` for one, ``unknown_params`` naming the first few and counting them all).
+    A value repeated inside a list (``spec=water,water``) is merged silently.
+    """
     notices: list[Notice] = []
     values: dict[str, str] = {}
+    unknown: list[str] = []
+    repeated: list[str] = []
     for raw_key, raw_value in params.items():
         key = str(raw_key)
-        value, repeated = _first(raw_value)
+        items = _values(raw_value)
+        value = items[-1] if items else ""
         if key not in PARAMS:
-            notices.append(Notice(key[:40], value[:40], "unknown_param"))
+            unknown.append(key)
             continue
-        if repeated:
-            notices.append(Notice(key, value[:40], "repeated"))
+        if len(set(items)) > 1:
+            repeated.append(key)
         if len(value) > MAX_VALUE_LEN:
             notices.append(Notice(key, value[:40], "too_long"))
             continue
         values[key] = value
+    if len(unknown) == 1:
+        notices.append(Notice(unknown[0][:40], "", "unknown_param"))
+    elif unknown:
+        names = ", ".join(k[:40] for k in unknown[:MAX_NAMED_UNKNOWN])
+        more = ", …" if len(unknown) > MAX_NAMED_UNKNOWN else ""
+        notices.append(Notice(names + more, str(len(unknown)), "unknown_params"))
+    if repeated:
+        notices.append(Notice(", ".join(repeated), "", "repeated"))
 
     def choose(key: str, allowed: object) -> tuple[str, ...]:
         out: list[str] = []
         for item in (v.strip() for v in values.get(key, "").split(",")):
             if not item:
                 continue
-            if item in allowed and item not in out:  # type: ignore[operator]
+            if item in out:
+                continue  # the same value twice: merged without a notice
+            if item in allowed:  # type: ignore[operator]
                 out.append(item)
             else:
                 notices.append(Notice(key, item[:40], "unknown_value"))
@@ -198,4 +223,4 @@ def apply_filters(ds: Dataset, view: View) -> pd.DataFrame:
             needle = fold(view.query)
             keep = any(needle in fold(str(row[f])) for f in SEARCH_FIELDS)
         mask[i] = keep
-    return inst[mask]
+    return inst.loc[np.array(mask, dtype=bool)]  # an empty list would select columns, not rows

@@ -31,6 +31,23 @@ WIDGETS = {  # view field -> widget key
 }
 
 
+# Choice widgets whose option labels are translated (keys, or key prefixes, across the pages).
+TRANSLATED_CHOICES = ("w_spec", "w_region", "w_status", "w_conf", "w_fig", "panel_pick", "export_region_")
+
+
+def _relabel_choices() -> None:
+    """On a language change, set every translated choice widget's value again.
+
+    Streamlit identifies a keyed selectbox or multiselect by its key alone and the browser keeps
+    the *labels* of the selected options; unless the value is set from the script, the chips and
+    the selected value stay in the old language. Setting the (same) value makes Streamlit send it
+    again, formatted in the new language.
+    """
+    for key in list(st.session_state.keys()):
+        if isinstance(key, str) and key.startswith(TRANSLATED_CHOICES):
+            st.session_state[key] = st.session_state[key]
+
+
 @dataclass(frozen=True)
 class Context:
     ds: Dataset
@@ -105,7 +122,8 @@ def bootstrap() -> Context:
         show_problems(problems, data_dir, lang)
         st.stop()
     if "view_ready" not in st.session_state:
-        _init_widgets(parse_query(st.query_params.to_dict(), ds))
+        params = {key: st.query_params.get_all(key) for key in st.query_params}  # to_dict keeps one value
+        _init_widgets(parse_query(params, ds))
         st.session_state["view_ready"] = True
 
     lang = st.session_state.get("w_lang", "fr")
@@ -114,7 +132,9 @@ def bootstrap() -> Context:
         st.markdown(_rtl_css(), unsafe_allow_html=True)
 
     with st.sidebar:
-        st.selectbox(t("sidebar.language", lang), LANGS, key="w_lang", format_func=LANG_NAMES.get)
+        st.selectbox(
+            t("sidebar.language", lang), LANGS, key="w_lang", format_func=LANG_NAMES.get, on_change=_relabel_choices
+        )
         lang = st.session_state["w_lang"]
         st.subheader(t("sidebar.filters", lang))
         specs = ds.specialisations

@@ -12,7 +12,11 @@ ds, lang = ctx.ds, ctx.lang
 
 st.title(t("methods.title", lang))
 st.write(t("methods.intro", lang))
-st.caption(t("methods.version", lang, version=ds.version, date=fmt_date(max(ds.institutes["last_verified"]), lang)))
+verified = list(ds.institutes["last_verified"])
+if verified:
+    st.caption(t("methods.version", lang, version=ds.version, date=fmt_date(max(verified), lang)))
+else:  # an empty network is a valid dataset
+    st.caption(t("methods.version_no_institute", lang, version=ds.version))
 
 link = st.column_config.LinkColumn
 st.header(t("methods.sources", lang))
@@ -37,7 +41,8 @@ st.write(t("methods.geometry_body", lang))
 geometry = provenance.geometry_table(ds, lang)
 approx = geometry[geometry["approximate"]]
 if len(approx):
-    st.warning(t("methods.geometry_warning", lang, regions=", ".join(approx[t("prov.col.region", lang)])))
+    names = ", ".join(map(md_escape, approx[t("prov.col.region", lang)]))
+    st.warning(t("methods.geometry_warning", lang, regions=names))
 st.dataframe(
     geometry.drop(columns=["code", "approximate"]), hide_index=True, column_config={t("prov.col.url", lang): link()}
 )

@@ -63,7 +63,7 @@ def test_every_literal_key_in_the_code_exists():
         ("source_kind", SOURCE_KINDS),
         ("unit", FIGURE_UNITS),
         ("national", ("median", "total")),
-        ("notice", ("unknown_param", "unknown_value", "too_long", "repeated")),
+        ("notice", ("unknown_param", "unknown_params", "unknown_value", "too_long", "repeated")),
     ],
 )
 def test_keys_built_from_enumerations_exist(prefix, values):

@@ -1,0 +1,51 @@
+"""Issue 10: switching the language in the sidebar relabels every widget at once (no stale Arabic)."""
+
+from __future__ import annotations
+
+import re
+
+from atlas import load
+from atlas.i18n import pick, t
+from tests.e2e.conftest import ARTIFACTS
+
+ARABIC = re.compile(r"[\u0600-\u06FF]")
+
+
+def _widget_text(page, label: str) -> str:
+    """The visible text of the sidebar or main widget whose label is ``label`` (chips, selected value)."""
+    return page.locator("[data-testid=stSelectbox], [data-testid=stMultiSelect]").filter(
+        has=page.get_by_text(label, exact=True)
+    ).first.evaluate(
+        "el => el.innerText + ' ' + [...el.querySelectorAll('input')].map(i => i.value).join(' ')"
+    )
+
+
+def test_switching_from_arabic_to_french_relabels_every_widget(streamlit_server, page):
+    ds = load()
+    page.goto(streamlit_server + "/?lang=ar&spec=energy&sel=12&fig=population", wait_until="domcontentloaded")
+    page.get_by_text(t("filter.specialisation", "ar"), exact=True).first.wait_for(timeout=60_000)
+    page.get_by_text(t("panel.picker", "ar"), exact=True).first.wait_for(timeout=60_000)
+    page.wait_for_timeout(1000)
+    assert pick(ds.specialisations.loc["energy"], "label", "ar") in _widget_text(page, t("filter.specialisation", "ar"))
+
+    language = page.locator("[data-testid=stSidebar] [data-testid=stSelectbox]").first
+    language.click()
+    page.get_by_role("option", name="Français").click()
+    page.get_by_text(t("filter.specialisation", "fr"), exact=True).first.wait_for(timeout=30_000)
+    page.get_by_text(t("panel.picker", "fr"), exact=True).first.wait_for(timeout=30_000)
+    page.wait_for_timeout(1500)
+
+    spec = _widget_text(page, t("filter.specialisation", "fr"))
+    figure = _widget_text(page, t("filter.figure", "fr"))
+    picker = _widget_text(page, t("panel.picker", "fr"))
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "language_switch_ar_to_fr.png"), full_page=False)
+    assert pick(ds.specialisations.loc["energy"], "label", "fr") in spec, spec
+    assert pick(ds.figure_defs.loc["population"], "label", "fr") in figure, figure
+    assert pick(ds.regions.loc["12"], "name", "fr") in picker, picker
+    for text in (spec, figure, picker):
+        assert not ARABIC.search(text), text
+    sidebar = page.locator("[data-testid=stSidebar]").inner_text()
+    assert not ARABIC.search(sidebar), sidebar
+    assert page.locator("[data-testid=stException]").count() == 0
+    assert page.blocked_requests == []

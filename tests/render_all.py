@@ -1,0 +1,63 @@
+"""Render every page (AppTest) and build every export of a data directory: the shared check of the
+property test and of the broken-dataset reproductions. Raises ``AssertionError`` naming what failed."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from atlas import exports, load
+from atlas.view import View
+
+REPO = Path(__file__).resolve().parent.parent
+PAGES = ("pages/map.py", "pages/regions.py", "pages/export.py", "pages/methods.py")
+
+
+def render_pages(data_dir: Path, lang: str, sel: str | None = None) -> list[AppTest]:
+    """Every page of the app in ``lang`` (with region ``sel`` selected), and the export page's PDF."""
+    old = os.environ.get("ATLAS_DATA_DIR")
+    os.environ["ATLAS_DATA_DIR"] = str(data_dir)
+    try:
+        out = []
+        for page in PAGES:
+            at = AppTest.from_file(str(REPO / "app.py"), default_timeout=120)
+            at.query_params["lang"] = lang
+            if sel:
+                at.query_params["sel"] = sel
+            at.run()
+            if page != PAGES[0]:
+                at.switch_page(page)
+                at.run()
+            assert not at.exception, (page, lang, [e.value for e in at.exception])
+            assert not at.error, (page, lang, [e.value for e in at.error])
+            if page == "pages/export.py":
+                at.button(key="export_pdf_prepare").click().run()
+                assert not at.exception, (page, lang, "pdf", [e.value for e in at.exception])
+                assert not at.error, (page, lang, "pdf", [e.value for e in at.error])
+            out.append(at)
+        return out
+    finally:
+        if old is None:
+            os.environ.pop("ATLAS_DATA_DIR", None)
+        else:
+            os.environ["ATLAS_DATA_DIR"] = old
+
+
+def build_exports(data_dir: Path, lang: str, code: str | None = None) -> dict[str, bytes]:
+    """Every export format (and every CSV table) of the whole country and of region ``code``."""
+    ds = load(data_dir)
+    files: dict[str, bytes] = {}
+    for view_code in (None, code) if code else (None,):
+        view = View(lang=lang, regions=(view_code,) if view_code else ())
+        for fmt in exports.FORMATS:
+            tables = exports.TABLES if fmt == "csv" else ("regions",)
+            for table in tables:
+                name = f"{fmt}:{table}:{view_code}"
+                try:
+                    files[name] = exports.export_bytes(fmt, ds, view, code=view_code, table=table)
+                except Exception as exc:  # noqa: BLE001 - reported with the export that failed
+                    raise AssertionError(f"{name} ({lang}): {type(exc).__name__}: {exc}") from exc
+                assert files[name], name
+    return files

@@ -32,7 +32,7 @@ WIDGETS = {  # view field -> widget key
 
 
 # Choice widgets whose option labels are translated (keys, or key prefixes, across the pages).
-TRANSLATED_CHOICES = ("w_spec", "w_region", "w_status", "w_conf", "w_fig", "panel_pick", "export_region_")
+TRANSLATED_CHOICES = ("w_spec", "w_lens", "w_region", "w_status", "w_conf", "w_fig", "panel_pick", "export_region_")
 
 
 def _relabel_choices() -> None:

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 NONE_STATUS = "none"
 COVERAGE_KEYS: tuple[str, ...] = (*STATUSES, NONE_STATUS)
 OPERATOR_SYMBOLS = {"lt": "<", "le": "≤", "gt": ">", "ge": "≥"}
-UNIT_DECIMALS = {"people": 0, "households": 0, "count": 0, "percent": 1, "per_1000": 2}
+UNIT_DECIMALS = {"people": 0, "households": 0, "count": 0, "percent": 1, "per_1000": 2, "per_100000": 1}
 
 MARK_COMMENTARY = "commentary"
 MARK_CONVENTION = "convention"

@@ -39,7 +39,7 @@ SOURCE_FIELDS = (
     "partners",
 )
 CLAIM_STATUSES = ("confirmed", "differs", "not_found")
-FIGURE_UNITS = ("people", "households", "percent", "count", "per_1000")
+FIGURE_UNITS = ("people", "households", "percent", "count", "per_1000", "per_100000")
 LANGS = ("fr", "ar", "en")
 
 
@@ -166,7 +166,7 @@ class FigureDefRow(Row):
     definition_fr: str
     definition_ar: str
     definition_en: str
-    unit: Literal["people", "households", "percent", "count", "per_1000"]
+    unit: Literal["people", "households", "percent", "count", "per_1000", "per_100000"]
     national: Literal["median", "total"]
     source_field: str
     source_publisher: str

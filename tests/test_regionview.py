@@ -146,7 +146,9 @@ def test_flags_match_the_rules_evaluated_by_atlas_flags(ds):
 
 def test_guelmim_flags_come_with_rule_and_numbers(ds):
     card = rv.region_card(ds, "10", "en")
-    assert [f.key for f in card.raised] == ["thin_talent_pool", "high_unemployment", "small_population"]
+    assert [f.key for f in card.raised] == [
+        "thin_talent_pool", "high_unemployment", "small_population", "few_large_employers", "public_payroll_dependence",
+    ]
     talent = card.raised[0]
     assert talent.rule == ds.flag_rules.loc["thin_talent_pool", "rule_en"]
     assert talent.value == 47196 and talent.operator_symbol == "<"
@@ -180,9 +182,9 @@ def test_caveats_in_order_with_their_figures_and_flags(ds):
 
 
 def test_caveat_without_figure_says_so(ds):
-    governance = {i.key: i for i in rv.caveat_panel(ds, "10", "fr")}["governance_funding"]
-    assert governance.figures == () and governance.flags == ()
-    assert governance.no_figure_text == t("panel.caveat_no_figure", "fr")
+    results = {i.key: i for i in rv.caveat_panel(ds, "10", "fr")}["measurable_results"]
+    assert results.figures == () and results.flags == ()
+    assert results.no_figure_text == t("panel.caveat_no_figure", "fr")
 
 
 def test_national_caveats_show_range_across_regions(ds):
@@ -270,7 +272,7 @@ def test_comparison_table_has_twelve_rows_and_every_figure(ds, lang):
     row = table.set_index("code").loc["05"]
     assert row["institutes"] == t("common.no_institute", lang)
     guelmim = table.set_index("code").loc["10"]
-    assert guelmim["date"] == "2025-04-14" and guelmim["flag_count"] == 3
+    assert guelmim["date"] == "2025-04-14" and guelmim["flag_count"] == 5
     assert table.set_index("code").loc["07", "date"] == "2025-04"
 
 

@@ -71,6 +71,8 @@ class Dataset:
     region_areas: pd.DataFrame
     version: str
     shapes: dict[str, Any] = field(repr=False, default_factory=dict)
+    # accountability.csv (optional file): one row per (institute, question), indexed by institute_id
+    accountability: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
 
     def institutes_in(self, code: str) -> pd.DataFrame:
         return self.institutes[self.institutes["region_code"] == code]
@@ -297,6 +299,8 @@ def validate(data_dir: str | Path | None = None) -> tuple[Dataset | None, list[P
             if inst.id not in sourced:
                 r.add("institutes.csv", line, "id", f"institute {inst.id!r} has no row in sources.csv")
 
+    accountability = _read_accountability(r, parsed["institutes.csv"])
+
     for line, a in parsed["region_areas.csv"]:
         if regions and a.code not in regions:
             r.add("region_areas.csv", line, "code", f"unknown region code {a.code!r}")
@@ -323,8 +327,41 @@ def validate(data_dir: str | Path | None = None) -> tuple[Dataset | None, list[P
         region_areas=_frame(parsed["region_areas.csv"], "code", columns["region_areas.csv"]),
         version=_version(data_dir),
         shapes=shapes,
+        accountability=accountability,
     )
     return ds, []
+
+
+ACCOUNTABILITY_FILE = "accountability.csv"
+
+
+def _read_accountability(r: _Reader, institutes: list[tuple[int, Any]]) -> pd.DataFrame:
+    """``accountability.csv`` (optional): every institute answers every question exactly once, each
+    answer a sourced fact or "not published" with the date it was last checked."""
+    from atlas.schema import ACCOUNTABILITY_QUESTIONS, AccountabilityRow
+
+    rows = r.models(ACCOUNTABILITY_FILE, AccountabilityRow, "key", False)
+    if not rows and not (r.data_dir / ACCOUNTABILITY_FILE).exists():
+        return pd.DataFrame()
+    inst_ids = r.keys_seen.get("institutes.csv", set())
+    answered: dict[str, set[str]] = {}
+    for line, row in rows:
+        if inst_ids and row.institute_id not in inst_ids:
+            r.add(ACCOUNTABILITY_FILE, line, "institute_id", f"unknown institute {row.institute_id!r}")
+        for fld, message in row.problems():
+            r.add(ACCOUNTABILITY_FILE, line, fld, message)
+        answered.setdefault(row.institute_id, set()).add(row.question)
+    for line, inst in institutes:
+        missing = [q for q in ACCOUNTABILITY_QUESTIONS if q not in answered.get(inst.id, set())]
+        if missing:
+            r.add(ACCOUNTABILITY_FILE, None, "question",
+                  f"institute {inst.id!r} (institutes.csv row {line}) has no row for {', '.join(missing)}")
+    records = [{**o.model_dump(), "_row": line} for line, o in rows]
+    columns = [*AccountabilityRow.model_fields, "_row"]
+    frame = pd.DataFrame.from_records(records, columns=columns)
+    order = {q: i for i, q in enumerate(ACCOUNTABILITY_QUESTIONS)}
+    frame = frame.assign(_order=frame["question"].map(order)).sort_values(["institute_id", "_order"])
+    return frame.drop(columns="_order").set_index("institute_id", drop=False)
 
 
 def _read_figures(r: _Reader, regions: dict[str, Any], fig_defs: dict[str, Any]) -> pd.DataFrame:

@@ -336,8 +336,9 @@ ACCOUNTABILITY_FILE = "accountability.csv"
 
 
 def _read_accountability(r: _Reader, institutes: list[tuple[int, Any]]) -> pd.DataFrame:
-    """``accountability.csv`` (optional): every institute answers every question exactly once, each
-    answer a sourced fact or "not published" with the date it was last checked."""
+    """``accountability.csv`` (optional): an institute with a scorecard answers every question exactly
+    once, each answer a sourced fact or "not published" with the date it was last checked. Rows for an
+    unknown institute, partial scorecards and published answers without a source are problems."""
     from atlas.schema import ACCOUNTABILITY_QUESTIONS, AccountabilityRow
 
     rows = r.models(ACCOUNTABILITY_FILE, AccountabilityRow, "key", False)
@@ -352,8 +353,9 @@ def _read_accountability(r: _Reader, institutes: list[tuple[int, Any]]) -> pd.Da
             r.add(ACCOUNTABILITY_FILE, line, fld, message)
         answered.setdefault(row.institute_id, set()).add(row.question)
     for line, inst in institutes:
+        # an institute with no row has no scorecard yet; one that has started must answer all questions
         missing = [q for q in ACCOUNTABILITY_QUESTIONS if q not in answered.get(inst.id, set())]
-        if missing:
+        if missing and inst.id in answered:
             r.add(ACCOUNTABILITY_FILE, None, "question",
                   f"institute {inst.id!r} (institutes.csv row {line}) has no row for {', '.join(missing)}")
     records = [{**o.model_dump(), "_row": line} for line, o in rows]

@@ -917,7 +917,10 @@ def scorecard_html(ds: Dataset, institute_id: str, lang: str) -> str:
     """The institute's scorecard as a compact, escaped HTML checklist for the map popup ("" when
     there is none). Every piece of text passes :func:`atlas.text.h`; URLs are http(s) only (the
     loader checks them) and escaped too."""
-    from atlas.text import h
+    from atlas.text import h as _h
+
+    def h(text: object) -> str:  # escaped, and braces too, so no template engine can read the text
+        return _h(text).replace("{", "&#123;").replace("}", "&#125;")
 
     card = scorecard(ds, institute_id, lang)
     if card is None:

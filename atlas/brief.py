@@ -281,7 +281,8 @@ def build_brief(ds: Dataset, view: View, code: str | None = None, base_url: str 
             for line in sc.lines:
                 answer = line.answer
                 if line.source is not None:
-                    answer += " — " + t("panel.acc.source", lang, source=line.source.publisher, date=line.source.date_text)
+                    answer += " — " + t("panel.acc.source", lang, source=line.source.publisher,
+                                        date=line.source.date_text)
                 answers.append((("✓ " if line.published else "– ") + line.label, answer))
             scorecards.append((sc.institute, sc.count_text, answers))
 
@@ -621,12 +622,6 @@ def draw_map(pdf: FPDF, ds: Dataset, brief: Brief, x: float, y: float, w: float,
     pdf.set_text_color(*INK)
 
 
-def _first_sentence(text: str) -> str:
-    """The first sentence of ``text`` (up to the first ". ", "。" or Arabic full stop), or all of it."""
-    match = re.search(r"(?<=[.!?؟])\s", text)
-    return text[: match.start()] if match else text
-
-
 def render_pdf(ds: Dataset, brief: Brief) -> bytes:
     lang = brief.lang
     pdf = _make_pdf(lang, brief.footer)
@@ -640,20 +635,20 @@ def render_pdf(ds: Dataset, brief: Brief) -> bytes:
     pdf.ln(1)
     out.pairs(brief.meta, size=7.5)
 
-    map_h = 62 if brief.code else 120
+    map_h = 45 if brief.code else 120
     top = pdf.get_y() + 1
     draw_map(pdf, ds, brief, pdf.l_margin, top, pdf.w - pdf.l_margin - pdf.r_margin, map_h)
     pdf.set_y(top + map_h + 2)
     out.text(t("export.brief.map_caption", lang), size=7, colour=MUTED, height=3.5)
     pdf.ln(1)
-    out.text(brief.intro, size=9.5, height=5)
+    out.text(brief.intro, size=8.5 if brief.code else 9.5, height=4.2 if brief.code else 5)
 
     out.heading(t("export.brief.institutes", lang))
     if brief.no_institute:
         out.text(brief.no_institute)
     for item in brief.institutes:
         out.heading(f"{item.number}. {item.name}", level=2)
-        out.pairs(item.lines)
+        out.pairs(item.lines, size=7.5 if brief.code else 8.5)
 
     if brief.scorecards:
         # compact: the published answers one per row, the unanswered questions on one line
@@ -670,7 +665,7 @@ def render_pdf(ds: Dataset, brief: Brief) -> bytes:
                 out.text(f"{date} : " + t("panel.list_sep", lang).join(missing), size=7, height=3.5)
 
     out.heading(t("export.brief.figures", lang))
-    out.table(brief.figure_headers, brief.figure_rows, widths=[3, 1.3, 2] if brief.code else [3, 2], size=7.2,
+    out.table(brief.figure_headers, brief.figure_rows, widths=[3, 1.3, 2] if brief.code else [3, 2], size=6.8,
               numeric=frozenset({1, 2}))
 
     if brief.region_table:
@@ -689,7 +684,7 @@ def render_pdf(ds: Dataset, brief: Brief) -> bytes:
             continue  # a region's clear flags go on one line below
         out.text(label, size=8, bold=True, height=3.8)
         out.text(status, size=7.5, height=3.6)
-        out.text(rule, size=7, colour=MUTED, height=3.4)
+        out.text(rule, size=6.5, colour=MUTED, height=3.1)
         pdf.ln(0.8)
     clear = [label for (label, _, _), up in zip(brief.flags, raised, strict=True) if not up]
     if brief.code and clear:
@@ -697,16 +692,24 @@ def render_pdf(ds: Dataset, brief: Brief) -> bytes:
                  height=3.6)
 
     out.heading(t("export.brief.caveats", lang))
-    for title, body in brief.caveats:
+    if brief.code:
+        # a region's PDF names the caveats on one paragraph (the Markdown brief and the atlas have the text)
+        titles = t("panel.list_sep", lang).join(f"{i}. {title}" for i, (title, _) in enumerate(brief.caveats, 1))
+        out.text(t("export.brief.caveats_short", lang, caveats=titles), size=7, height=3.4)
+    for title, body in [] if brief.code else brief.caveats:
         out.text(title, size=8, bold=True, height=3.8)
-        # a region's brief keeps each caveat's first sentence (the Markdown brief has the whole text)
-        out.text(_first_sentence(body) if brief.code else body, size=7, height=3.4)
+        out.text(body, size=7, height=3.4)
         pdf.ln(0.5)
 
     out.heading(t("export.brief.sources", lang))
     if not brief.sources:
         out.text(t("export.brief.no_source", lang), size=8.5)
     rows = [[institute, details, url or t("export.brief.no_url", lang)] for details, url, institute in brief.sources]
+    if rows and brief.code:
+        # a region's sources as compact lines (a URL column would wrap every long address)
+        for _, details, url in rows:
+            out.text(f"{details}: {url}", size=6.2, height=3)
+        rows = []
     if rows:
         out.table(
             [t("export.col.institute", lang), t("export.col.publisher", lang), t("export.col.url", lang)],
@@ -714,7 +717,13 @@ def render_pdf(ds: Dataset, brief: Brief) -> bytes:
         )
 
     out.heading(t("export.brief.credits", lang))
-    out.pairs(brief.credits, size=8)
+    if brief.code:
+        # the census and the shapes with their licences; the press and the commentary are the sources
+        # listed just above, with the terms they are used on
+        out.pairs(brief.credits[:2], size=6.5)
+        out.text(f"{t('export.brief.sources', lang)}: {t('export.credit.press_licence', lang)}", size=6.5, height=3)
+    else:
+        out.pairs(brief.credits, size=8)
     out.text(brief.extra.get("note", ""), size=8, colour=MUTED, height=4)
     return bytes(pdf.output())
 

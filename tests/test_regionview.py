@@ -329,7 +329,8 @@ def test_scorecard_html_is_escaped(data_copy: Path):
     from tests.conftest import set_cell
 
     set_cell(data_copy / "accountability.csv", "source_url", "https://www.lereporter.ma/fes-meknes-signature-dune-"
-             "convention-pour-la-creation-linstitut-jazari-industrie-x-0/", "answer_en", "<script>alert(1)</script> {{x}}")
+             "convention-pour-la-creation-linstitut-jazari-industrie-x-0/", "answer_en",
+             "<script>alert(1)</script> {{x}}")
     ds = load(data_copy)
     html = rv.scorecard_html(ds, "jazari-fes", "en")
     assert "<script>" not in html and "&lt;script&gt;" in html

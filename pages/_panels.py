@@ -12,7 +12,7 @@ from urllib.parse import quote
 import streamlit as st
 
 from atlas import regionview as rv
-from atlas.i18n import fmt_date, t
+from atlas.i18n import t
 from atlas.text import md_escape
 
 if TYPE_CHECKING:
@@ -211,9 +211,10 @@ def _figures_table(ds, card: rv.RegionCard, lang: str) -> None:  # type: ignore[
             t("panel.fig.col_source", lang)]
     rows = [f"| {' | '.join(head)} |", "|" + "---|" * len(head)]
     for f in card.figures:
-        source = md_link(t("panel.fig.source_link", lang, date=fmt_date(f.source_date, lang, "year")), f.source_url)
+        year = str(ds.figure_defs.at[f.key, "source_date"])[:4]
+        source = md_link(t("panel.fig.source_link", lang, date=year), f.source_url)
         rows.append(f"| {md_escape(f.label)} | **{md_escape(f.value_text)}** | {md_escape(f.national_text)} "
-                    f"({md_escape(f.comparison_text)}) | {source} |")
+                    f"| {source} |")
     st.markdown("\n".join(rows))
     defs = ds.figure_defs
     publishers = "; ".join(dict.fromkeys(str(p) for p in defs["source_publisher"]))
@@ -306,11 +307,11 @@ def _region(ctx: Context, code: str) -> None:
         _figures_table(ds, card, lang)
         if card.raised:
             # the one place a region's flag rules are written out
-            lines = "\n\n".join(
-                f"**{md_escape(f.label)}** — {md_escape(f.numbers_text)}\n\n{md_escape(f.rule)}" for f in card.raised
-            )
+            lines = "\n".join(f"- **{md_escape(f.label)}** — {md_escape(f.numbers_text)}" for f in card.raised)
             st.warning(f"**{t('panel.flags_summary', lang, count=len(card.raised), rules=len(card.flags))}**"
                        f"\n\n{lines}", icon=":material/flag:")
+            with st.expander(t("panel.flag_rules", lang)):
+                st.markdown("\n\n".join(f"**{md_escape(f.label)}**: {md_escape(f.rule)}" for f in card.raised))
         else:
             st.info(t("panel.flags_none", lang, rules=len(card.flags)), icon=":material/flag:")
     _caveats(ds, code, lang)

@@ -130,7 +130,7 @@ def test_region_card_shows_new_figures_with_sources_and_the_scorecard():
 
 def test_figures_have_definitions_on_hover():
     at = run_panel("en", "10")
-    lines = [m for m in at.markdown if "median of the 12 regions" in m.value]
+    lines = [m for m in at.markdown if "median of the 12 regions" in m.value and m.value.startswith("- ")]
     assert lines and all(m.help and "Haut\\-Commissariat au Plan" in m.help for m in lines)
 
 

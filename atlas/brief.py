@@ -14,6 +14,7 @@ fpdf2's drawing primitives.
 from __future__ import annotations
 
 import math
+import os
 import re
 import shutil
 import subprocess
@@ -26,6 +27,7 @@ from urllib.parse import quote
 from atlas import exports
 from atlas.i18n import fmt_date, fmt_number, fmt_percent, pick, t
 from atlas.present import spec_line
+from atlas.regionview import scorecard
 from atlas.view import View, apply_filters
 
 if TYPE_CHECKING:
@@ -78,6 +80,8 @@ class Brief:
     credits: list[tuple[str, str]]
     footer: str
     extra: dict[str, Any] = field(default_factory=dict)
+    # (institute, count text, [(question, answer)]) per institute shown
+    scorecards: list[tuple[str, str, list[tuple[str, str]]]] = field(default_factory=list)
 
 
 def fmt_figure(value: Any, unit: str, lang: str) -> str:
@@ -100,6 +104,26 @@ def _date(value: str, lang: str) -> str:
         return fmt_date(value, lang)
     except (ValueError, TypeError):
         return str(value)
+
+
+PUBLIC_URL_ENV = "ATLAS_PUBLIC_URL"
+
+
+def public_base_url() -> str | None:
+    """The public address of the app (``ATLAS_PUBLIC_URL``, http(s) only), or None when unset."""
+    value = os.environ.get(PUBLIC_URL_ENV, "").strip()
+    if not value or not re.match(r"^https?://[^\s/$.?#][^\s]*$", value):
+        return None
+    return value if value.endswith("/") else value + "/"
+
+
+def public_view_url(view: View) -> str:
+    """The link that reproduces ``view`` at the public address, or a note that none is set (never a
+    local address such as 127.0.0.1)."""
+    base = public_base_url()
+    if base is None:
+        return t("export.brief.no_public_url", view.lang, env=PUBLIC_URL_ENV)
+    return exports.view_url(view, base)
 
 
 def build_brief(ds: Dataset, view: View, code: str | None = None, base_url: str | None = None,
@@ -130,7 +154,7 @@ def build_brief(ds: Dataset, view: View, code: str | None = None, base_url: str 
         (t("export.meta.version", lang), meta["dataset_version"]),
         (t("export.meta.exported_at", lang), meta["exported_at"]),
         (t("export.meta.filters", lang), meta["filters_text"]),
-        (t("export.meta.view_url", lang), meta["view_url"]),
+        (t("export.meta.view_url", lang), public_view_url(scope)),
     ]
 
     # Institutes.
@@ -204,6 +228,7 @@ def build_brief(ds: Dataset, view: View, code: str | None = None, base_url: str 
 
     # Flags.
     flags = []
+    flag_raised: list[bool] = []
     scope_codes = exports.region_rows(scope, ds)
     for key, rule in ds.flag_rules.iterrows():
         label = pick(rule, "label", lang)
@@ -212,6 +237,7 @@ def build_brief(ds: Dataset, view: View, code: str | None = None, base_url: str 
         if code:
             one = res[res["code"] == code].iloc[0]
             state = t("export.brief.flag_raised" if one["raised"] else "export.brief.flag_not_raised", lang)
+            flag_raised.append(bool(one["raised"]))
             status = t(
                 "export.brief.flag_values", lang, state=state, value=fmt_figure(one["value"], unit, lang),
                 threshold=fmt_figure(one["threshold_value"], unit, lang),
@@ -249,11 +275,25 @@ def build_brief(ds: Dataset, view: View, code: str | None = None, base_url: str 
     else:
         intro = t("export.brief.intro_national", lang, count=count, regions=covered, total=len(scope_codes))
     footer = f"{t('app.title', lang)} · {t('export.meta.version', lang)} {ds.version} · {meta['exported_at']}"
+    scorecards = []
+    for iid in shown.index:
+        sc = scorecard(ds, str(iid), lang)
+        if sc is not None:
+            answers = []
+            for line in sc.lines:
+                answer = line.answer
+                if line.source is not None:
+                    answer += " — " + t("panel.acc.source", lang, source=line.source.publisher,
+                                        date=line.source.date_text)
+                answers.append((("✓ " if line.published else "– ") + line.label, answer))
+            scorecards.append((sc.institute, sc.count_text, answers))
+
     return Brief(
+        scorecards=scorecards,
         lang=lang, code=code, title=title, subtitle=subtitle, meta=meta_lines, intro=intro,
         institutes=institutes, no_institute=no_institute, figure_headers=figure_headers, figure_rows=figure_rows,
         region_table=region_table, flags=flags, caveats=caveats, sources=sources, credits=credits, footer=footer,
-        extra={"note": meta["note"]},
+        extra={"note": meta["note"], "flag_raised": flag_raised},
     )
 
 
@@ -315,6 +355,14 @@ def render_markdown(brief: Brief) -> str:
         out += [f"### {item.number}\\. {md_text(item.name)}", ""]
         out += [f"- **{md_text(label)}**: {md_text(value)}" for label, value in item.lines]
         out.append("")
+
+    if brief.scorecards:
+        out += [f"## {md_text(t('panel.acc.title', lang))}", "", md_text(t("panel.acc.intro", lang)), ""]
+        for institute, count, answers in brief.scorecards:
+            out += [f"### {md_text(institute)} · {md_text(count)}", ""]
+            out += _md_table([t("export.brief.question", lang), t("export.brief.answer", lang)],
+                             [[q, a] for q, a in answers])
+            out.append("")
 
     out += [f"## {md_text(t('export.brief.figures', lang))}", ""]
     out += _md_table(brief.figure_headers, brief.figure_rows)
@@ -609,23 +657,37 @@ def render_pdf(ds: Dataset, brief: Brief) -> bytes:
     pdf.ln(1)
     out.pairs(brief.meta, size=7.5)
 
-    map_h = 95 if brief.code else 120
+    map_h = 45 if brief.code else 120
     top = pdf.get_y() + 1
     draw_map(pdf, ds, brief, pdf.l_margin, top, pdf.w - pdf.l_margin - pdf.r_margin, map_h)
     pdf.set_y(top + map_h + 2)
     out.text(t("export.brief.map_caption", lang), size=7, colour=MUTED, height=3.5)
     pdf.ln(1)
-    out.text(brief.intro, size=9.5, height=5)
+    out.text(brief.intro, size=8.5 if brief.code else 9.5, height=4.2 if brief.code else 5)
 
     out.heading(t("export.brief.institutes", lang))
     if brief.no_institute:
         out.text(brief.no_institute)
     for item in brief.institutes:
         out.heading(f"{item.number}. {item.name}", level=2)
-        out.pairs(item.lines)
+        out.pairs(item.lines, size=7.5 if brief.code else 8.5)
+
+    if brief.scorecards:
+        # compact: the published answers one per row, the unanswered questions on one line
+        out.heading(t("panel.acc.title", lang))
+        for institute, count, answers in brief.scorecards:
+            out.text(f"{institute} · {count}", size=8, bold=True, height=4)
+            published = [[q, a] for q, a in answers if q.startswith("✓")]
+            if published:
+                out.table([t("export.brief.question", lang), t("export.brief.answer", lang)], published,
+                          widths=[1.4, 4], size=7)
+            missing = [q.removeprefix("– ") for q, _ in answers if not q.startswith("✓")]
+            if missing:
+                date = next(a for q, a in answers if not q.startswith("✓"))
+                out.text(f"{date} : " + t("panel.list_sep", lang).join(missing), size=7, height=3.5)
 
     out.heading(t("export.brief.figures", lang))
-    out.table(brief.figure_headers, brief.figure_rows, widths=[3, 1.3, 2] if brief.code else [3, 2], size=8.5,
+    out.table(brief.figure_headers, brief.figure_rows, widths=[3, 1.3, 2] if brief.code else [3, 2], size=6.8,
               numeric=frozenset({1, 2}))
 
     if brief.region_table:
@@ -638,30 +700,52 @@ def render_pdf(ds: Dataset, brief: Brief) -> bytes:
         pdf.add_page(orientation="P")
 
     out.heading(t("export.brief.flags", lang))
-    for label, status, rule in brief.flags:
-        out.heading(label, level=2)
-        out.text(status, size=8.5, bold=True, height=4.3)
-        out.text(rule, size=8.5, colour=MUTED, height=4.3)
-        pdf.ln(1.5)
+    raised = brief.extra.get("flag_raised") or [True] * len(brief.flags)
+    for (label, status, rule), up in zip(brief.flags, raised, strict=True):
+        if brief.code and not up:
+            continue  # a region's clear flags go on one line below
+        out.text(label, size=8, bold=True, height=3.8)
+        out.text(status, size=7.5, height=3.6)
+        out.text(rule, size=6.5, colour=MUTED, height=3.1)
+        pdf.ln(0.8)
+    clear = [label for (label, _, _), up in zip(brief.flags, raised, strict=True) if not up]
+    if brief.code and clear:
+        out.text(t("export.brief.flags_clear", lang, flags=t("panel.list_sep", lang).join(clear)), size=7.5,
+                 height=3.6)
 
     out.heading(t("export.brief.caveats", lang))
-    for title, body in brief.caveats:
-        out.heading(title, level=2)
-        out.text(body, size=8.5, height=4.3)
-        pdf.ln(1.5)
+    if brief.code:
+        # a region's PDF names the caveats on one paragraph (the Markdown brief and the atlas have the text)
+        titles = t("panel.list_sep", lang).join(f"{i}. {title}" for i, (title, _) in enumerate(brief.caveats, 1))
+        out.text(t("export.brief.caveats_short", lang, caveats=titles), size=7, height=3.4)
+    for title, body in [] if brief.code else brief.caveats:
+        out.text(title, size=8, bold=True, height=3.8)
+        out.text(body, size=7, height=3.4)
+        pdf.ln(0.5)
 
     out.heading(t("export.brief.sources", lang))
     if not brief.sources:
         out.text(t("export.brief.no_source", lang), size=8.5)
     rows = [[institute, details, url or t("export.brief.no_url", lang)] for details, url, institute in brief.sources]
+    if rows and brief.code:
+        # a region's sources as compact lines (a URL column would wrap every long address)
+        for _, details, url in rows:
+            out.text(f"{details}: {url}", size=6.2, height=3)
+        rows = []
     if rows:
         out.table(
             [t("export.col.institute", lang), t("export.col.publisher", lang), t("export.col.url", lang)],
-            rows, widths=[1.6, 2.4, 3.2], size=7, link_col=2,
+            rows, widths=[1.6, 2.4, 3.2], size=6.5, link_col=2,
         )
 
     out.heading(t("export.brief.credits", lang))
-    out.pairs(brief.credits, size=8)
+    if brief.code:
+        # the census and the shapes with their licences; the press and the commentary are the sources
+        # listed just above, with the terms they are used on
+        out.pairs(brief.credits[:2], size=6.5)
+        out.text(f"{t('export.brief.sources', lang)}: {t('export.credit.press_licence', lang)}", size=6.5, height=3)
+    else:
+        out.pairs(brief.credits, size=8)
     out.text(brief.extra.get("note", ""), size=8, colour=MUTED, height=4)
     return bytes(pdf.output())
 

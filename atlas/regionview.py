@@ -24,8 +24,9 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from atlas.i18n import fmt_date, fmt_number, fmt_percent, pick, t
+from atlas.i18n import direction, fmt_date, fmt_number, fmt_percent, pick, t
 from atlas.schema import STATUSES, parse_partial_date, split_list
+from atlas.text import h
 
 if TYPE_CHECKING:
     from atlas.dataset import Dataset
@@ -33,7 +34,7 @@ if TYPE_CHECKING:
 NONE_STATUS = "none"
 COVERAGE_KEYS: tuple[str, ...] = (*STATUSES, NONE_STATUS)
 OPERATOR_SYMBOLS = {"lt": "<", "le": "≤", "gt": ">", "ge": "≥"}
-UNIT_DECIMALS = {"people": 0, "households": 0, "count": 0, "percent": 1, "per_1000": 2}
+UNIT_DECIMALS = {"people": 0, "households": 0, "count": 0, "percent": 1, "per_1000": 2, "per_100000": 1}
 
 MARK_COMMENTARY = "commentary"
 MARK_CONVENTION = "convention"
@@ -97,6 +98,7 @@ class InstituteCard:
     last_verified_text: str
     timeline: tuple[TimelineStep, ...]
     sources: tuple[SourceRef, ...]
+    scorecard: Scorecard | None = None  # None when the dataset has no accountability.csv
 
 
 @dataclass(frozen=True)
@@ -170,6 +172,7 @@ class CaveatItem:
     figures: tuple[FigureLine, ...]
     flags: tuple[FlagLine, ...]
     no_figure_text: str  # "" when figures speak to this caveat
+    questions: tuple[str, ...] = ()  # accountability questions that speak to it (see QUESTION_CAVEATS)
 
     @property
     def raised_count(self) -> int:
@@ -382,6 +385,7 @@ def institute_card(ds: Dataset, institute_id: str, lang: str) -> InstituteCard:
         last_verified_text=fmt_date(str(row["last_verified"]), lang),
         timeline=_timeline(status, status_date, lang),
         sources=tuple(_source_ref(s, lang) for _, s in sources.iterrows()),
+        scorecard=scorecard(ds, institute_id, lang),
     )
 
 
@@ -553,7 +557,8 @@ def caveat_panel(ds: Dataset, code: str | None, lang: str) -> list[CaveatItem]:
                 body=pick(cav, "body", lang),
                 figures=tuple(figure_line(ds, k, code, lang) for k in fig_keys),
                 flags=tuple(flag_line(ds, k, code, lang) for k in flag_keys),
-                no_figure_text="" if fig_keys else t("panel.caveat_no_figure", lang),
+                no_figure_text="" if (fig_keys or questions_for(str(key))) else t("panel.caveat_no_figure", lang),
+                questions=questions_for(str(key)),
             )
         )
     return items
@@ -564,23 +569,23 @@ def caveat_panel(ds: Dataset, code: str | None, lang: str) -> list[CaveatItem]:
 # --------------------------------------------------------------------------------------------
 
 
-def region_status(ds: Dataset) -> dict[str, str]:
-    """Region code -> the most advanced status of its institutes, or ``"none"``."""
+def region_status(ds: Dataset, institutes: pd.DataFrame | None = None) -> dict[str, str]:
+    """Region code -> the most advanced status of its institutes (of ``institutes``, default all), or ``"none"``."""
     out = {code: NONE_STATUS for code in ds.regions.index}
-    for _, row in ds.institutes.iterrows():
+    for _, row in (ds.institutes if institutes is None else institutes).iterrows():
         code, status = str(row["region_code"]), str(row["status"])
         if out[code] == NONE_STATUS or STATUSES.index(status) > STATUSES.index(out[code]):
             out[code] = status
     return out
 
 
-def coverage_by_status(ds: Dataset) -> pd.DataFrame:
+def coverage_by_status(ds: Dataset, institutes: pd.DataFrame | None = None) -> pd.DataFrame:
     """How many of the 12 regions have an institute at each status (and none).
 
     Indexed by status (``STATUSES`` then ``"none"``) with ``count`` and ``codes`` (tuple of region
     codes); a region with several institutes counts once, at its most advanced status.
     """
-    status = region_status(ds)
+    status = region_status(ds, institutes)
     rows = []
     for s in COVERAGE_KEYS:
         codes = tuple(sorted(c for c, v in status.items() if v == s))
@@ -645,15 +650,21 @@ def matrix_display(
     return out
 
 
-def national_picture(ds: Dataset, lang: str) -> NationalPicture:
-    """The network across the 12 regions: coverage by status, hub vs regional, regions with none."""
-    coverage = coverage_by_status(ds)
+def national_picture(ds: Dataset, lang: str, institutes: pd.DataFrame | None = None) -> NationalPicture:
+    """The network across the 12 regions: coverage by status, hub vs regional, regions with none.
+
+    ``institutes`` (the filtered set, default all) makes the picture follow the view's filters: with
+    a filter, the summary counts the regions with an institute that passes it."""
+    filtered = institutes is not None and len(institutes) != len(ds.institutes)
+    if institutes is None:
+        institutes = ds.institutes
+    coverage = coverage_by_status(ds, institutes)
     by_status = {str(s): int(n) for s, n in coverage["count"].items()}
     total = len(ds.regions)
     covered_codes = [c for s in STATUSES for c in coverage.loc[s, "codes"]]
     none_codes = list(coverage.loc[NONE_STATUS, "codes"])
     uncovered = tuple(Label(c, region_name(ds, c, lang)) for c in none_codes)
-    kinds = ds.institutes["kind"].value_counts()
+    kinds = institutes["kind"].value_counts()
     hubs, regional = int(kinds.get("hub", 0)), int(kinds.get("regional", 0))
     raised = raised_by_region(ds)
     flagged = sum(1 for codes in raised.values() if codes)
@@ -673,9 +684,14 @@ def national_picture(ds: Dataset, lang: str) -> NationalPicture:
         by_status=by_status,
         hubs=hubs,
         regional=regional,
-        institutes=len(ds.institutes),
+        institutes=len(institutes),
         flagged_regions=flagged,
-        summary=t("panel.national_summary", lang, covered=len(covered_codes), total=total, date=checked),
+        summary=(
+            t("panel.national_summary_filtered", lang, covered=len(covered_codes), total=total, shown=len(institutes),
+              all=len(ds.institutes), date=checked)
+            if filtered
+            else t("panel.national_summary", lang, covered=len(covered_codes), total=total, date=checked)
+        ),
         status_lines=status_lines,
         kind_line=t("panel.kind_count", lang, hubs=hubs, regional=regional),
         uncovered_line=t(
@@ -800,3 +816,122 @@ def partial_date_span(value: str) -> tuple[pd.Timestamp, pd.Timestamp, str]:
     else:
         end = ts + pd.DateOffset(days=1)
     return ts, end, precision
+
+
+# --------------------------------------------------------------------------------------------
+# Accountability scorecard (data/accountability.csv)
+# --------------------------------------------------------------------------------------------
+
+# The caveats each question speaks to (shown in those caveats for the selected region).
+QUESTION_CAVEATS: dict[str, tuple[str, ...]] = {
+    "legal_form": ("governance_funding",),
+    "budget": ("governance_funding",),
+    "staff": ("resourcing",),
+    "targets": ("measurable_results",),
+    "indicators": ("measurable_results",),
+    "host_university": ("resourcing", "critical_mass"),
+    "operating_since": ("measurable_results",),
+}
+
+
+def questions_for(caveat: str) -> tuple[str, ...]:
+    """The accountability questions that speak to ``caveat``, in question order."""
+    return tuple(q for q, caveats in QUESTION_CAVEATS.items() if caveat in caveats)
+
+
+@dataclass(frozen=True)
+class ScoreLine:
+    """One question of an institute's scorecard: a sourced fact, or "not published as of <date>"."""
+
+    question: str
+    label: str  # the question in the language
+    published: bool
+    answer: str  # the fact, or "not published as of 12 March 2026"
+    note: str  # what was looked for ("" when nothing to add)
+    source: SourceRef | None  # the fact's source (None when not published)
+    verified: str  # the data's partial date
+    verified_text: str
+
+
+@dataclass(frozen=True)
+class Scorecard:
+    institute_id: str
+    institute: str
+    lines: tuple[ScoreLine, ...]
+    published: int
+    total: int
+    count_text: str  # "published answers: 1 of 7"
+
+
+def scorecard(ds: Dataset, institute_id: str, lang: str) -> Scorecard | None:
+    """Institute ``institute_id``'s scorecard in ``lang``, or None when the dataset has none."""
+    acc = ds.accountability
+    if acc is None or acc.empty or institute_id not in set(acc["institute_id"]):
+        return None
+    rows = acc[acc["institute_id"] == institute_id]
+    lines = []
+    for _, row in rows.iterrows():
+        published = str(row["state"]) == "published"
+        verified = str(row["last_verified"])
+        source = None
+        if published:
+            date = str(row["source_date"] or "")
+            source = SourceRef(publisher=str(row["source_publisher"]), url=str(row["source_url"]), date=date,
+                               date_text=_date_text(date, lang), kind="press", fields=())
+        lines.append(
+            ScoreLine(
+                question=str(row["question"]),
+                label=t(f"panel.acc.q.{row['question']}", lang),
+                published=published,
+                answer=pick(row, "answer", lang) if published else t(
+                    "panel.acc.not_published", lang, date=fmt_date(verified, lang)
+                ),
+                note="" if published else pick(row, "note", lang),
+                source=source,
+                verified=verified,
+                verified_text=fmt_date(verified, lang),
+            )
+        )
+    count = sum(1 for line in lines if line.published)
+    return Scorecard(
+        institute_id=institute_id,
+        institute=pick(ds.institutes.loc[institute_id], "name", lang),
+        lines=tuple(lines),
+        published=count,
+        total=len(lines),
+        count_text=t("panel.acc.count", lang, published=count, total=len(lines)),
+    )
+
+
+def region_scorecard_count(ds: Dataset, code: str, lang: str) -> tuple[int, int, str]:
+    """(published answers, questions, text) over the institutes of region ``code``; (0, 0, "") when
+    it has none or the dataset has no scorecard."""
+    cards = [scorecard(ds, str(i), lang) for i in ds.institutes_in(code).index]
+    cards = [c for c in cards if c is not None]
+    if not cards:
+        return 0, 0, ""
+    published, total = sum(c.published for c in cards), sum(c.total for c in cards)
+    return published, total, t("panel.acc.count", lang, published=published, total=total)
+
+
+def scorecard_html(ds: Dataset, institute_id: str, lang: str) -> str:
+    """The institute's scorecard as a compact, escaped HTML checklist for the map popup ("" when
+    there is none). Every piece of text passes :func:`atlas.text.h`; URLs are http(s) only (the
+    loader checks them) and escaped too (braces included, so no template engine can read the text)."""
+    card = scorecard(ds, institute_id, lang)
+    if card is None:
+        return ""
+    items = []
+    for line in card.lines:
+        mark = "✓" if line.published else "–"
+        text = f"<b>{h(line.label)}</b>: {h(line.answer)}"
+        if line.source is not None and line.source.url:
+            text += (f' (<a href="{h(line.source.url)}" target="_blank" rel="noopener noreferrer">'
+                     f"{h(line.source.publisher)}</a>, {h(line.source.date_text)})")
+        items.append(f'<li class="{"pub" if line.published else "nopub"}"><span aria-hidden="true">{mark}</span> '
+                     f"{text}</li>")
+    return (
+        f'<div class="atlas-scorecard" dir="{direction(lang)}" lang="{h(lang)}">'
+        f"<div><b>{h(t('panel.acc.title', lang))}</b> · {h(card.count_text)}</div>"
+        f'<ul style="margin:2px 0;padding-inline-start:16px">{"".join(items)}</ul></div>'
+    )

@@ -46,7 +46,7 @@ SOURCE_FIELDS = (
     "partners",
 )
 CLAIM_STATUSES = ("confirmed", "differs", "not_found")
-FIGURE_UNITS = ("people", "households", "percent", "count", "per_1000")
+FIGURE_UNITS = ("people", "households", "percent", "count", "per_1000", "per_100000")
 LANGS = ("fr", "ar", "en")
 
 
@@ -180,7 +180,7 @@ class FigureDefRow(Row):
     definition_fr: str
     definition_ar: str
     definition_en: str
-    unit: Literal["people", "households", "percent", "count", "per_1000"]
+    unit: Literal["people", "households", "percent", "count", "per_1000", "per_100000"]
     national: Literal["median", "total"]
     source_field: str
     source_publisher: str
@@ -380,3 +380,80 @@ class AreaRow(Row):
 def split_list(value: str) -> list[str]:
     """Split a semicolon-separated cell."""
     return _split(value)
+
+
+# --- Accountability scorecard (data/accountability.csv) ---------------------------------------
+
+ACCOUNTABILITY_QUESTIONS = (
+    "legal_form",
+    "budget",
+    "staff",
+    "targets",
+    "indicators",
+    "host_university",
+    "operating_since",
+)
+ACCOUNTABILITY_STATES = ("published", "not_published")
+
+
+class AccountabilityRow(Row):
+    """One question of one institute's accountability scorecard.
+
+    ``published``: the answer is a fact, in ``answer_*``, with its source (publisher, URL, date).
+    ``not_published``: nothing public answers it as of ``last_verified``; ``answer_*`` and the source
+    stay empty (the app writes "not published as of <last_verified>"), ``note_*`` may say what was
+    looked for. Either way the row is never blank.
+    """
+
+    institute_id: str
+    question: Literal[
+        "legal_form", "budget", "staff", "targets", "indicators", "host_university", "operating_since"
+    ]
+    state: Literal["published", "not_published"]
+    answer_fr: str = ""
+    answer_ar: str = ""
+    answer_en: str = ""
+    source_publisher: str = ""
+    source_url: str = ""
+    source_date: str = ""
+    last_verified: str
+    note_fr: str = ""
+    note_ar: str = ""
+    note_en: str = ""
+
+    _req = field_validator("institute_id")(_required)
+
+    @field_validator("last_verified")
+    @classmethod
+    def _verified(cls, value: str) -> str:
+        parse_partial_date(_required(value))
+        return value
+
+    @field_validator("source_date")
+    @classmethod
+    def _source_date(cls, value: str) -> str:
+        if value:
+            parse_partial_date(value)
+        return value
+
+    @field_validator("source_url")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        return _check_url(value) if value else value
+
+    @property
+    def key(self) -> str:
+        return f"{self.institute_id}/{self.question}"
+
+    def problems(self) -> list[tuple[str, str]]:
+        """(field, message) for the rules that tie the state to the answer and its source."""
+        out: list[tuple[str, str]] = []
+        if self.state == "published":
+            for fld in ("answer_fr", "answer_ar", "answer_en", "source_publisher", "source_url", "source_date"):
+                if not getattr(self, fld).strip():
+                    out.append((fld, "is empty but required for a published answer (a fact needs its source)"))
+        else:
+            for fld in ("answer_fr", "answer_ar", "answer_en", "source_url"):
+                if getattr(self, fld).strip():
+                    out.append((fld, "must be empty when state is not_published (use note_* for what was looked for)"))
+        return out

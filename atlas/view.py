@@ -11,6 +11,7 @@ the map, the table and every export use it.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
@@ -32,8 +33,9 @@ LENSES = ("commentary", "conventions")
 """Which source colours the institutes: the specialisation the commentary names (the default: it is
 what the public discussion uses) or the lead focus area of the signed conventions."""
 DEFAULT_LENS = LENSES[0]
-NOT_FILTERS = frozenset({"lang", "selected", "figure", "lens", "notices"})
-"""View fields that do not change which institutes pass the filters (every other field does)."""
+NOT_FILTERS = frozenset({"selected", "figure", "lens", "notices"})
+"""View fields that do not change which institutes pass the filters (every other field does; the
+language does, since the search looks through labels and notes in the view's language)."""
 MAX_QUERY_LEN = 100
 MAX_VALUE_LEN = 2000
 
@@ -220,7 +222,54 @@ def apply_filters(ds: Dataset, view: View) -> pd.DataFrame:
         if keep and view.confidences:
             keep = row["confidence"] in view.confidences
         if keep and view.query:
-            needle = fold(view.query)
-            keep = any(needle in fold(str(row[f])) for f in SEARCH_FIELDS)
+            keep = matches_query(ds, row, view.query, view.lang)
         mask[i] = keep
     return inst.loc[np.array(mask, dtype=bool)]  # an empty list would select columns, not rows
+
+
+# --- Free-text search ------------------------------------------------------------------------
+
+
+def _words_start(needle: str, text: str) -> bool:
+    """``needle`` (folded) occurs in ``text`` (folded) at the start of a word: ``eau`` finds
+    "l'eau" but not "réseaux"; ``igoud`` finds "Igoudar"."""
+    return re.search(r"(?<![\w])" + re.escape(needle), text) is not None
+
+
+def search_texts(ds: Dataset, row: pd.Series, lang: str) -> list[str]:
+    """What the search box looks through for one institute: its names, cities and partners in every
+    language, and, in ``lang``, its specialisation and focus-area labels, its notes, and its sources
+    (publisher and note)."""
+    texts = [str(row[f]) for f in SEARCH_FIELDS]
+    keys = [*row["focus_list"], *commentary_keys(row)]
+    for key in keys:
+        key = key.strip()
+        if key in ds.specialisations.index:
+            spec = ds.specialisations.loc[key]
+            texts.append(str(spec.get(f"label_{lang}", "") or spec.get("label_fr", "")))
+    texts.append(str(row.get(f"notes_{lang}", "") or ""))
+    sources = ds.sources[ds.sources["institute_id"] == row["id"]] if "id" in row else ds.sources.iloc[0:0]
+    for _, src in sources.iterrows():
+        texts += [str(src["publisher"]), str(src.get("note", "") or "")]
+    return texts
+
+
+def matches_query(ds: Dataset, row: pd.Series, query: str, lang: str) -> bool:
+    """Whether every word of ``query`` starts a word of the institute's search texts (accents and
+    case ignored)."""
+    words = [w for w in re.split(r"\s+", fold(query).strip()) if w]
+    if not words:
+        return True
+    haystack = "\n".join(fold(t) for t in search_texts(ds, row, lang))
+    return all(_words_start(w, haystack) for w in words)
+
+
+def query_specialisations(ds: Dataset, query: str, lang: str) -> list[str]:
+    """Specialisation keys whose label (in ``lang``) the query names, e.g. ``eau`` -> ``water``."""
+    needle = fold(query).strip()
+    if not needle:
+        return []
+    return [
+        str(key) for key, spec in ds.specialisations.iterrows()
+        if _words_start(needle, fold(str(spec.get(f"label_{lang}", "") or "")))
+    ]

@@ -63,6 +63,12 @@ def sources_md(sources: tuple[rv.SourceRef, ...], lang: str) -> str:
     return "\n".join(f"- {source_item(s, lang)}" for s in sources)
 
 
+def rtl_frame(frame, lang: str):  # type: ignore[no-untyped-def]
+    """In Arabic, a table's columns in reverse order, so it reads from the right like the page (the
+    data grid itself always lays columns out left to right)."""
+    return frame[list(frame.columns)[::-1]] if lang == "ar" else frame
+
+
 # --- region picker --------------------------------------------------------------------------
 
 
@@ -134,30 +140,93 @@ def _flag_block(fl: rv.FlagLine, lang: str, national: bool = False) -> None:
         st.caption(f"{t('panel.flag_not_raised', lang)} · {title}: {numbers}", help=md_help(fl.rule))
 
 
+def _figure_ref(f: rv.FigureLine, lang: str) -> str:
+    """A figure in one short line (value beside its national reference), its definition in a tooltip."""
+    if f.value is None:
+        return t("panel.figure_line_national", lang, label=md_escape(f.label),
+                 national_label=md_escape(f.national_label), national=md_escape(f.national_text),
+                 low=md_escape(f.low_text), high=md_escape(f.high_text))
+    return t("panel.figure_line", lang, label=md_escape(f.label), value=md_escape(f.value_text),
+             national_label=md_escape(f.national_label), national=md_escape(f.national_text),
+             comparison=md_escape(f.comparison_text))
+
+
+def _score_line_md(line: rv.ScoreLine, lang: str, institute: str = "") -> str:
+    mark = "✅" if line.published else "▫️"
+    who = f"{md_escape(institute)} · " if institute else ""
+    text = f"{mark} {who}**{md_escape(line.label)}**: {md_escape(line.answer)}"
+    if line.source is not None:
+        text += " (" + t("panel.acc.source", lang, source=md_link(line.source.publisher, line.source.url),
+                         date=md_escape(line.source.date_text)) + ")"
+    return text
+
+
 def _caveats(ds, code: str | None, lang: str) -> None:  # type: ignore[no-untyped-def]
+    """The caveats, collapsed, in two columns. A flag's rule is written once (in the flags block of
+    the region, or here nationally); inside a region's caveat a flag is named with a pointer."""
     items = rv.caveat_panel(ds, code, lang)
     st.markdown(f"#### {t('panel.caveats_title', lang)}")
     st.caption(t("panel.caveats_intro", lang))
+    cards = [c for c in (rv.scorecard(ds, str(i), lang) for i in ds.institutes_in(code).index)] if code else []
+    columns = st.columns(2)
     for index, item in enumerate(items):
         n = item.raised_count if code else sum(1 for f in item.flags if f.regions)
         label = f"{item.order}. {md_escape(item.title)}"
         if n:
             label += " · " + t("panel.flags_in_caveat", lang, count=n)
-        elif not item.figures:
+        elif not item.figures and not item.questions:
             label += " · " + t("panel.caveat_no_census", lang)
-        # a region's panel opens the first caveat and every caveat with a flag raised
-        with st.expander(label, expanded=bool(code and (n or index == 0)), icon=":material/flag:" if n else None):
+        with columns[index % 2].expander(label, expanded=False, icon=":material/flag:" if n else None):
             st.markdown(md_escape(item.body))
             if item.figures:
                 st.markdown(f"**{t('panel.figures_for_caveat', lang)}**")
                 for f in item.figures:
-                    _figure_line(f, lang)
-            else:
+                    st.markdown("- " + _figure_ref(f, lang), help=md_help(f.help))
+            elif not item.questions:
                 st.caption(md_escape(item.no_figure_text))
             if item.flags:
                 st.markdown(f"**{t('panel.flags_for_caveat', lang)}**")
-                for fl in item.flags:
-                    _flag_block(fl, lang, national=code is None)
+                if code is None:
+                    for fl in item.flags:
+                        _flag_block(fl, lang, national=True)
+                else:
+                    st.markdown("\n".join(
+                        "- " + (t("panel.flag_ref", lang, label=md_escape(fl.label)) if fl.raised
+                                else t("panel.flag_ref_clear", lang, label=md_escape(fl.label)))
+                        for fl in item.flags
+                    ))
+            if item.questions and code:
+                st.markdown(f"**{t('panel.acc.in_caveat', lang)}**")
+                lines = [
+                    _score_line_md(line, lang, card.institute if len(cards) > 1 else "")
+                    for card in cards if card is not None for line in card.lines if line.question in item.questions
+                ]
+                st.markdown("\n".join(f"- {x}" for x in lines) if lines else md_escape(t("common.no_institute", lang)))
+
+
+def _figures_table(ds, card: rv.RegionCard, lang: str) -> None:  # type: ignore[no-untyped-def]
+    """Every census figure of the region beside its national reference, each with its source link."""
+    st.markdown(f"#### {t('panel.figures_title', lang)}")
+    head = [t("panel.fig.col_figure", lang), t("panel.fig.col_region", lang), t("panel.fig.col_national", lang),
+            t("panel.fig.col_source", lang)]
+    rows = [f"| {' | '.join(head)} |", "|" + "---|" * len(head)]
+    for f in card.figures:
+        year = str(ds.figure_defs.at[f.key, "source_date"])[:4]
+        source = md_link(t("panel.fig.source_link", lang, date=year), f.source_url)
+        rows.append(f"| {md_escape(f.label)} | **{md_escape(f.value_text)}** | {md_escape(f.national_text)} "
+                    f"| {source} |")
+    st.markdown("\n".join(rows))
+    defs = ds.figure_defs
+    publishers = "; ".join(dict.fromkeys(str(p) for p in defs["source_publisher"]))
+    licences = "; ".join(dict.fromkeys(str(x) for x in defs["licence"]))
+    st.caption(t("panel.fig.sources_note", lang, publisher=md_escape(publishers), licence=md_escape(licences)))
+
+
+def _scorecard(sc: rv.Scorecard | None, lang: str) -> None:
+    if sc is None:
+        return
+    st.markdown(f"**{t('panel.acc.title', lang)}** · {md_escape(sc.count_text)}", help=t("panel.acc.intro", lang))
+    st.markdown("\n".join(f"- {_score_line_md(line, lang)}" for line in sc.lines))
 
 
 # --- region card ----------------------------------------------------------------------------
@@ -217,6 +286,7 @@ def _institute(inst: rv.InstituteCard, lang: str) -> None:
         with st.expander(t("panel.sources_count", lang, count=len(inst.sources))):
             st.markdown(sources_md(inst.sources, lang))
             st.caption(t("panel.last_verified", lang, date=md_escape(inst.last_verified_text)))
+        _scorecard(inst.scorecard, lang)
 
 
 def _region(ctx: Context, code: str) -> None:
@@ -225,50 +295,53 @@ def _region(ctx: Context, code: str) -> None:
     st.subheader(md_escape(card.name))
     others = [card.names[lg] for lg in ("fr", "ar", "en") if lg != lang and card.names[lg] != card.name]
     st.caption(md_escape(" · ".join(dict.fromkeys(others))) + f" · {t('panel.region_code', lang, code=code)}")
-    if card.institutes:
-        for inst in card.institutes:
-            _institute(inst, lang)
-    else:
-        st.info(f"**{md_escape(card.no_institute_text)}**\n\n{t('panel.none_detail', lang)}", icon=":material/info:")
-
-    if card.raised:
-        lines = "\n".join(f"- **{md_escape(f.label)}**: {md_escape(f.numbers_text)}" for f in card.raised)
-        st.warning(f"**{t('panel.flags_summary', lang, count=len(card.raised), rules=len(card.flags))}**\n\n{lines}")
-    else:
-        st.info(t("panel.flags_none", lang, rules=len(card.flags)), icon=":material/flag:")
-
+    left, right = st.columns([1, 1], gap="large")
+    with left:
+        if card.institutes:
+            for inst in card.institutes:
+                _institute(inst, lang)
+        else:
+            st.info(f"**{md_escape(card.no_institute_text)}**\n\n{t('panel.none_detail', lang)}",
+                    icon=":material/info:")
+    with right:
+        _figures_table(ds, card, lang)
+        if card.raised:
+            # the one place a region's flag rules are written out
+            lines = "\n".join(f"- **{md_escape(f.label)}** — {md_escape(f.numbers_text)}" for f in card.raised)
+            st.warning(f"**{t('panel.flags_summary', lang, count=len(card.raised), rules=len(card.flags))}**"
+                       f"\n\n{lines}", icon=":material/flag:")
+            with st.expander(t("panel.flag_rules", lang)):
+                st.markdown("\n\n".join(f"**{md_escape(f.label)}**: {md_escape(f.rule)}" for f in card.raised))
+        else:
+            st.info(t("panel.flags_none", lang, rules=len(card.flags)), icon=":material/flag:")
     _caveats(ds, code, lang)
-
-    with st.expander(t("panel.all_figures", lang, count=len(card.figures))):
-        for f in card.figures:
-            st.metric(
-                md_escape(f.label), f.value_text,
-                delta=f"{f.national_label}: {f.national_text} · {f.comparison_text}",
-                delta_color="off", delta_arrow="off", help=md_help(f.help),
-            )
 
 
 # --- national picture -----------------------------------------------------------------------
 
 
-def _national(ctx: Context) -> None:
+def _national(ctx: Context, shown=None) -> None:  # type: ignore[no-untyped-def]
     ds, lang = ctx.ds, ctx.lang
-    pic = rv.national_picture(ds, lang)
+    pic = rv.national_picture(ds, lang, shown)
     st.subheader(t("panel.national_title", lang))
-    st.markdown(f"**{md_escape(pic.summary)}**")
-    st.markdown("\n".join(f"- {md_escape(line)}" for line in (*pic.status_lines, pic.kind_line)))
-    st.markdown(md_escape(pic.uncovered_line))
-    st.caption(md_escape(pic.flagged_line))
-    st.caption(t("panel.pick_hint", lang))
+    left, right = st.columns([1, 1], gap="large")
+    with left:
+        st.markdown(f"**{md_escape(pic.summary)}**")
+        st.markdown("\n".join(f"- {md_escape(line)}" for line in (*pic.status_lines, pic.kind_line)))
+        st.markdown(md_escape(pic.uncovered_line))
+    with right:
+        st.caption(md_escape(pic.flagged_line))
+        st.caption(t("panel.pick_hint", lang))
     _caveats(ds, None, lang)
 
 
-def render_side_panel(ctx: Context) -> None:
-    """Region card + caveats for ``ctx.view.selected``; the national picture when nothing is selected."""
+def render_side_panel(ctx: Context, shown=None) -> None:  # type: ignore[no-untyped-def]
+    """Region card + caveats for ``ctx.view.selected``, at full width below the map; the national
+    picture (following the filters: ``shown`` is the filtered institutes) when nothing is selected."""
     code = ctx.view.selected if ctx.view.selected in ctx.ds.regions.index else None
     with st.container(border=True, key="side_panel"):
         _picker(ctx, code)
         if code:
             _region(ctx, code)
         else:
-            _national(ctx)
+            _national(ctx, shown)

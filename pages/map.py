@@ -19,13 +19,17 @@ import streamlit as st
 import streamlit_folium
 
 from atlas import assets, config, mapview
-from atlas.i18n import t
+from atlas.i18n import pick, t
 from atlas.text import md_escape
-from atlas.view import apply_filters
+from atlas.view import apply_filters, query_specialisations
+from pages._downloads import render_downloads
 from pages._layout import context, select_region, sync_url
+from pages._panels import render_side_panel, rtl_frame
 
 MAP_HEIGHT = 600
 RETURNED = ["last_object_clicked", "last_active_drawing"]
+
+
 @st.cache_data(show_spinner=False, max_entries=256)
 def _shown_ids(version: str, filter_key: tuple, _ds, _view) -> list[str]:
     """Ids of the institutes passing the view's filters, cached per data version and ``View.filter_key``."""
@@ -55,8 +59,15 @@ if shown.empty:
 base_path = str(st.get_option("server.baseUrlPath") or "").strip("/")
 static_url = (f"/{base_path}" if base_path else "") + assets.STATIC_URL
 
-left, right = st.columns([2, 1], gap="medium")
-with left:
+if view.query:
+    named = query_specialisations(ds, view.query, lang)
+    if named:
+        labels = t("panel.list_sep", lang).join(pick(ds.specialisations.loc[k], "label", lang) for k in named)
+        st.caption(t("panel.query_specialisation", lang, query=md_escape(view.query), labels=md_escape(labels)))
+
+# The map at full width; the region card (or the national picture) below it at full width, so card,
+# figures and caveats read as one view (and on a phone the card follows the map).
+with st.container():
     result = streamlit_folium.st_folium(
         mapview.base_map(ds, lang, tiles=tiles, static_url=static_url),
         key="atlas_map",
@@ -76,15 +87,10 @@ with left:
             st.session_state["_ctx"] = ctx
             sync_url(view)
 
-with right:
-    from pages._panels import render_side_panel
-
-    render_side_panel(ctx)
+render_side_panel(ctx, shown)
 
 st.subheader(t("map.table.title", lang))
 st.caption(t("map.table.caption", lang, shown=len(shown), total=len(ds.institutes)))
-st.dataframe(mapview.table_frame(ds, shown, lang), hide_index=True)
-
-from pages._downloads import render_downloads  # noqa: E402
+st.dataframe(rtl_frame(mapview.table_frame(ds, shown, lang), lang), hide_index=True)
 
 render_downloads(ctx, "map")

@@ -181,3 +181,42 @@ def test_pdf_needs_a_font_and_says_which(ds, monkeypatch):
     monkeypatch.setattr(brief.shutil, "which", lambda name: None)
     with pytest.raises(FontNotFound, match="fonts-dejavu-core"):
         to_pdf_brief(ds, View(), "10")
+
+
+# --- issue 13: scorecard, new figures, public link, two pages ------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar", "en"])
+def test_region_pdf_brief_has_the_scorecard_and_new_figures_within_two_a4_pages(ds, lang):
+    import io
+
+    from pypdf import PdfReader
+
+    from atlas.brief import to_pdf_brief
+    from atlas.i18n import t
+    from atlas.view import View
+
+    for code in ds.regions.index:
+        reader = PdfReader(io.BytesIO(to_pdf_brief(ds, View(lang=lang), code)))
+        assert len(reader.pages) <= 2, (lang, code, len(reader.pages))
+        for page in reader.pages:
+            assert abs(float(page.mediabox.width) - 595.28) < 1 and abs(float(page.mediabox.height) - 841.89) < 1
+    if lang != "ar":  # Arabic text comes out of the PDF reshaped, not comparable as a string
+        text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(to_pdf_brief(ds, View(lang=lang), "10"))).pages)
+        text = " ".join(text.split())
+        assert t("panel.acc.title", lang) in text and t("panel.acc.count", lang, published=0, total=7) in text
+        assert "Établissements de 50 salariés" in text if lang == "fr" else "Establishments with 50+" in text
+
+
+def test_markdown_brief_link_uses_atlas_public_url(ds, monkeypatch):
+    from atlas.brief import to_markdown_brief
+    from atlas.view import View
+
+    monkeypatch.delenv("ATLAS_PUBLIC_URL", raising=False)
+    text = to_markdown_brief(ds, View(lang="en"), "10", base_url="http://127.0.0.1:8501/").decode()
+    assert "127.0.0.1" not in text and "localhost" not in text
+    assert "not given: the atlas's public address is not configured (ATLAS\\_PUBLIC\\_URL)" in text
+    monkeypatch.setenv("ATLAS_PUBLIC_URL", "https://atlas.example.org/jazari")
+    text = to_markdown_brief(ds, View(lang="en"), "10", base_url="http://127.0.0.1:8501/").decode()
+    assert "https://atlas.example.org/jazari/?" in text and "127.0.0.1" not in text
+    assert "## Accountability scorecard" in text and "published answers: 0 of 7" in text

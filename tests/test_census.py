@@ -21,7 +21,9 @@ FIGURES_HEADER = (
 )
 REGION_FIGURES_HEADER = (
     "code,population,households,higher_education_share,higher_education_people,"
-    "unemployment_rate,literacy_french,literacy_english,businesses,businesses_per_1000"
+    "unemployment_rate,literacy_french,literacy_english,businesses,businesses_per_1000,"
+    "large_employers,large_employers_per_100k,industry_per_1000,services_per_1000,"
+    "private_sector_share,public_sector_share,age_20_34_share,electricity_share,water_share,sewerage_share"
 )
 
 
@@ -53,7 +55,8 @@ def expected() -> dict[str, dict[str, Decimal]]:
         if r["level"] == "region" and r["area"] == "total" and r["sex"] == "all"
     }
     economy = {r["code"]: r for r in mc.economy(as_frame=False) if r["level"] == "region"}
-    assert sorted(regions) == sorted(people) == sorted(economy) == CODES
+    housing = {r["code"]: r for r in mc.housing(as_frame=False) if r["level"] == "region"}
+    assert sorted(regions) == sorted(people) == sorted(economy) == sorted(housing) == CODES
     out = {}
     for code in CODES:
         pop = _d(regions[code]["population_2024"])
@@ -70,6 +73,16 @@ def expected() -> dict[str, dict[str, Decimal]]:
             "literacy_english": _d(people[code]["languages_read_and_written_english"]),
             "businesses": business,
             "businesses_per_1000": _round(business * 1000 / pop, 2),
+            "large_employers": _d(economy[code]["size_50_plus"]),
+            "large_employers_per_100k": _round(_d(economy[code]["size_50_plus"]) * 100000 / pop, 2),
+            "industry_per_1000": _round(_d(economy[code]["sector_industry"]) * 1000 / pop, 2),
+            "services_per_1000": _round(_d(economy[code]["sector_services"]) * 1000 / pop, 2),
+            "private_sector_share": _d(people[code]["employment_status_private_sector"]),
+            "public_sector_share": _d(people[code]["employment_status_public_sector"]),
+            "age_20_34_share": sum(_d(people[code][f"age_{b}"]) for b in ("20_24", "25_29", "30_34")),
+            "electricity_share": _d(housing[code]["networks_electricity"]),
+            "water_share": _d(housing[code]["networks_water"]),
+            "sewerage_share": _d(housing[code]["networks_sewerage"]),
         }
     return out
 
@@ -147,7 +160,7 @@ def test_every_figure_column_is_documented(defs: pd.DataFrame) -> None:
         for lang in ("fr", "ar", "en"):
             assert row[f"label_{lang}"].strip(), f"{row['key']}: empty label_{lang}"
             assert len(row[f"definition_{lang}"].strip()) > 40, f"{row['key']}: definition_{lang}"
-        assert row["unit"] in {"people", "households", "percent", "count", "per_1000"}
+        assert row["unit"] in {"people", "households", "percent", "count", "per_1000", "per_100000"}
         assert row["national"] in {"median", "total"}
         for column in ("source_field", "source_publisher", "source_url", "source_date", "licence"):
             assert row[column].strip(), f"{row['key']}: empty {column}"
@@ -184,6 +197,8 @@ def _columns_of(dataset: str) -> set[str]:
         return set(mc.indicators("people").columns)
     if dataset == "economy":
         return set(mc.economy().columns)
+    if dataset == "housing":
+        return set(mc.housing().columns)
     raise AssertionError(f"unknown dataset {dataset!r}")
 
 
@@ -197,7 +212,11 @@ def test_source_fields_name_real_columns(defs: pd.DataFrame) -> None:
         for dataset, column in references:
             assert column in _columns_of(dataset), f"{row['key']}: {dataset}:{column} not found"
         derived = field.startswith("derived:")
-        assert derived == (row["key"] in {"higher_education_people", "businesses_per_1000"})
+        assert derived == (
+            row["key"]
+            in {"higher_education_people", "businesses_per_1000", "large_employers_per_100k", "industry_per_1000",
+                "services_per_1000", "age_20_34_share"}
+        )
 
 
 def test_package_fields_back_the_definitions(defs: pd.DataFrame) -> None:
@@ -215,6 +234,23 @@ def test_package_fields_back_the_definitions(defs: pd.DataFrame) -> None:
     economy_fields = {f["column"]: f for f in mc.fields("economy", as_frame=False)}
     assert "hors secteur de l'agriculture" in economy_fields["establishments_business"]["heading"]
     assert "agriculture excluded" in text["businesses"]
+    assert economy_fields["size_50_plus"]["category"] == "50 & +"
+    assert "50 or more permanent jobs" in text["large_employers"]
+    assert "15 ans et plus" in fields["employment_status_public_sector"]["heading"]
+    assert "employed people aged 15 and over" in text["public_sector_share"]
+
+
+def test_network_figures_say_they_are_urban_and_not_compute(defs: pd.DataFrame) -> None:
+    """The census's only infrastructure figures cover urban dwellings and basic utilities: every
+    definition says so, in every language, so nobody reads them as computing or connectivity."""
+    housing_notes = mc.fields("housing", as_frame=False)
+    assert any(f["column"] == "networks_electricity" for f in housing_notes)
+    rows = {r["key"]: r for r in defs.to_dict("records")}
+    for key in ("electricity_share", "water_share", "sewerage_share"):
+        assert "urban dwellings" in rows[key]["definition_en"]
+        assert "computing power" in rows[key]["definition_en"] and "internet" in rows[key]["definition_en"]
+        assert "puissance de calcul" in rows[key]["definition_fr"]
+        assert "الحوسبة" in rows[key]["definition_ar"]
 
 
 def test_education_base_is_the_municipal_population_of_all_ages() -> None:

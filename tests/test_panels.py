@@ -96,27 +96,41 @@ def test_map_page_panel_with_nothing_selected_shows_the_national_picture():
 def test_flags_are_explained_with_rule_and_numbers():
     at = run_panel("en", "10")
     body = texts(at)
-    assert "3 of 5 flags raised for this region" in body
+    assert "5 of 8 flags raised for this region" in body
     assert "Thin talent pool" in body
     assert "The region's value, 47,196, is strictly below 0.5 × the median of the 12 regions (242,084.5)" in body
     # the rule in words, not just a label
     assert "Raised when the estimated number of residents who reached higher education" in body
     assert "Flag raised" in body and "Not raised" in body
+    # the rule is written once, not once per caveat that names the flag
+    assert body.count("Raised when the estimated number of residents who reached higher education") == 1
 
 
-def test_caveat_with_no_figure_says_so():
+def test_results_caveat_shows_the_scorecard_instead_of_figures():
     at = run_panel("fr", "10")
-    governance = next(e for e in at.expander if "Gouvernance claire" in e.label)
-    inner = "\n".join(c.value for c in governance.caption)
-    assert t("panel.caveat_no_figure", "fr") in inner.replace("\\", "")
+    results = next(e for e in at.expander if "Des résultats mesurables" in e.label)
+    inner = "\n".join(m.value for m in results.markdown).replace("\\", "")
+    assert t("panel.acc.in_caveat", "fr") in inner
+    assert "Objectifs publiés**: non publié au 12 mars 2026" in inner
+    assert t("panel.caveat_no_figure", "fr") not in inner
+
+
+def test_region_card_shows_new_figures_with_sources_and_the_scorecard():
+    at = run_panel("en", "10")
+    body = texts(at)
+    table = next(m.value for m in at.markdown if m.value.startswith("| Figure |"))
+    assert "Establishments with 50\\+ employees per 100,000 residents" in table
+    assert "| **17** |" in table  # Guelmim-Oued Noun's 17 large employers
+    assert "Urban dwellings on the electricity network" in table
+    assert "(https://www.hcp.ma/file/246208/)" in table and "(https://www.hcp.ma/file/242672/)" in table
+    assert "not compute" not in body  # said in the definitions instead (see test_census)
+    assert "Accountability scorecard" in body and "published answers: 0 of 7" in body
+    assert "Multi-year budget**: not published as of 12 March 2026" in body
 
 
 def test_figures_have_definitions_on_hover():
     at = run_panel("en", "10")
-    helps = [m.help or "" for m in at.metric]
-    assert len(helps) == 9 and all("Source" in h and "Unit" in h for h in helps)
-    # the figure lines of the caveats carry the same tooltip
-    lines = [m for m in at.markdown if "median of the 12 regions" in m.value]
+    lines = [m for m in at.markdown if "median of the 12 regions" in m.value and m.value.startswith("- ")]
     assert lines and all(m.help and "Haut\\-Commissariat au Plan" in m.help for m in lines)
 
 

@@ -146,7 +146,9 @@ def test_flags_match_the_rules_evaluated_by_atlas_flags(ds):
 
 def test_guelmim_flags_come_with_rule_and_numbers(ds):
     card = rv.region_card(ds, "10", "en")
-    assert [f.key for f in card.raised] == ["thin_talent_pool", "high_unemployment", "small_population"]
+    assert [f.key for f in card.raised] == [
+        "thin_talent_pool", "high_unemployment", "small_population", "few_large_employers", "public_payroll_dependence",
+    ]
     talent = card.raised[0]
     assert talent.rule == ds.flag_rules.loc["thin_talent_pool", "rule_en"]
     assert talent.value == 47196 and talent.operator_symbol == "<"
@@ -180,9 +182,10 @@ def test_caveats_in_order_with_their_figures_and_flags(ds):
 
 
 def test_caveat_without_figure_says_so(ds):
-    governance = {i.key: i for i in rv.caveat_panel(ds, "10", "fr")}["governance_funding"]
-    assert governance.figures == () and governance.flags == ()
-    assert governance.no_figure_text == t("panel.caveat_no_figure", "fr")
+    results = {i.key: i for i in rv.caveat_panel(ds, "10", "fr")}["measurable_results"]
+    assert results.figures == () and results.flags == ()
+    # no census figure, but the scorecard questions that speak to it
+    assert results.questions == ("targets", "indicators", "operating_since") and results.no_figure_text == ""
 
 
 def test_national_caveats_show_range_across_regions(ds):
@@ -270,7 +273,7 @@ def test_comparison_table_has_twelve_rows_and_every_figure(ds, lang):
     row = table.set_index("code").loc["05"]
     assert row["institutes"] == t("common.no_institute", lang)
     guelmim = table.set_index("code").loc["10"]
-    assert guelmim["date"] == "2025-04-14" and guelmim["flag_count"] == 3
+    assert guelmim["date"] == "2025-04-14" and guelmim["flag_count"] == 5
     assert table.set_index("code").loc["07", "date"] == "2025-04"
 
 
@@ -294,3 +297,53 @@ def test_claims_table(ds, lang):
     for sources in claims["sources"]:
         for publisher, url in sources:
             assert publisher and url.startswith("http")
+
+
+# --- accountability scorecard -----------------------------------------------------------------
+
+
+def test_scorecard_answers_every_question_with_a_fact_or_not_published(ds):
+    for inst in ds.institutes.index:
+        for lang in ("fr", "ar", "en"):
+            card = rv.scorecard(ds, str(inst), lang)
+            assert card is not None and card.total == 7
+            for line in card.lines:
+                assert line.answer.strip()
+                assert line.published == (line.source is not None and bool(line.source.url))
+    fes = rv.scorecard(ds, "jazari-fes", "en")
+    host = {line.question: line for line in fes.lines}["host_university"]
+    assert host.published and "Euro-Mediterranean University of Fez" in host.answer
+    assert host.source.publisher == "Le Reporter"
+    budget = {line.question: line for line in fes.lines}["budget"]
+    assert not budget.published and budget.answer == "not published as of 12 March 2026"
+    assert fes.count_text == "published answers: 1 of 7"
+    assert rv.scorecard(ds, "jazari-guelmim", "ar").count_text == "الأجوبة المنشورة: 0 من 7"
+
+
+def test_region_scorecard_count(ds):
+    assert rv.region_scorecard_count(ds, "04", "fr")[:2] == (1, 7)  # JAZARI ROOT: legal form only
+    assert rv.region_scorecard_count(ds, "05", "fr") == (0, 0, "")  # no institute
+
+
+def test_scorecard_html_is_escaped(data_copy: Path):
+    from tests.conftest import set_cell
+
+    set_cell(data_copy / "accountability.csv", "source_url", "https://www.lereporter.ma/fes-meknes-signature-dune-"
+             "convention-pour-la-creation-linstitut-jazari-industrie-x-0/", "answer_en",
+             "<script>alert(1)</script> {{x}}")
+    ds = load(data_copy)
+    html = rv.scorecard_html(ds, "jazari-fes", "en")
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert "{{x}}" not in html  # braces escaped, so no template engine can read them
+    assert html.count("<li") == 7 and 'href="https://www.lereporter.ma/' in html
+    assert 'dir="rtl"' in rv.scorecard_html(ds, "jazari-fes", "ar")
+
+
+def test_national_picture_follows_the_filters(ds):
+    from atlas.view import View, apply_filters
+
+    water = apply_filters(ds, View(lang="fr", specialisations=("water",)))
+    pic = rv.national_picture(ds, "fr", water)
+    assert pic.covered == 1 and pic.institutes == 1
+    assert "régions ayant un institut qui y répond : 1 sur 12" in pic.summary
+    assert "6 régions sur 12" in rv.national_picture(ds, "fr").summary

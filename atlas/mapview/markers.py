@@ -16,6 +16,7 @@ from atlas.mapview.elements import MarkerExtras
 from atlas.mapview.legends import LegendMarks, areas_legend
 from atlas.mapview.style import spec_style, text_colour
 from atlas.present import commentary_keys, region_name, spec_label, spec_labels, spec_line, spec_reading, status_date
+from atlas.regionview import scorecard_html
 from atlas.text import h
 from atlas.view import View
 
@@ -74,6 +75,7 @@ def institute_popup(ds: Dataset, iid: str, row: Mapping[str, Any], lang: str) ->
         items.append(f"<li>{link}{kind_badge}{published}</li>")
     sources_html = "<ol>" + "".join(items) + "</ol>" if items else na
 
+    scorecard = scorecard_html(ds, iid, lang)
     notes = pick(row, "notes", lang)
     notes_html = (f"<details><summary>{h(t('map.popup.notes', lang))}</summary>{h(notes)}</details>"
                   if notes else "")
@@ -92,7 +94,7 @@ def institute_popup(ds: Dataset, iid: str, row: Mapping[str, Any], lang: str) ->
         f"<dt>{h(t('map.popup.partners', lang))}:</dt> <dd>{partners_html}</dd>"
         f"<dt>{h(t('map.popup.sources', lang))}:</dt> <dd>{sources_html}</dd>"
         "</dl>"
-        f"{notes_html}</div>"
+        f"{scorecard}{notes_html}</div>"
     )
 
 

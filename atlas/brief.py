@@ -25,8 +25,8 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from atlas import exports
-from atlas.i18n import fmt_date, fmt_number, fmt_percent, pick, t
-from atlas.present import spec_line
+from atlas.i18n import fmt_date, pick, t
+from atlas.present import format_exact, format_value, spec_line
 from atlas.regionview import scorecard
 from atlas.view import View, apply_filters
 
@@ -82,21 +82,6 @@ class Brief:
     extra: dict[str, Any] = field(default_factory=dict)
     # (institute, count text, [(question, answer)]) per institute shown
     scorecards: list[tuple[str, str, list[tuple[str, str]]]] = field(default_factory=list)
-
-
-def fmt_figure(value: Any, unit: str, lang: str) -> str:
-    """A census figure as a reader sees it: ``9,4 %``, ``448 685``, ``33,01``; ``–`` when missing."""
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return "–"
-    if not math.isfinite(number):
-        return "–"
-    if unit == "percent":
-        return fmt_percent(number, lang, 1)
-    if unit in exports.INTEGER_UNITS:
-        return fmt_number(round(number), lang)
-    return fmt_number(number, lang, 2)
 
 
 def _date(value: str, lang: str) -> str:
@@ -172,9 +157,8 @@ def build_brief(ds: Dataset, view: View, code: str | None = None, base_url: str 
             (t("export.col.status", lang),
              f"{status} · {_date(str(r['status_date']), lang)}"),
             (t("export.col.confidence", lang), t(f"confidence.{r['confidence']}", lang)),
-            (t("lens.export.lens", lang) + " " + t(f"lens.{view.lens}", lang), spec_line(ds, r, view.lens, lang)),
-            (t("export.col.specialisation", lang), exports._commentary(ds, r, lang)),
-            (t("export.col.focus_areas", lang), exports._focus(ds, r, lang)),
+            # One line, following the lens chosen, that names the other source where they differ.
+            (t(f"lens.legend_title.{view.lens}", lang), spec_line(ds, r, view.lens, lang)),
             (t("export.col.partners", lang), pick(r, "partners", lang) or t("common.not_announced", lang)),
         ]
         notes = pick(r, "notes", lang)
@@ -201,8 +185,8 @@ def build_brief(ds: Dataset, view: View, code: str | None = None, base_url: str 
             kind = t(f"export.brief.national_{fdef['national']}", lang)
             figure_rows.append([
                 exports.figure_header(ds, str(key), lang),
-                fmt_figure(ds.figures.at[code, key], unit, lang),
-                f"{fmt_figure(refs.get(str(key)), unit, lang)} ({kind})",
+                format_value(ds.figures.at[code, key], unit, lang),
+                f"{format_exact(refs.get(str(key)), unit, lang)} ({kind})",
             ])
     else:
         figure_headers = [t("export.brief.figure", lang), t("export.brief.national_value", lang)]
@@ -210,7 +194,7 @@ def build_brief(ds: Dataset, view: View, code: str | None = None, base_url: str 
             kind = t(f"export.brief.national_{fdef['national']}", lang)
             figure_rows.append([
                 exports.figure_header(ds, str(key), lang),
-                f"{fmt_figure(refs.get(str(key)), str(fdef['unit']), lang)} ({kind})",
+                f"{format_exact(refs.get(str(key)), str(fdef['unit']), lang)} ({kind})",
             ])
         headers = [t("export.col.code", lang), t("export.col.region", lang), t("export.col.institutes", lang)]
         headers += [exports.figure_header(ds, str(k), lang) for k in defs.index]
@@ -221,7 +205,7 @@ def build_brief(ds: Dataset, view: View, code: str | None = None, base_url: str 
             cells = [rcode, pick(ds.regions.loc[rcode], "name", lang)]
             count = int((shown["region_code"] == rcode).sum())
             cells.append(str(count) if count else "–")
-            cells += [fmt_figure(row[str(k)], str(defs.at[k, "unit"]), lang) for k in defs.index]
+            cells += [format_value(row[str(k)], str(defs.at[k, "unit"]), lang) for k in defs.index]
             cells.append(row["flags"])
             rows.append(cells)
         region_table = (headers, rows)
@@ -239,14 +223,14 @@ def build_brief(ds: Dataset, view: View, code: str | None = None, base_url: str 
             state = t("export.brief.flag_raised" if one["raised"] else "export.brief.flag_not_raised", lang)
             flag_raised.append(bool(one["raised"]))
             status = t(
-                "export.brief.flag_values", lang, state=state, value=fmt_figure(one["value"], unit, lang),
-                threshold=fmt_figure(one["threshold_value"], unit, lang),
-                median=fmt_figure(one["national_median"], unit, lang),
+                "export.brief.flag_values", lang, state=state, value=format_value(one["value"], unit, lang),
+                threshold=format_exact(one["threshold_value"], unit, lang),
+                median=format_exact(one["national_median"], unit, lang),
             )
         else:
             raised = [c for c in res[res["raised"]]["code"] if c in scope_codes]
             names = ", ".join(pick(ds.regions.loc[c], "name", lang) for c in raised)
-            threshold = fmt_figure(res["threshold_value"].iloc[0], unit, lang) if len(res) else "–"
+            threshold = format_exact(res["threshold_value"].iloc[0], unit, lang) if len(res) else "–"
             status = t(
                 "export.brief.flag_regions", lang, count=len(raised), regions=names or "–", threshold=threshold,
             )

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
 from atlas.i18n import direction, fmt_date, fmt_number, fmt_percent, pick, t
@@ -35,6 +35,8 @@ __all__ = [
     "spec_reading",
     "commentary_keys",
     "direction",
+    "fmt_ratio",
+    "format_exact",
     "format_value",
     "list_sep",
     "region_name",
@@ -63,6 +65,31 @@ def format_value(value: Any, unit: str, lang: str) -> str:
     if unit == "percent":
         return fmt_percent(number, lang, decimals)
     return fmt_number(number, lang, decimals)
+
+
+def format_exact(value: Any, unit: str, lang: str, max_decimals: int = 4) -> str:
+    """A reference number (median, total, threshold) without rounding it away: at least the unit's
+    usual decimals, more when the number has them (a median of 242,084.5 people, a threshold of
+    16.965 %), so "strictly below" never compares two numbers that print the same."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return "–"
+    if number != number or number in (float("inf"), float("-inf")):
+        return "–"
+    exact = Decimal(repr(number)).quantize(Decimal(1).scaleb(-max_decimals), rounding=ROUND_HALF_UP)
+    needed = max(0, -exact.normalize().as_tuple().exponent)  # type: ignore[operator]
+    decimals = max(UNIT_DECIMALS.get(unit, 1), min(needed, max_decimals))
+    if unit == "percent":
+        return fmt_percent(float(exact), lang, decimals)
+    return fmt_number(float(exact), lang, decimals)
+
+
+def fmt_ratio(ratio: float, lang: str) -> str:
+    """A ratio to the median, cut (not rounded) to two decimals, so a region just under a
+    "1.25 × the median" threshold never shows as 1.25."""
+    cut = Decimal(repr(float(ratio))).quantize(Decimal("0.01"), rounding=ROUND_DOWN)
+    return fmt_number(float(cut), lang, 2)
 
 
 def status_date(row: Mapping[str, Any], lang: str) -> str:
@@ -144,7 +171,7 @@ def spec_line(ds: Dataset, row: Mapping[str, Any], lens: str, lang: str) -> str:
     reading = spec_reading(row, lens)
     com = spec_labels(ds, reading.commentary, lang)
     conv = spec_labels(ds, reading.conventions, lang)
-    if reading.agree:
+    if reading.agree and set(reading.commentary) == set(reading.conventions):
         return t("lens.tip.agree", lang, labels=com)
     if not reading.commentary:
         if not reading.conventions:

@@ -19,12 +19,12 @@ announced". A flag is never a score: it always comes with its rule in words and 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from atlas.i18n import direction, fmt_date, fmt_number, fmt_percent, pick, t
+from atlas.present import fmt_ratio, format_exact, format_value, region_name, spec_label
 from atlas.schema import STATUSES, parse_partial_date, split_list
 from atlas.text import h
 
@@ -34,7 +34,6 @@ if TYPE_CHECKING:
 NONE_STATUS = "none"
 COVERAGE_KEYS: tuple[str, ...] = (*STATUSES, NONE_STATUS)
 OPERATOR_SYMBOLS = {"lt": "<", "le": "≤", "gt": ">", "ge": "≥"}
-UNIT_DECIMALS = {"people": 0, "households": 0, "count": 0, "percent": 1, "per_1000": 2, "per_100000": 1}
 
 MARK_COMMENTARY = "commentary"
 MARK_CONVENTION = "convention"
@@ -268,53 +267,10 @@ def raised_by_region(ds: Dataset) -> dict[str, list[str]]:
 # --------------------------------------------------------------------------------------------
 
 
-def format_value(value: float | None, unit: str, lang: str) -> str:
-    """A figure in ``lang`` with its unit's usual precision (``–`` when missing)."""
-    if value is None or value != value:
-        return "–"
-    decimals = UNIT_DECIMALS.get(unit, 1)
-    # Round half away from zero on the printed decimal (a median of 242,084.5 people shows 242,085).
-    value = float(Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP))
-    if unit == "percent":
-        return fmt_percent(value, lang, decimals)
-    return fmt_number(value, lang, decimals)
-
-
-def format_exact(value: float | None, unit: str, lang: str, max_decimals: int = 4) -> str:
-    """A reference number (median, total, threshold) without rounding it away: at least the unit's
-    usual decimals, more when the number has them (a median of 242,084.5 people, a threshold of
-    16.965 %), so "strictly below" never compares two numbers that print the same."""
-    if value is None or value != value:
-        return "–"
-    exact = Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-max_decimals), rounding=ROUND_HALF_UP)
-    needed = max(0, -exact.normalize().as_tuple().exponent)  # type: ignore[operator]
-    decimals = max(UNIT_DECIMALS.get(unit, 1), min(needed, max_decimals))
-    if unit == "percent":
-        return fmt_percent(float(exact), lang, decimals)
-    return fmt_number(float(exact), lang, decimals)
-
-
-def fmt_ratio(ratio: float, lang: str) -> str:
-    """A ratio to the median, cut (not rounded) to two decimals, so a region just under a
-    "1.25 × the median" threshold never shows as 1.25."""
-    cut = Decimal(repr(float(ratio))).quantize(Decimal("0.01"), rounding=ROUND_DOWN)
-    return fmt_number(float(cut), lang, 2)
-
-
 def _date_text(value: str, lang: str) -> str:
     if not value:
         return t("panel.undated", lang)
     return fmt_date(value, lang)
-
-
-def region_name(ds: Dataset, code: str, lang: str) -> str:
-    return pick(ds.regions.loc[code], "name", lang)
-
-
-def _spec_label(ds: Dataset, key: str, lang: str) -> str:
-    if key in ds.specialisations.index:
-        return pick(ds.specialisations.loc[key], "label", lang)
-    return key
 
 
 def _source_ref(row: pd.Series, lang: str) -> SourceRef:
@@ -375,9 +331,9 @@ def institute_card(ds: Dataset, institute_id: str, lang: str) -> InstituteCard:
         status_date_text=fmt_date(status_date, lang),
         confidence=str(row["confidence"]),
         confidence_label=t(f"confidence.{row['confidence']}", lang),
-        commentary=tuple(Label(k, _spec_label(ds, k, lang)) for k in commentary_keys),
+        commentary=tuple(Label(k, spec_label(ds, k, lang)) for k in commentary_keys),
         commentary_sources=_sources_with(sources, "specialisation_commentary", lang),
-        focus=tuple(Label(k, _spec_label(ds, k, lang)) for k in focus_keys),
+        focus=tuple(Label(k, spec_label(ds, k, lang)) for k in focus_keys),
         focus_sources=_sources_with(sources, "focus_areas", lang),
         agree=(bool(set(commentary_keys) & set(focus_keys)) if commentary_keys else None),
         partners=tuple(p.strip() for p in partners_text.split(";") if p.strip()),
@@ -646,7 +602,7 @@ def matrix_display(
         matrix = matrix[[s for s in matrix.columns if s in specs]]
     out = matrix.apply(lambda col: col.map(MARK_SYMBOLS))
     out.index = [region_name(ds, c, lang) for c in matrix.index]
-    out.columns = [_spec_label(ds, s, lang) for s in matrix.columns]
+    out.columns = [spec_label(ds, s, lang) for s in matrix.columns]
     return out
 
 
@@ -742,7 +698,7 @@ def comparison_table(ds: Dataset, lang: str) -> pd.DataFrame:
             )
         else:
             commentary = [
-                _spec_label(ds, k, lang)
+                spec_label(ds, k, lang)
                 for v in inst["specialisation_commentary"]
                 for k in split_list(str(v))
             ]
@@ -750,7 +706,7 @@ def comparison_table(ds: Dataset, lang: str) -> pd.DataFrame:
                 institutes=sep.join(pick(r, "name", lang) for _, r in inst.iterrows()),
                 kind=sep.join(t(f"kind.{k}", lang) for k in inst["kind"]),
                 commentary=sep.join(commentary) if commentary else t("panel.commentary_silent", lang),
-                focus=sep.join(dict.fromkeys(_spec_label(ds, k, lang) for ks in inst["focus_list"] for k in ks)),
+                focus=sep.join(dict.fromkeys(spec_label(ds, k, lang) for ks in inst["focus_list"] for k in ks)),
                 status=sep.join(t(f"status.{s}", lang) for s in inst["status"]),
                 date=sep.join(str(d) for d in inst["status_date"]),
                 confidence=sep.join(t(f"confidence.{c}", lang) for c in inst["confidence"]),

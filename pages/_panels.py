@@ -13,6 +13,7 @@ import streamlit as st
 
 from atlas import regionview as rv
 from atlas.i18n import t
+from atlas.present import region_name
 from atlas.text import md_escape
 
 if TYPE_CHECKING:
@@ -89,7 +90,7 @@ def _picker(ctx: Context, code: str | None) -> None:
     wanted = code or ""
     if st.session_state.get(PICK_KEY) != wanted:
         st.session_state[PICK_KEY] = wanted
-    names = {c: rv.region_name(ds, c, lang) for c in ds.regions.index}
+    names = {c: region_name(ds, c, lang) for c in ds.regions.index}
     st.selectbox(
         t("panel.picker", lang),
         ["", *ds.regions.index],

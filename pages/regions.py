@@ -8,6 +8,7 @@ import streamlit as st
 from atlas import charts
 from atlas import regionview as rv
 from atlas.i18n import direction, pick, t
+from atlas.present import UNIT_DECIMALS, region_name
 from atlas.text import md_escape
 from pages._downloads import render_downloads
 from pages._layout import context
@@ -16,8 +17,8 @@ from pages._panels import md_help, md_link
 CHART_LTR_CSS = '[data-testid="stVegaLiteChart"] { direction: ltr; }'
 CLAIM_COLOURS = {"confirmed": "green", "differs": "orange", "not_found": "red"}
 ROW_PX = 35  # st.dataframe's row height: tables show all 12 regions without an inner scroll
-NUMBER_FORMATS = {"people": "localized", "households": "localized", "count": "localized",
-                  "percent": "%.1f", "per_1000": "%.2f"}
+# The table's number formats from the one unit -> decimals table (atlas.present.UNIT_DECIMALS).
+NUMBER_FORMATS = {unit: "localized" if places == 0 else f"%.{places}f" for unit, places in UNIT_DECIMALS.items()}
 
 CHARTS = {
     "talent": charts.talent_pool_chart,
@@ -101,7 +102,7 @@ st.header(t("regions.coverage_title", lang))
 coverage = rv.coverage_by_status(ds)
 cols = st.columns(len(coverage))
 for col, (status, row) in zip(cols, coverage.iterrows(), strict=True):
-    names = t("panel.list_sep", lang).join(rv.region_name(ds, c, lang) for c in row["codes"])
+    names = t("panel.list_sep", lang).join(region_name(ds, c, lang) for c in row["codes"])
     col.metric(charts.status_label(str(status), lang), int(row["count"]), help=md_escape(names) or None)
 st.caption(t("regions.coverage_note", lang, total=int(coverage["count"].sum())))
 
@@ -118,12 +119,12 @@ overlaps = rv.matrix_overlaps(matrix)
 sep = t("panel.list_sep", lang)
 st.markdown(
     "- " + t("regions.matrix_gaps", lang, count=len(gaps),
-             names=md_escape(sep.join(rv.region_name(ds, c, lang) for c in gaps)))
+             names=md_escape(sep.join(region_name(ds, c, lang) for c in gaps)))
 )
 for spec, codes in overlaps.items():
     st.markdown(
         "- " + t("regions.matrix_overlap", lang, spec=md_escape(pick(ds.specialisations.loc[spec], "label", lang)),
-                 count=len(codes), names=md_escape(sep.join(rv.region_name(ds, c, lang) for c in codes)))
+                 count=len(codes), names=md_escape(sep.join(region_name(ds, c, lang) for c in codes)))
     )
 
 # --- claims check -------------------------------------------------------------------------------

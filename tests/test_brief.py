@@ -10,8 +10,9 @@ import pytest
 from pypdf import PdfReader
 
 from atlas import brief, exports
-from atlas.brief import FontNotFound, fmt_figure, md_text, to_markdown_brief, to_pdf_brief
+from atlas.brief import FontNotFound, md_text, to_markdown_brief, to_pdf_brief
 from atlas.i18n import pick, t
+from atlas.present import format_exact, format_value
 from atlas.view import View
 
 LANGS = ("fr", "ar", "en")
@@ -48,9 +49,9 @@ def test_markdown_region_brief_has_figures_flags_caveats_and_sources(ds, lang):
     assert md_text(region) in text.splitlines()[2 if lang == "ar" else 0]
     refs = exports.national_references(ds)
     for key, fdef in ds.figure_defs.iterrows():
-        value = fmt_figure(ds.figures.at["10", key], fdef["unit"], lang)
+        value = format_value(ds.figures.at["10", key], fdef["unit"], lang)
         assert md_text(value) in text, key
-        assert md_text(fmt_figure(refs[key], fdef["unit"], lang)) in text, key
+        assert md_text(format_exact(refs[key], fdef["unit"], lang)) in text, key
     for _, rule in ds.flag_rules.iterrows():
         assert md_text(pick(rule, "label", lang)) in text
     for _, caveat in ds.caveats.iterrows():
@@ -115,7 +116,7 @@ def test_pdf_region_brief_shows_the_region_and_its_figures(ds, pdfs, lang):
     assert pick(ds.regions.loc["10"], "name", lang) in text
     assert pick(ds.institutes.loc["jazari-guelmim"], "name", lang) in text
     for key, fdef in ds.figure_defs.iterrows():
-        assert squeeze(fmt_figure(ds.figures.at["10", key], fdef["unit"], lang)) in flat, key
+        assert squeeze(format_value(ds.figures.at["10", key], fdef["unit"], lang)) in flat, key
     for _, rule in ds.flag_rules.iterrows():
         assert squeeze(pick(rule, "label", lang)) in flat
     assert squeeze(t("export.brief.national_median", lang)) in flat
@@ -173,7 +174,7 @@ def test_pdf_national_brief_has_every_region_and_institute(ds, pdfs):
         for _, region in ds.regions.iterrows():
             short = pick(region, "name", lang).split("-")[0]
             assert squeeze(short) in flat, short
-        assert squeeze(fmt_figure(ds.figures["population"].sum(), "people", lang)) in flat
+        assert squeeze(format_exact(ds.figures["population"].sum(), "people", lang)) in flat
 
 
 def test_pdf_needs_a_font_and_says_which(ds, monkeypatch):

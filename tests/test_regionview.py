@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from atlas import load
+from atlas import load, present
 from atlas import regionview as rv
 from atlas.flags import evaluate_flags
 from atlas.i18n import LANGS, t
@@ -115,14 +115,14 @@ def test_ratio_to_median_is_cut_not_rounded_up(ds):
 
 
 def test_values_round_half_up_and_references_stay_exact():
-    assert rv.format_value(242084.5, "people", "en") == "242,085"
-    assert rv.format_value(18.85, "percent", "en") == "18.9%"
-    assert rv.format_value(None, "people", "fr") == "–"
+    assert present.format_value(242084.5, "people", "en") == "242,085"
+    assert present.format_value(18.85, "percent", "en") == "18.9%"
+    assert present.format_value(None, "people", "fr") == "–"
     # medians and thresholds are shown exactly, so "strictly below" never compares equal-looking numbers
-    assert rv.format_exact(242084.5, "people", "en") == "242,084.5"
-    assert rv.format_exact(0.9 * 18.85, "percent", "fr") == "16,965 %"
-    assert rv.format_exact(9.4, "percent", "en") == "9.4%"
-    assert rv.format_exact(36828330.0, "people", "ar") == "36.828.330"
+    assert present.format_exact(242084.5, "people", "en") == "242,084.5"
+    assert present.format_exact(0.9 * 18.85, "percent", "fr") == "16,965 %"
+    assert present.format_exact(9.4, "percent", "en") == "9.4%"
+    assert present.format_exact(36828330.0, "people", "ar") == "36.828.330"
 
 
 def test_literacy_threshold_is_shown_exactly(ds):

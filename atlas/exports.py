@@ -32,7 +32,7 @@ from atlas.mapview import build_map
 from atlas.mapview.safe import RawHTML
 from atlas.present import agreement_text, commentary_keys, spec_label
 from atlas.text import h, neutralise_formula
-from atlas.view import View, apply_filters, to_query
+from atlas.view import View, apply_filters, regions_in_view, to_query
 
 if TYPE_CHECKING:
     from atlas.dataset import Dataset
@@ -145,8 +145,10 @@ def _figure_kind(unit: str) -> str:
 
 
 def region_rows(view: View, ds: Dataset) -> list[str]:
-    """The region codes the view's region filter keeps (all 12 when it keeps none), in code order."""
-    return [c for c in ds.regions.index if not view.regions or c in view.regions]
+    """The rows of the regional summary: every region the region filter keeps (all 12 without one),
+    whatever the other filters (they choose the institutes each row describes, and a region none of
+    them passes says so); the file's metadata states the filters."""
+    return regions_in_view(ds, view, by_institutes=False)
 
 
 def flag_results(ds: Dataset) -> pd.DataFrame:

@@ -27,6 +27,7 @@ from atlas.i18n import direction, fmt_date, fmt_number, fmt_percent, pick, t
 from atlas.present import fmt_ratio, format_exact, format_value, region_name, spec_label
 from atlas.schema import STATUSES, parse_partial_date, split_list
 from atlas.text import h
+from atlas.view import View, regions_in_view
 
 if TYPE_CHECKING:
     from atlas.dataset import Dataset
@@ -721,20 +722,9 @@ def comparison_table(ds: Dataset, lang: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
-def filter_comparison(
-    ds: Dataset, table: pd.DataFrame, regions: tuple[str, ...], specs: tuple[str, ...]
-) -> pd.DataFrame:
-    """Rows of ``table`` in ``regions`` (all when empty) whose institutes match ``specs`` (commentary
-    or focus areas; all when empty)."""
-    out = table
-    if regions:
-        out = out[out["code"].isin(regions)]
-    if specs:
-        matrix = specialisation_matrix(ds)
-        wanted = [s for s in specs if s in matrix.columns]
-        keep = [c for c in matrix.index if wanted and matrix.loc[c, wanted].astype(bool).any()]
-        out = out[out["code"].isin(keep)]
-    return out
+def filter_comparison(ds: Dataset, table: pd.DataFrame, view: View) -> pd.DataFrame:
+    """Rows of ``table`` for the regions of :func:`atlas.view.regions_in_view` (every filter of the view)."""
+    return table[table["code"].isin(regions_in_view(ds, view))]
 
 
 def claims_table(ds: Dataset, lang: str) -> pd.DataFrame:

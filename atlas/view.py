@@ -227,6 +227,24 @@ def apply_filters(ds: Dataset, view: View) -> pd.DataFrame:
     return inst.loc[np.array(mask, dtype=bool)]  # an empty list would select columns, not rows
 
 
+def has_institute_filter(view: View) -> bool:
+    """Whether the view filters institutes by more than their region."""
+    return bool(view.specialisations or view.statuses or view.confidences or view.query)
+
+
+def regions_in_view(ds: Dataset, view: View, *, by_institutes: bool = True) -> list[str]:
+    """The region codes a region-level surface shows for ``view``, in code order: those the region
+    filter keeps (all 12 without one) and, with ``by_institutes`` and an institute filter set
+    (specialisation, status, confidence, search), only those with an institute passing
+    :func:`apply_filters`. The one region filter of the atlas: the regions page, its matrix and the
+    exports all call it (the regional summary export passes ``by_institutes=False`` and says so)."""
+    codes = [str(c) for c in ds.regions.index if not view.regions or c in view.regions]
+    if by_institutes and has_institute_filter(view):
+        with_one = set(apply_filters(ds, view)["region_code"].astype(str))
+        codes = [c for c in codes if c in with_one]
+    return codes
+
+
 # --- Free-text search ------------------------------------------------------------------------
 
 

@@ -16,23 +16,35 @@ from atlas.dataset import Dataset, validate
 from atlas.i18n import LANG_NAMES, LANGS, direction, pick, t
 from atlas.schema import CONFIDENCES, STATUSES, Problem
 from atlas.text import md_escape
-from atlas.view import DEFAULT_LENS, LENSES, View, parse_query, to_query
+from atlas.view import LENSES, View, parse_query, to_query
 from pages._streamlit_mode import leave_legacy_pages_mode
 
-WIDGETS = {  # view field -> widget key
-    "lang": "w_lang",
-    "specialisations": "w_spec",
-    "regions": "w_region",
-    "statuses": "w_status",
-    "confidences": "w_conf",
-    "query": "w_q",
-    "figure": "w_fig",
-    "lens": "w_lens",
-}
 
+@dataclass(frozen=True)
+class Widget:
+    """A sidebar widget that holds one field of the :class:`~atlas.view.View` (session state ``key``).
+    ``translated``: its option labels are translated, so a language switch must relabel it."""
+
+    field: str
+    key: str
+    translated: bool = True
+
+
+WIDGETS = (
+    Widget("lang", "w_lang", translated=False),
+    Widget("specialisations", "w_spec"),
+    Widget("lens", "w_lens"),
+    Widget("regions", "w_region"),
+    Widget("statuses", "w_status"),
+    Widget("confidences", "w_conf"),
+    Widget("query", "w_q", translated=False),
+    Widget("figure", "w_fig"),
+)
+"""The one table of the view's widgets: their state is set from a view (:func:`_init_widgets`) and a
+view is read back from it (:func:`_view_from_widgets`) through this table only."""
 
 # Choice widgets whose option labels are translated (keys, or key prefixes, across the pages).
-TRANSLATED_CHOICES = ("w_spec", "w_lens", "w_region", "w_status", "w_conf", "w_fig", "panel_pick", "export_region_")
+TRANSLATED_CHOICES = (*(w.key for w in WIDGETS if w.translated), "panel_pick", "export_region_")
 
 
 def _relabel_choices() -> None:
@@ -87,14 +99,9 @@ def show_problems(problems: list[Problem], data_dir: Path, lang: str) -> None:
 
 
 def _init_widgets(view: View) -> None:
-    st.session_state["w_lang"] = view.lang
-    st.session_state["w_spec"] = list(view.specialisations)
-    st.session_state["w_region"] = list(view.regions)
-    st.session_state["w_status"] = list(view.statuses)
-    st.session_state["w_conf"] = list(view.confidences)
-    st.session_state["w_q"] = view.query
-    st.session_state["w_fig"] = view.figure or ""
-    st.session_state["w_lens"] = view.lens
+    for widget in WIDGETS:
+        value = getattr(view, widget.field)
+        st.session_state[widget.key] = list(value) if isinstance(value, tuple) else ("" if value is None else value)
     st.session_state["selected"] = view.selected
     st.session_state["notices"] = list(view.notices)
 
@@ -167,23 +174,28 @@ def bootstrap() -> Context:
         )
         st.caption(t("sidebar.data_version", lang, version=ds.version))
 
-    view = View(
-        lang=lang,
-        specialisations=tuple(st.session_state["w_spec"]),
-        regions=tuple(st.session_state["w_region"]),
-        statuses=tuple(st.session_state["w_status"]),
-        confidences=tuple(st.session_state["w_conf"]),
-        query=str(st.session_state["w_q"]).strip(),
-        selected=st.session_state.get("selected"),
-        figure=st.session_state["w_fig"] or None,
-        lens=st.session_state.get("w_lens") or DEFAULT_LENS,
-    )
+    view = _view_from_widgets(lang)
     sync_url(view)
     notices = st.session_state.get("notices") or []
     if notices:
         lines = [t(f"notice.{n.reason}", lang, param=md_escape(n.param), value=md_escape(n.value)) for n in notices]
         st.warning(t("notice.title", lang) + "\n\n" + "\n".join(f"- {line}" for line in lines))
     return Context(ds=ds, view=view, lang=lang)
+
+
+def _view_from_widgets(lang: str) -> View:
+    """The view the widgets hold (through :data:`WIDGETS`), in ``lang``, with the selected region."""
+    default = View()
+    values: dict[str, object] = {}
+    for widget in WIDGETS:
+        value = st.session_state.get(widget.key)
+        blank = getattr(default, widget.field)
+        if isinstance(blank, tuple):
+            value = tuple(value or ())
+        elif isinstance(value, str):
+            value = value.strip() or blank
+        values[widget.field] = blank if value is None else value
+    return View(**{**values, "lang": lang}, selected=st.session_state.get("selected"))
 
 
 def sync_url(view: View) -> None:

@@ -10,6 +10,7 @@ from atlas import regionview as rv
 from atlas.i18n import direction, pick, t
 from atlas.present import UNIT_DECIMALS, region_name
 from atlas.text import md_escape
+from atlas.view import regions_in_view
 from pages._downloads import render_downloads
 from pages._layout import context
 from pages._panels import md_help, md_link
@@ -45,9 +46,9 @@ st.title(t("regions.title", lang))
 st.caption(t("regions.intro", lang))
 
 table = rv.comparison_table(ds, lang)
-shown = rv.filter_comparison(ds, table, view.regions, view.specialisations)
-highlight = tuple(shown["code"]) if (view.regions or view.specialisations) else ()
-if view.regions or view.specialisations:
+shown = rv.filter_comparison(ds, table, view)
+highlight = tuple(shown["code"]) if view.is_filtered else ()
+if view.is_filtered:
     st.info(t("regions.filtered", lang, shown=len(shown), total=len(table)), icon=":material/filter_alt:")
 
 # --- national picture ---------------------------------------------------------------------------
@@ -109,7 +110,8 @@ st.caption(t("regions.coverage_note", lang, total=int(coverage["count"].sum())))
 st.subheader(t("regions.matrix_title", lang))
 st.caption(t("regions.matrix_legend", lang))
 matrix = rv.specialisation_matrix(ds)
-display = rv.matrix_display(ds, lang, list(view.regions), list(view.specialisations))
+display = rv.matrix_display(ds, lang, regions_in_view(ds, view) if view.is_filtered else None,
+                            list(view.specialisations))
 st.dataframe(
     display, key="regions_matrix", height=ROW_PX * (len(display) + 1) + 3,
     column_config={col: st.column_config.TextColumn(col, width="small", help=col) for col in display.columns},

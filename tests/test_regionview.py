@@ -12,6 +12,7 @@ from atlas import regionview as rv
 from atlas.flags import evaluate_flags
 from atlas.i18n import LANGS, t
 from atlas.schema import CLAIM_STATUSES, STATUSES
+from atlas.view import View
 from tests.conftest import read_rows, set_cell, write_rows
 
 ARABIC = re.compile(r"[\u0600-\u06FF]")
@@ -279,10 +280,14 @@ def test_comparison_table_has_twelve_rows_and_every_figure(ds, lang):
 
 def test_comparison_filters(ds):
     table = rv.comparison_table(ds, "en")
-    assert list(rv.filter_comparison(ds, table, ("10", "12"), ())["code"]) == ["10", "12"]
-    assert list(rv.filter_comparison(ds, table, (), ("energy",))["code"]) == ["02", "10", "12"]
-    assert list(rv.filter_comparison(ds, table, (), ("water",))["code"]) == ["10"]
-    assert len(rv.filter_comparison(ds, table, (), ())) == 12
+    assert list(rv.filter_comparison(ds, table, View(regions=("10", "12")))["code"]) == ["10", "12"]
+    assert list(rv.filter_comparison(ds, table, View(specialisations=("energy",)))["code"]) == ["02", "10", "12"]
+    assert list(rv.filter_comparison(ds, table, View(specialisations=("water",)))["code"]) == ["10"]
+    assert len(rv.filter_comparison(ds, table, View())) == 12
+    # status, confidence and search filter the regions too (they were once ignored here)
+    assert list(rv.filter_comparison(ds, table, View(confidences=("weak",)))["code"]) == ["07"]
+    assert list(rv.filter_comparison(ds, table, View(query="Igoudar"))["code"]) == ["12"]
+    assert rv.filter_comparison(ds, table, View(statuses=("operational",))).empty
 
 
 @pytest.mark.parametrize("lang", LANGS)

@@ -126,6 +126,10 @@ defaults
     timeout tunnel 1h
     timeout client-fin 5s
     timeout http-request 10s
+    # A replica busy with script runs may take seconds to answer its health check: a short check
+    # timeout would mark it down and move its sessions. A dead replica refuses the connection at
+    # once (a failed check, and `redispatch` sends its requests elsewhere meanwhile).
+    timeout check 5s
 
 frontend atlas
     bind 127.0.0.1:$port
@@ -138,7 +142,7 @@ backend replicas
     option httpchk
     http-check send meth GET uri /_stcore/health
     http-check expect status 200
-    default-server check inter 1s fall 2 rise 2
+    default-server check inter 2s fastinter 1s fall 3 rise 2
     # The address and port of the replica that served the response.
     http-response set-header X-Atlas-Replica %si:%sp
 EOF

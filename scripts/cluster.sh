@@ -19,11 +19,12 @@ cd "$(dirname "$0")/.."
 replicas=3
 port=8600
 first=""
+value_of() { [ $# -ge 2 ] || { echo "cluster: $1 needs a value (see --help)" >&2; exit 2; }; }
 while [ $# -gt 0 ]; do
   case "$1" in
-    --replicas) replicas="$2"; shift 2 ;;
-    --port) port="$2"; shift 2 ;;
-    --app-port) first="$2"; shift 2 ;;
+    --replicas) value_of "$@"; replicas="$2"; shift 2 ;;
+    --port) value_of "$@"; port="$2"; shift 2 ;;
+    --app-port) value_of "$@"; first="$2"; shift 2 ;;
     -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "cluster: unknown argument: $1 (see --help)" >&2; exit 2 ;;
   esac

@@ -136,6 +136,7 @@ class Session:
         self.page = self.context.new_page()
         self.url = url
         self.sockets: list[tuple[float, object]] = []  # (monotonic time opened, Playwright WebSocket)
+        self.frames: dict[object, int] = {}  # WebSocket -> frames received from the server
         self.errors: list[str] = []
         self.page.on("websocket", self._watch)
         self.page.on("pageerror", lambda exc: self.errors.append(str(exc)))
@@ -144,6 +145,10 @@ class Session:
 
     def _watch(self, ws) -> None:
         self.sockets.append((time.monotonic(), ws))
+        ws.on("framereceived", lambda _payload: self.frames.__setitem__(ws, self.frames.get(ws, 0) + 1))
+
+    def frames_on_newest(self) -> int:
+        return self.frames.get(self.sockets[-1][1], 0) if self.sockets else 0
 
     def connected_since(self, before: int) -> float | None:
         """When the newest WebSocket was opened, if it is one of those opened after the first
@@ -234,7 +239,12 @@ def test_sessions_survive_a_replica_dying(cluster: Cluster, browser, artifacts_d
         for s in hit:
             t0 = time.monotonic()
             s.page.locator("h1").first.click()  # focus the page, not the map's frame
+            frames = s.frames_on_newest()
             s.page.keyboard.press("r")
+            # The new replica answers the rerun (until then the page shows the old session's content).
+            while s.frames_on_newest() == frames and time.monotonic() - t0 < TIMEOUT_MS / 1000:
+                s.page.wait_for_timeout(50)
+            assert s.frames_on_newest() > frames, "the rerun got no answer"
             _idle(s.page)
             _shows_view(s, pins, region, spec_label, lang_name)
             view_back_s.append(time.monotonic() - t0)

@@ -1,9 +1,11 @@
 """Offline browser assets for the map: Leaflet and the Font Awesome solid icon font.
 
-Nothing the app sends to the browser may come from a CDN. The files are copied at start-up from two
-installed PyPI packages into ``<repo>/static/vendor/`` (git-ignored: third-party files are never
-committed) and Streamlit serves them (``[server] enableStaticServing = true``) at
-``/app/static/vendor/...``:
+Nothing the app sends to the browser may come from a CDN. The files are copied from two installed
+PyPI packages into ``<repo>/static/vendor/`` (git-ignored: third-party files are never committed)
+and Streamlit serves them (``[server] enableStaticServing = true``) at ``/app/static/vendor/...``.
+The map page copies them at start-up when they are missing or stale; a container image prepares
+them at build time with ``python -m atlas.assets`` so the app can run on a read-only filesystem,
+where the start-up check then only reads (see :func:`ensure_static_assets`):
 
 - ``XStatic-Leaflet`` 1.9.3 (BSD-2-Clause): ``leaflet.js``, ``leaflet.css`` and its images;
 - ``XStatic-Font-Awesome`` 6.2.1 (fonts SIL OFL 1.1, CSS MIT): ``fontawesome.min.css``,
@@ -77,11 +79,20 @@ def _files() -> list[tuple[Path, Path]]:
 
 
 def _up_to_date(src: Path, dst: Path) -> bool:
+    """Same size and mtime (a copy made by :func:`_copy_atomic`), or same size and same bytes (a copy
+    whose mtime was not kept, e.g. by an image layer or a volume copy)."""
     try:
         s, d = src.stat(), dst.stat()
     except FileNotFoundError:
         return False
-    return s.st_size == d.st_size and int(s.st_mtime) == int(d.st_mtime)
+    if s.st_size != d.st_size:
+        return False
+    if int(s.st_mtime) == int(d.st_mtime):
+        return True
+    try:
+        return src.read_bytes() == dst.read_bytes()
+    except OSError:
+        return False
 
 
 def _copy_atomic(src: Path, dst: Path) -> None:
@@ -97,17 +108,31 @@ def _copy_atomic(src: Path, dst: Path) -> None:
         raise
 
 
+class StaticAssetsError(OSError):
+    """The static folder cannot be written and lacks files the map needs (a read-only filesystem
+    whose image was built without ``python -m atlas.assets``)."""
+
+
+PREPARE_COMMAND = "python -m atlas.assets"
+
 _lock = threading.Lock()
 _done: set[Path] = set()
+_stale_kept: list[Path] = []  # outdated copies a read-only folder forced us to keep (for the CLI)
 
 
 def ensure_static_assets(static_dir: Path | None = None, *, force: bool = False) -> list[Path]:
     """Copy the map's browser assets into ``static_dir/vendor`` (default ``<repo>/static``).
 
-    Idempotent and cheap: a file is copied only when missing or different in size or mtime from its
-    source, and after one successful call per process and folder later calls return at once.
-    Returns the files copied (empty when everything was up to date). Raises ``ModuleNotFoundError``
-    if XStatic-Leaflet or XStatic-Font-Awesome is not installed.
+    Idempotent and cheap: a file is copied only when missing or different from its source (size and
+    mtime, or bytes), and after one successful call per process and folder later calls return at
+    once. When every file is present and up to date nothing is written, so a folder prepared at
+    build time works on a read-only filesystem. Returns the files copied (empty when everything was
+    up to date).
+
+    When the folder cannot be written (read-only filesystem, no permission): an outdated copy is
+    kept (the map still works with it) and listed in ``_stale_kept``; missing files raise
+    :class:`StaticAssetsError` (an ``OSError``) naming them and the build step that prepares them.
+    Raises ``ModuleNotFoundError`` if XStatic-Leaflet or XStatic-Font-Awesome is not installed.
     """
     root = Path(static_dir) if static_dir is not None else STATIC_DIR
     root = root.resolve()
@@ -115,13 +140,39 @@ def ensure_static_assets(static_dir: Path | None = None, *, force: bool = False)
         if root in _done and not force:
             return []
         copied: list[Path] = []
+        missing: list[Path] = []
+        error: OSError | None = None
         for src, rel in _files():
             dst = root / VENDOR / rel
             if force or not _up_to_date(src, dst):
-                _copy_atomic(src, dst)
+                try:
+                    _copy_atomic(src, dst)
+                except OSError as exc:
+                    if not _write_refused(exc):
+                        raise
+                    error = exc
+                    if dst.is_file():
+                        _stale_kept.append(dst)
+                    else:
+                        missing.append(rel)
+                    continue
                 copied.append(dst)
+        if missing:
+            names = ", ".join(str(m) for m in missing)
+            raise StaticAssetsError(
+                f"{root / VENDOR} cannot be written ({error.strerror if error else 'read-only'}) and lacks "
+                f"{len(missing)} file(s): {names}. Prepare them where the folder is writable, e.g. at image "
+                f"build time: {PREPARE_COMMAND}"
+            )
         _done.add(root)
         return copied
+
+
+def _write_refused(exc: OSError) -> bool:
+    """True for the errors of a folder that may not be written (read-only filesystem, permissions)."""
+    import errno
+
+    return isinstance(exc, PermissionError) or exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM)
 
 
 def static_urls(base_url: str = STATIC_URL) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
@@ -219,3 +270,42 @@ def map_assets(
         icon_css = _data_url("text/css", inline_icon_css(icons).encode("utf-8"))
         return [("leaflet", js)], [("leaflet_css", css), ("fontawesome_css", icon_css)]
     raise ValueError(f"asset mode must be 'static' or 'inline', not {mode!r}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m atlas.assets [--static-dir DIR] [--check]``: prepare (or check) the map's files.
+
+    A build step (the Dockerfile runs it) so that the app never writes at run time.
+    """
+    import argparse
+
+    parser = argparse.ArgumentParser(
+        prog="python -m atlas.assets",
+        description="Copy Leaflet and the Font Awesome solid font from their installed packages into "
+        "static/vendor, where Streamlit serves them. Run it at build time for a read-only filesystem.",
+    )
+    parser.add_argument("--static-dir", type=Path, default=STATIC_DIR, help="default: %(default)s")
+    parser.add_argument("--check", action="store_true", help="write nothing; exit 1 if a file is missing or stale")
+    args = parser.parse_args(argv)
+    root = args.static_dir.resolve()
+    if args.check:
+        bad = [rel for src, rel in _files() if not _up_to_date(src, root / VENDOR / rel)]
+        for rel in bad:
+            print(f"missing or stale: {root / VENDOR / rel}")
+        print(f"{len(_files()) - len(bad)} of {len(_files())} files up to date in {root / VENDOR}")
+        return 1 if bad else 0
+    try:
+        copied = ensure_static_assets(root)
+    except StaticAssetsError as exc:
+        print(f"error: {exc}")
+        return 1
+    for path in copied:
+        print(f"copied {path}")
+    for path in _stale_kept:
+        print(f"warning: kept an outdated copy (folder not writable): {path}")
+    print(f"{len(_files())} files ready in {root / VENDOR} ({len(copied)} copied)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

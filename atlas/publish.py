@@ -380,7 +380,7 @@ class Edition:
         return self.render(
             "region.html", **self.context(lang, f"region-{code}.html", b.title), brief=b, code=code,
             sources=_source_rows(b.sources), downloads=self.download_links(lang, code),
-            changes=change_items(self.ds, lang, code), svg=region_svg(self.ds, code),
+            changes=change_items(self.ds, lang, code), svg=region_svg(self.ds, code, lang),
         )
 
     def country_page(self, lang: str) -> bytes:
@@ -390,7 +390,8 @@ class Edition:
         counts = {c: len(self.ds.institutes_in(c)) for c in self.ds.regions.index}
         return self.render(
             "country.html", **self.context(lang, "maroc.html", b.title), brief=b, counts=counts,
-            sources=_source_rows(b.sources), downloads=self.download_links(lang, None), svg=region_svg(self.ds, None),
+            sources=_source_rows(b.sources), downloads=self.download_links(lang, None),
+            svg=region_svg(self.ds, None, lang),
         )
 
     def downloads_page(self, lang: str) -> bytes:
@@ -457,7 +458,7 @@ def insert_into_page(html: str, lang: str, head: str, header: str, tail: str) ->
     return out
 
 
-def region_svg(ds: Dataset, code: str | None) -> dict[str, Any]:
+def region_svg(ds: Dataset, code: str | None, lang: str) -> dict[str, Any]:
     """An SVG outline of the country (region ``code`` highlighted) with the institutes as dots:
     path data and points in a fixed 400-wide frame, numbers rounded so the file is stable."""
     import math
@@ -484,7 +485,8 @@ def region_svg(ds: Dataset, code: str | None) -> dict[str, Any]:
         for poly in getattr(shape, "geoms", [shape]):
             coords = list(poly.exterior.coords)
             rings.append("M" + "L".join(xy(lon, lat) for lon, lat in coords) + "Z")
-        paths.append({"code": c, "d": "".join(rings), "focus": c == code})
+        name = pick(ds.regions.loc[c], "name", lang) if c in ds.regions.index else c
+        paths.append({"code": c, "name": name, "d": "".join(rings), "focus": c == code})
     points = []
     shown = ds.institutes if not code else ds.institutes_in(code)
     for iid, r in shown.iterrows():
@@ -538,10 +540,11 @@ def is_edition(path: Path) -> bool:
 
 
 def publish(ds: Dataset, out: str | Path, *, base_url: str | None = None, jobs: int | None = None,
-            progress: bool | None = None) -> Report:
+            progress: bool | None = None, with_downloads: bool = True) -> Report:
     """Build the edition of ``ds`` into ``out``. ``out`` must not exist, be empty, or hold a previous
     edition (which is replaced only once the new one is complete). ``jobs`` worker processes make
-    the downloads (default: the number of CPUs)."""
+    the downloads (default: the number of CPUs). ``with_downloads=False`` leaves the downloads out
+    (the pages still link them): for tests of the pages only."""
     start = time.monotonic()
     out = Path(out)
     if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not is_edition(out))):
@@ -549,7 +552,7 @@ def publish(ds: Dataset, out: str | Path, *, base_url: str | None = None, jobs: 
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
-        count = _build(ds, tmp, base_url=base_url, jobs=jobs, progress=progress)
+        count = _build(ds, tmp, base_url=base_url, jobs=jobs, progress=progress, with_downloads=with_downloads)
         if out.exists():
             shutil.rmtree(out)
         tmp.rename(out)
@@ -560,9 +563,10 @@ def publish(ds: Dataset, out: str | Path, *, base_url: str | None = None, jobs: 
     return Report(out, count, size, time.monotonic() - start)
 
 
-def _build(ds: Dataset, root: Path, *, base_url: str | None, jobs: int | None, progress: bool | None) -> int:
+def _build(ds: Dataset, root: Path, *, base_url: str | None, jobs: int | None, progress: bool | None,
+           with_downloads: bool = True) -> int:
     edition = Edition(ds, base_url)
-    tasks = downloads(ds)
+    tasks = downloads(ds) if with_downloads else []
     pages: list[tuple[str, Callable[[], bytes]]] = [("index.html", edition.redirect_page)]
     for lang in LANGS:
         pages += [
@@ -588,7 +592,7 @@ def _build(ds: Dataset, root: Path, *, base_url: str | None, jobs: int | None, p
 
     jobs = max(1, jobs or os.cpu_count() or 1)
     try:
-        if jobs == 1:
+        if jobs == 1 or not tasks:
             for rel, make in pages:
                 write(rel, make())
             for task in tasks:

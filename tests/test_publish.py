@@ -61,12 +61,13 @@ def parse(path: Path) -> _Links:
 
 
 def local_target(page: Path, link: str) -> Path | None:
-    """The file a relative link points to, or None for an external (http/https) or in-page link."""
+    """The file a relative link points to, or None for an external (http/https), inline (data:) or
+    in-page link."""
     parts = urlsplit(link)
-    if parts.scheme in ("http", "https"):
+    if parts.scheme in ("http", "https", "data"):
         return None
-    assert not parts.scheme and not parts.netloc, f"{page}: {link!r} is not a relative link"
-    assert not parts.path.startswith("/"), f"{page}: {link!r} is absolute: the edition must work under any path"
+    assert not parts.scheme and not parts.netloc, f"{page}: {link[:100]!r} is not a relative link"
+    assert not parts.path.startswith("/"), f"{page}: {link[:100]!r} is absolute: it must work under any path"
     if not parts.path:
         return None
     return (page.parent / unquote(parts.path)).resolve()
@@ -256,3 +257,20 @@ def test_publish_refuses_a_folder_that_is_not_an_edition(tmp_path: Path):
     assert "not an empty folder or a previous edition" in proc.stderr and "Traceback" not in proc.stderr
     assert (out / "notes.txt").read_text(encoding="utf-8") == "keep me"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["mine"]  # no half-built folder left behind
+
+
+def test_progress_bar_only_on_a_terminal():
+    import io
+
+    class Tty(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    tty, pipe = Tty(), io.StringIO()
+    for stream in (tty, pipe):
+        bar = publish.Progress(4, stream=stream)
+        for name in ("a.html", "b.html", "c.pdf", "d.xlsx"):
+            bar.step(name)
+        bar.close()
+    assert "[" + "#" * 30 + "] 4/4" in tty.getvalue() and "d.xlsx" in tty.getvalue()
+    assert pipe.getvalue() == ""

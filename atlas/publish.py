@@ -177,7 +177,8 @@ def atom_feed(ds: Dataset, lang: str, page_prefix: str) -> bytes:
             s["publisher"] + (f" ({s['published']})" if s["published"] else "") + (f" {s['url']}" if s["url"] else "")
             for s in item["sources"]
         )
-        sub(entry, "summary", f"{item['date_text']} — {item['what']}. {t('publish.changes.sources', lang)}: {cited}")
+        sub(entry, "summary", t("publish.changes.summary", lang, date=item["date_text"], what=item["what"],
+                                sources=cited))
         for s in item["sources"]:
             if s["url"]:
                 sub(entry, "link", rel="related", href=s["url"], title=s["publisher"])

@@ -69,6 +69,7 @@ def test_map_filters_by_specialisation_and_region_in_the_page(ds, browser, site,
         assert visible_pins(page) == sorted(ds.institutes_in(code)["name_en"])
         link = page.locator("#atlas-filter-region-link")
         assert link.is_visible() and link.get_attribute("href") == f"region-{code}.html"
+        page.wait_for_timeout(800)  # the map zooms to the region
         page.screenshot(path=str(artifacts_dir / "publish_map_filtered_en.png"))
         page.click("#atlas-filter-reset")
         page.wait_for_timeout(100)
@@ -83,7 +84,7 @@ def test_region_link_opens_the_map_filtered(ds, browser, site):
     context, page, attempts, errors, _ = open_offline(browser, site / "fr" / f"region-{code}.html")
     try:
         page.click(f'a[href="index.html#region={code}"]')
-        page.wait_for_selector(".atlas-pin", timeout=15_000)
+        page.wait_for_selector(".atlas-pin", state="attached", timeout=15_000)  # the others are hidden
         page.wait_for_timeout(2200)
         assert page.locator("#atlas-filter-region").input_value() == code
         assert visible_pins(page) == sorted(ds.institutes_in(code)["name_fr"])

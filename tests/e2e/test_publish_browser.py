@@ -79,9 +79,23 @@ def test_map_filters_by_specialisation_and_region_in_the_page(ds, browser, site,
         context.close()
 
 
+def offline_context(browser):
+    """A context that can only load file: and data: URLs; returns (context, attempts)."""
+    context = browser.raw.new_context(viewport={"width": 1280, "height": 900})
+    context.set_offline(True)
+    attempts: list[str] = []
+    context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("file:", "data:"))
+                  else (attempts.append(r.request.url), r.abort()))
+    return context, attempts
+
+
 def test_region_link_opens_the_map_filtered(ds, browser, site):
     code = str(ds.institutes.iloc[0]["region_code"])
-    context, page, attempts, errors, _ = open_offline(browser, site / "fr" / f"region-{code}.html")
+    context, attempts = offline_context(browser)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto((site / "fr" / f"region-{code}.html").resolve().as_uri())
     try:
         page.click(f'a[href="index.html#region={code}"]')
         page.wait_for_selector(".atlas-pin", state="attached", timeout=15_000)  # the others are hidden
@@ -94,11 +108,7 @@ def test_region_link_opens_the_map_filtered(ds, browser, site):
 
 
 def test_every_arabic_region_page_reads_right_to_left(ds, browser, site, artifacts_dir):
-    context = browser.raw.new_context(viewport={"width": 1280, "height": 900})
-    context.set_offline(True)
-    attempts: list[str] = []
-    context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("file:", "data:"))
-                  else (attempts.append(r.request.url), r.abort()))
+    context, attempts = offline_context(browser)
     page = context.new_page()
     try:
         for code in ds.regions.index:

@@ -274,3 +274,19 @@ def test_progress_bar_only_on_a_terminal():
         bar.close()
     assert "[" + "#" * 30 + "] 4/4" in tty.getvalue() and "d.xlsx" in tty.getvalue()
     assert pipe.getvalue() == ""
+
+
+def test_every_string_of_the_templates_is_in_the_catalogue():
+    import re
+
+    from atlas.i18n import catalogue
+    from atlas.schema import STATUSES
+
+    used = {key for path in publish.TEMPLATE_DIR.glob("*.html")
+            for key in re.findall(r"""\bt\(\s*'([a-z0-9_.]+)'""", path.read_text(encoding="utf-8"))}
+    assert len(used) > 20 and sorted(used - set(catalogue())) == []
+    assert all(f"publish.change.{s}" in catalogue() for s in STATUSES)
+    for path in publish.TEMPLATE_DIR.glob("*.html"):  # no visible text outside {{ }} / {% %} but punctuation
+        text = re.sub(r"\{\{.*?\}\}|\{%.*?%\}|<[^>]*>|&[a-z]+;", " ", path.read_text(encoding="utf-8"), flags=re.S)
+        words = re.findall(r"[^\W\d_]{2,}", text)
+        assert words == [], f"{path.name}: untranslated text {words[:5]}"

@@ -88,8 +88,7 @@ def test_every_link_and_download_resolves(edition: Path):
             target = local_target(feed, el.get("href", ""))
             if target is not None:
                 assert target.is_file(), f"{feed.relative_to(edition)}: broken link {el.get('href')!r}"
-    downloads = sorted((edition / lang / "downloads").iterdir() for lang in LANGS)
-    files = [f.resolve() for group in downloads for f in group]
+    files = [f.resolve() for lang in LANGS for f in sorted((edition / lang / "downloads").iterdir())]
     assert len(files) == len(LANGS) * 13 * 6  # the country and 12 regions, 6 formats, 3 languages
     assert not set(files) - linked, "downloads that no page links"
 

@@ -213,7 +213,8 @@ def _subset_font(codepoints: tuple[str, ...]) -> bytes:
     from fontTools import subset
     from fontTools.ttLib import TTFont
 
-    font = TTFont(_fontawesome_base() / "webfonts" / "fa-solid-900.ttf")
+    # Keep the font's own modification date: the same glyphs give the same bytes (static edition).
+    font = TTFont(_fontawesome_base() / "webfonts" / "fa-solid-900.ttf", recalcTimestamp=False)
     options = subset.Options()
     options.layout_features = []
     options.name_IDs = ["*"]  # keep the copyright and licence names

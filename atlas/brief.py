@@ -628,9 +628,13 @@ def draw_map(pdf: FPDF, ds: Dataset, brief: Brief, x: float, y: float, w: float,
     pdf.set_text_color(*INK)
 
 
-def render_pdf(ds: Dataset, brief: Brief) -> bytes:
+def render_pdf(ds: Dataset, brief: Brief, created: datetime | None = None) -> bytes:
+    """The brief as PDF bytes; ``created`` (default: now) is the file's creation date, so that a
+    fixed date gives byte-identical files (``python -m atlas publish``)."""
     lang = brief.lang
     pdf = _make_pdf(lang, brief.footer)
+    if created is not None:
+        pdf.set_creation_date(created)
     pdf.set_title(brief.title)
     pdf.set_creator(t("app.title", lang))
     pdf.set_subject(brief.subtitle)
@@ -738,4 +742,4 @@ def to_pdf_brief(ds: Dataset, view: View, code: str | None = None, *, base_url: 
                  now: datetime | None = None) -> bytes:
     """The brief of region ``code`` (or of the whole country) as a PDF in ``view.lang``; Arabic is
     shaped and right to left. Raises :class:`FontNotFound` when no Arabic-capable font is installed."""
-    return render_pdf(ds, build_brief(ds, view, code, base_url, now))
+    return render_pdf(ds, build_brief(ds, view, code, base_url, now), created=now)

@@ -1,4 +1,4 @@
-"""Command line: ``python -m atlas validate|build|export``.
+"""Command line: ``python -m atlas validate|build|export|publish``.
 
 Every command reads the data directory from ``ATLAS_DATA_DIR`` (default ``data/``) unless one is
 given. Problems are printed as ``FILE:ROW: FIELD: message``, never as a traceback.
@@ -12,7 +12,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from atlas import config, exports_cli
+from atlas import config, exports_cli, publish
 from atlas.dataset import Dataset, validate
 
 
@@ -94,6 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--data-dir", help="data directory (default: $ATLAS_DATA_DIR or data/)")
     p.set_defaults(func=cmd_build)
     exports_cli.add_parser(sub)
+    publish.add_parser(sub)
     p = sub.add_parser("synth", help="write a synthetic dataset of N institute-like points (scale tests only)")
     p.add_argument("--points", type=int, required=True, help="number of synthetic institutes")
     p.add_argument("-o", "--out", required=True, help="output directory (must not exist or be empty)")

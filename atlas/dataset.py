@@ -25,6 +25,7 @@ from atlas.schema import (
     LANGS,
     AreaRow,
     CaveatRow,
+    ChangeRow,
     ClaimRow,
     DataError,
     FigureDefRow,
@@ -88,6 +89,7 @@ class Dataset:
     shapes: dict[str, Any] = field(repr=False, default_factory=dict)
     # accountability.csv (optional file): one row per (institute, question), indexed by institute_id
     accountability: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
+    changes: pd.DataFrame = field(repr=False, default_factory=lambda: _frame([], "id", list(ChangeRow.model_fields)))
 
     def institutes_in(self, code: str) -> pd.DataFrame:
         return self.institutes[self.institutes["region_code"] == code]
@@ -392,6 +394,8 @@ def validate(data_dir: str | Path | None = None) -> tuple[Dataset | None, list[P
         if regions and a.code not in regions:
             r.add("region_areas.csv", line, "code", f"unknown region code {a.code!r}")
 
+    changes = _read_changes(r, parsed, set(regions))
+
     if r.problems:
         return None, r.problems
 
@@ -415,6 +419,7 @@ def validate(data_dir: str | Path | None = None) -> tuple[Dataset | None, list[P
         version=_version(data_dir),
         shapes=shapes,
         accountability=accountability,
+        changes=changes,
     )
     return ds, []
 
@@ -451,6 +456,32 @@ def _read_accountability(r: _Reader, institutes: list[tuple[int, Any]]) -> pd.Da
     order = {q: i for i, q in enumerate(ACCOUNTABILITY_QUESTIONS)}
     frame = frame.assign(_order=frame["question"].map(order)).sort_values(["institute_id", "_order"])
     return frame.drop(columns="_order").set_index("institute_id", drop=False)
+# --- changes.csv (optional): the history of the network, published as an Atom feed ------------
+
+CHANGES_FILE = "changes.csv"
+
+
+def _read_changes(r: _Reader, parsed: dict[str, list[tuple[int, Any]]], regions: set[str]) -> pd.DataFrame:
+    """The rows of ``changes.csv`` (indexed by id, in file order; empty when the file is absent).
+
+    Checked: ids unique, dates real and not in the future, the subject an institute id of
+    ``institutes.csv`` or a region code, every source id a row of ``sources.csv``, and a change
+    about an institute cites that institute's own sources."""
+    objs = r.models(CHANGES_FILE, ChangeRow, "id", required=False)
+    inst_ids = r.keys_seen.get("institutes.csv", set())
+    source_ids = r.keys_seen.get("sources.csv", set())
+    source_institute = {s.source_id: s.institute_id for _, s in parsed["sources.csv"]}
+    for line, c in objs:
+        if c.subject not in inst_ids and c.subject not in regions:
+            r.add(CHANGES_FILE, line, "subject",
+                  f"unknown subject {c.subject!r}: expected an institute id of institutes.csv or a region code 01..12")
+        for sid in c.source_list:
+            if source_ids and sid not in source_ids:
+                r.add(CHANGES_FILE, line, "source_ids", f"unknown source {sid!r} (not in sources.csv)")
+            elif c.subject in inst_ids and sid in source_institute and source_institute[sid] != c.subject:
+                r.add(CHANGES_FILE, line, "source_ids",
+                      f"source {sid!r} is about {source_institute[sid]!r}, not about {c.subject!r}")
+    return _frame(objs, "id", list(ChangeRow.model_fields))
 
 
 def _read_figures(r: _Reader, regions: dict[str, Any], fig_defs: dict[str, Any]) -> pd.DataFrame:

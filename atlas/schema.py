@@ -457,3 +457,39 @@ class AccountabilityRow(Row):
                 if getattr(self, fld).strip():
                     out.append((fld, "must be empty when state is not_published (use note_* for what was looked for)"))
         return out
+# --- changes.csv: what changed in the network (read by ``atlas.dataset._read_changes``) --------
+
+CHANGE_ID_RE = re.compile(r"^C[0-9]{3,}$")
+
+
+class ChangeRow(Row):
+    """One change in the network: when, about which institute (id) or region (code ``01``..``12``),
+    what changed in French, Arabic (may be empty: French shown with a marker) and English, and the
+    ``;``-separated ids of the ``sources.csv`` rows that report it."""
+
+    id: str
+    date: str
+    subject: str
+    what_fr: str
+    what_ar: str = ""
+    what_en: str
+    source_ids: str
+
+    _req = field_validator("subject", "what_fr", "what_en", "source_ids")(_required)
+
+    @field_validator("id")
+    @classmethod
+    def _change_id(cls, value: str) -> str:
+        if not CHANGE_ID_RE.match(value):
+            raise ValueError(f"{value!r} is not a change id (C followed by at least three digits: C001)")
+        return value
+
+    @field_validator("date")
+    @classmethod
+    def _change_date(cls, value: str) -> str:
+        parse_partial_date(_required(value))
+        return value
+
+    @property
+    def source_list(self) -> list[str]:
+        return _split(self.source_ids)

@@ -46,8 +46,9 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from bench._harness import NON_LOCAL, VIEWPORT, Probe, median, p95
 from bench.concurrent import CSV_BUTTON, check_csv, cpu_seconds
+
+from bench._harness import NON_LOCAL, VIEWPORT, Probe, median, p95
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
 
 REPO = Path(__file__).resolve().parent.parent

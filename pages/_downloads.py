@@ -30,27 +30,30 @@ def app_base_url() -> str | None:
 
 
 def deferred(fmt: str, ds: Any, view: Any, *, code: str | None = None, table: str = "regions",
-             base_url: str | None = None):
-    """A zero-argument builder of one export, for ``st.download_button(data=...)``."""
+             base_url: str | None = None, bundle: bool = False):
+    """A zero-argument builder of one export, for ``st.download_button(data=...)`` (``bundle``: a CSV
+    in a zip with its metadata, see :func:`atlas.exports.to_csv_bundle`)."""
 
     def build() -> bytes:
-        return exports.export_bytes(fmt, ds, view, code=code, table=table, base_url=base_url)
+        return exports.export_bytes(fmt, ds, view, code=code, table=table, base_url=base_url, bundle=bundle)
 
     return build
 
 
 def render_downloads(ctx: Any, key_prefix: str) -> None:
-    """CSV (regional summary), Excel and JSON of ``ctx.view``, in ``ctx.lang``, side by side."""
+    """CSV (regional summary, in a zip with its metadata), Excel and JSON of ``ctx.view``, in
+    ``ctx.lang``, side by side: every file carries the data version, date and filters."""
     ds, view, lang = ctx.ds, ctx.view, ctx.lang
     base = app_base_url()
     st.caption(t("export.dl.title", lang))
     columns = st.columns(3)
     for column, fmt in zip(columns, ("csv", "xlsx", "json"), strict=True):
+        bundle = fmt == "csv"
         column.download_button(
             t(f"export.dl.{fmt}", lang),
-            data=deferred(fmt, ds, view, base_url=base),
-            file_name=exports.filename("summary", view, None, fmt, ds=ds),
-            mime=exports.MIME[fmt],
+            data=deferred(fmt, ds, view, base_url=base, bundle=bundle),
+            file_name=exports.filename("summary", view, None, fmt, ds=ds, bundle=bundle),
+            mime=exports.mime(fmt, bundle),
             key=f"{key_prefix}_dl_{fmt}",
             help=t(f"export.help.{fmt}", lang),
             icon=":material/download:",

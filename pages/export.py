@@ -12,6 +12,7 @@ from atlas.i18n import LANG_NAMES, pick, t
 from atlas.text import md_escape
 from pages._downloads import app_base_url, deferred
 from pages._layout import context
+from pages._panels import rtl_frame
 
 ctx = context()
 ds, lang = ctx.ds, ctx.lang
@@ -42,12 +43,12 @@ st.caption(t("export.page.filters_note", lang, filters=md_escape(exports.filters
 
 
 def button(label_key: str, fmt: str, kind: str, *, table: str = "regions", brief_code: str | None = None,
-           help_key: str | None = None) -> None:
+           help_key: str | None = None, bundle: bool = False) -> None:
     st.download_button(
         t(label_key, lang),
-        data=deferred(fmt, ds, view, code=brief_code, table=table, base_url=base),
-        file_name=exports.filename(kind, view, brief_code, fmt, ds=ds),
-        mime=exports.MIME[fmt],
+        data=deferred(fmt, ds, view, code=brief_code, table=table, base_url=base, bundle=bundle),
+        file_name=exports.filename(kind, view, brief_code, fmt, ds=ds, bundle=bundle),
+        mime=exports.mime(fmt, bundle),
         key=f"export_{kind}_{fmt}",
         help=t(help_key or f"export.help.{fmt}", lang),
         icon=":material/download:",
@@ -56,14 +57,22 @@ def button(label_key: str, fmt: str, kind: str, *, table: str = "regions", brief
     )
 
 
+CSV_LABELS = {"csv": "export.page.csv_std", "csv-fr": "export.page.csv_fr"}
+CSV_TABLES = {"regions": "summary", "institutes": "institutes", "sources": "sources",
+              "accountability": "accountability"}
+
 st.subheader(t("export.page.tables", lang))
-row1 = st.columns(3)
-with row1[0]:
-    button("export.btn.csv_regions", "csv", "summary", help_key="export.help.csv")
-with row1[1]:
-    button("export.btn.csv_institutes", "csv", "institutes", table="institutes", help_key="export.help.csv")
-with row1[2]:
-    button("export.btn.csv_sources", "csv", "sources", table="sources", help_key="export.help.csv")
+csv_fmt = st.radio(
+    t("export.page.csv_format", lang), exports.CSV_FORMATS, format_func=lambda f: t(CSV_LABELS[f], lang),
+    horizontal=True, key="export_csv_format",
+) or "csv"
+st.caption(t("export.page.csv_note", lang))
+row1 = st.columns(len(CSV_TABLES))
+for column, (table_name, kind) in zip(row1, CSV_TABLES.items(), strict=True):
+    with column:
+        button(f"export.btn.csv_{table_name}", csv_fmt, kind,
+               table=table_name, help_key="export.help.csv_fr" if csv_fmt == "csv-fr" else "export.help.csv",
+               bundle=True)
 row2 = st.columns(3)
 with row2[0]:
     button("export.btn.xlsx", "xlsx", "summary")
@@ -104,7 +113,7 @@ st.subheader(t("export.page.map", lang))
 button("export.btn.html", "html", "map")
 
 st.subheader(t("export.page.preview", lang))
-st.dataframe(exports.regional_summary(ds, view), hide_index=True)
+st.dataframe(rtl_frame(exports.regional_summary(ds, view), lang), hide_index=True, key="export_preview")
 
 with st.expander(t("export.page.about", lang)):
     meta = exports.metadata(ds, view, base)

@@ -1,11 +1,13 @@
 """Sources and methods: where every fact and figure comes from, and the credits."""
 
+import pandas as pd
 import streamlit as st
 
 from atlas import provenance
 from atlas.i18n import fmt_date, pick, t
 from atlas.text import md_escape
 from pages._layout import context
+from pages._panels import rtl_frame
 
 ctx = context()
 ds, lang = ctx.ds, ctx.lang
@@ -21,15 +23,19 @@ else:  # an empty network is a valid dataset
 link = st.column_config.LinkColumn
 st.header(t("methods.sources", lang))
 st.caption(t("methods.sources_help", lang, count=len(ds.sources)))
+if provenance.english_only_notes(ds, lang):
+    st.caption(t("panel.english_only", lang))
 sources = provenance.sources_table(ds, lang)
-st.dataframe(sources, hide_index=True, column_config={t("prov.col.url", lang): link()})
+st.dataframe(rtl_frame(sources, lang), hide_index=True, column_config={t("prov.col.url", lang): link()},
+             key="methods_sources")
 
 st.header(t("methods.statuses", lang))
 st.write(t("methods.statuses_body", lang))
 
 st.header(t("methods.figures", lang))
 figures = provenance.figures_table(ds, lang).drop(columns="key")
-st.dataframe(figures, hide_index=True, column_config={t("prov.col.url", lang): link()})
+st.dataframe(rtl_frame(figures, lang), hide_index=True, column_config={t("prov.col.url", lang): link()},
+             key="methods_figures")
 
 st.header(t("methods.flags", lang))
 st.caption(t("methods.flags_help", lang))
@@ -44,11 +50,12 @@ if len(approx):
     names = ", ".join(map(md_escape, approx[t("prov.col.region", lang)]))
     st.warning(t("methods.geometry_warning", lang, regions=names))
 st.dataframe(
-    geometry.drop(columns=["code", "approximate"]), hide_index=True, column_config={t("prov.col.url", lang): link()}
+    rtl_frame(geometry.drop(columns=["code", "approximate"]), lang), hide_index=True,
+    column_config={t("prov.col.url", lang): link()}, key="methods_geometry",
 )
 
 st.header(t("methods.credits", lang))
-st.dataframe(
+credits = pd.DataFrame(
     [
         {
             t("methods.col.name", lang): c.name,
@@ -57,10 +64,10 @@ st.dataframe(
             t("prov.col.url", lang): c.url,
         }
         for c in provenance.CREDITS
-    ],
-    hide_index=True,
-    column_config={t("prov.col.url", lang): link()},
+    ]
 )
+st.dataframe(rtl_frame(credits, lang), hide_index=True, column_config={t("prov.col.url", lang): link()},
+             key="methods_credits")
 st.write(t("methods.credit_commentary", lang))
 
 st.header(t("methods.update", lang))

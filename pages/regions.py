@@ -84,6 +84,26 @@ for key, defn in ds.figure_defs.iterrows():
         pick(defn, "label", lang) + (" (%)" if defn["unit"] == "percent" else ""),
         help=md_help(line.help), format=NUMBER_FORMATS.get(str(defn["unit"]), "localized"),
     )
+# accountability: published answers out of the questions asked, per region (sortable, a number)
+counts = {str(c): rv.region_scorecard_count(ds, str(c), lang) for c in shown["code"]}
+shown = shown.assign(
+    acc_published=[counts[str(c)][0] if counts[str(c)][1] else None for c in shown["code"]],
+    acc_total=[counts[str(c)][1] or None for c in shown["code"]],
+)
+totals = {n for _, n, _ in counts.values() if n}
+acc_help = t("regions.col.acc_help", lang)
+if len(totals) <= 1:  # every institute answers the same questions: "1 of 7" in one column
+    acc_format = t("regions.col.acc_format", lang, total=next(iter(totals), 0)) if totals else "%d"
+    shown = shown.drop(columns="acc_total")
+else:
+    acc_format = "%d"
+    config["acc_total"] = st.column_config.NumberColumn(t("regions.col.acc_total", lang), help=acc_help, format="%d")
+after = list(shown.columns).index("confidence") + 1
+acc_cols = [c for c in ("acc_published", "acc_total") if c in shown.columns]
+shown = shown[[*list(shown.columns)[:after], *acc_cols, *[c for c in list(shown.columns)[after:] if c not in acc_cols]]]
+config["acc_published"] = st.column_config.NumberColumn(
+    t("regions.col.acc_published", lang), help=acc_help, format=acc_format
+)
 config["code"] = st.column_config.TextColumn(
     t("regions.col.code", lang), help=t("regions.col.code_help", lang), width="small", pinned=True
 )

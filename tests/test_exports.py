@@ -184,16 +184,16 @@ def test_csv_round_trip_with_bom_and_arabic(ds, lang, table):
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_xlsx_has_four_sheets_frozen_headers_and_the_same_data(ds, lang):
+def test_xlsx_has_five_sheets_frozen_headers_and_the_same_data(ds, lang):
     view = View(lang=lang)
     data = exports.to_xlsx(ds, view, now=NOW)
-    names = [t(f"export.sheet.{s}", lang) for s in ("regions", "institutes", "sources", "about")]
+    names = [t(f"export.sheet.{s}", lang) for s in ("regions", "institutes", "sources", "accountability", "about")]
     sheets = pd.read_excel(io.BytesIO(data), sheet_name=None, keep_default_na=False, dtype=object)
     assert list(sheets) == names
-    for name, sheet in zip(names[:3], exports.TABLES, strict=True):
+    for name, sheet in zip(names[:4], exports.TABLES, strict=True):
         tb = exports._table(ds, view, sheet)
         assert_same(sheets[name], expected_frame(tb))
-    about = sheets[names[3]]
+    about = sheets[names[4]]
     values = dict(zip(about.iloc[:, 0], about.iloc[:, 1], strict=True))
     assert values[t("export.meta.version", lang)] == ds.version
     assert values[t("export.meta.exported_at", lang)] == "2026-11-29T09:30:00Z"

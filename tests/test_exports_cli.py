@@ -84,6 +84,7 @@ def test_csv_table_option_and_region_brief(tmp_path, ds):
         (["--format", "docx"], "invalid choice: 'docx'"),
         (["--format", "pdf", "--region", "01", "02"], "one region or the whole country"),
         (["--format", "json", "--table", "sources"], "--table only applies to --format csv"),
+        (["--format", "xlsx", "--zip"], "--zip only applies to --format csv or csv-fr"),
         (["--region", "01"], "the following arguments are required: --format"),
         (["--format", "csv", "-o", "/nonexistent/dir/out.csv"], "does not exist"),
     ],
@@ -126,6 +127,35 @@ def test_help_lists_the_formats():
     result = subprocess.run([sys.executable, "-m", "atlas", "export", "--help"], cwd=REPO, capture_output=True,
                             text=True, timeout=60)
     assert result.returncode == 0
-    for fmt in ("csv", "xlsx", "json", "geojson", "md", "pdf", "html"):
+    for fmt in ("csv", "csv-fr", "xlsx", "json", "geojson", "md", "pdf", "html", "accountability", "--zip"):
         assert fmt in result.stdout
     assert io.StringIO(result.stdout).readline().startswith("usage: python -m atlas export")
+
+
+def test_french_excel_csv_of_the_scorecard_in_a_zip_with_its_metadata(tmp_path, ds):
+    import zipfile
+
+    from atlas import exports
+    from atlas import regionview as rv
+    from atlas.view import View
+
+    result = run("--format", "csv-fr", "--table", "accountability", "--zip", "--region", "3", "-o", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    (written,) = tmp_path.iterdir()
+    assert written.name.startswith("jazari-atlas_accountability_excel-fr_03-fes-meknes_") and written.suffix == ".zip"
+    with zipfile.ZipFile(written) as zf:
+        names = zf.namelist()
+        (csv_name,) = [n for n in names if n.endswith(".csv")]
+        assert sorted(names) == sorted([csv_name, "metadata.json", "README.txt"])
+        frame = pd.read_csv(zf.open(csv_name), encoding="utf-8-sig", sep=";", dtype=str)
+        meta = json.loads(zf.read("metadata.json"))
+    assert frame[t("export.col.acc.question", "fr")].tolist() == [
+        line.label for line in rv.scorecard(ds, "jazari-fes", "fr").lines
+    ]
+    assert meta["metadata"]["dataset_version"] == ds.version
+    assert meta["metadata"]["filters"]["regions"] == ["03"]
+    assert meta["csv"]["separator"] == ";"
+
+    bare = tmp_path / "summary.csv"
+    assert run("--format", "csv-fr", "-o", str(bare)).returncode == 0
+    assert bare.read_bytes() == exports.to_csv(ds, View(lang="fr"), "regions", "csv-fr")

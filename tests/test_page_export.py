@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import zipfile
 from pathlib import Path
 
 import pandas as pd
@@ -49,12 +50,15 @@ def test_export_page_offers_every_format_in_the_language(lang):
     assert not at.exception, at.exception
     assert at.title[0].value == t("export.page.title", lang)
     labels = download_labels(at)
-    for key in ("csv_regions", "csv_institutes", "csv_sources", "xlsx", "json", "geojson", "md", "html"):
+    for key in ("csv_regions", "csv_institutes", "csv_sources", "csv_accountability", "xlsx", "json", "geojson", "md",
+                "html"):
         assert t(f"export.btn.{key}", lang) in labels, key
     assert at.button(key="export_pdf_prepare").label == t("export.page.pdf_prepare", lang)
     preview = at.dataframe[0].value
     assert len(preview) == 12
     assert t("export.col.code", lang) in preview.columns
+    # in Arabic the preview reads from the right, like the page: the HCP code comes last
+    assert (list(preview.columns)[-1] if lang == "ar" else list(preview.columns)[0]) == t("export.col.code", lang)
     about = at.expander[0]
     assert about.label == t("export.page.about", lang)
     text = " ".join(md.value for md in about.markdown)
@@ -100,8 +104,35 @@ def test_deferred_builders_make_the_files_of_the_view(ds):
     expected = exports.regional_summary(ds, view)
     institutes = expected[t("export.col.institutes", "ar")].tolist()
     assert deferred("csv", ds, view)() == exports.to_csv(ds, view)
+    with zipfile.ZipFile(io.BytesIO(deferred("csv", ds, view, bundle=True)())) as zf:
+        assert exports.to_csv(ds, view) in [zf.read(n) for n in zf.namelist()]
+        assert json.loads(zf.read("metadata.json"))["metadata"]["filters"]["specialisations"] == ["water"]
     sheet = pd.read_excel(io.BytesIO(deferred("xlsx", ds, view)()), sheet_name=0, dtype=object, keep_default_na=False)
     assert sheet[t("export.col.institutes", "ar")].tolist() == institutes
     doc = json.loads(deferred("json", ds, view)())
     assert [r["institutes"] for r in doc["regions"]] == institutes
     assert doc["metadata"]["filters"]["specialisations"] == ["water"]
+
+
+
+@pytest.mark.parametrize("lang", ("fr", "ar"))
+def test_csv_downloads_follow_the_chosen_dialect_and_say_they_are_zips_with_metadata(lang):
+    at = export_page(lang, sel="03")
+    assert not at.exception, at.exception
+    radio = at.radio(key="export_csv_format")
+    assert radio.label == t("export.page.csv_format", lang)
+    assert radio.options == [t("export.page.csv_std", lang), t("export.page.csv_fr", lang)]
+    assert t("export.page.csv_note", lang) in [c.value for c in at.caption]
+    ids = [el.proto.id for el in at.get("download_button")]
+    tables = ("summary", "institutes", "sources", "accountability")
+    assert all(any(i.endswith(f"export_{k}_csv") for i in ids) for k in tables), ids
+
+    radio.set_value("csv-fr").run()
+    assert not at.exception, at.exception
+    ids = [el.proto.id for el in at.get("download_button")]
+    assert all(any(i.endswith(f"export_{k}_csv-fr") for i in ids) for k in tables), ids
+    assert not any(i.endswith("_csv") for i in ids)
+    helps = {el.proto.label: el.proto.help for el in at.get("download_button")}
+    assert helps[t("export.btn.csv_accountability", lang)] == t("export.help.csv_fr", lang)
+    assert "zip" in helps[t("export.btn.csv_regions", lang)]
+    assert "5" in t("export.btn.xlsx", lang) and t("export.btn.xlsx", lang) in helps

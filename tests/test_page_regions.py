@@ -181,3 +181,36 @@ def test_charts_draw_in_a_browser_with_no_internet():
     assert result["direction"] == "ltr"
     cdn = [u for u in result["blocked"] if any(c in u for c in ("jsdelivr", "unpkg", "cdnjs", "vega"))]
     assert not cdn, cdn
+
+
+@pytest.mark.parametrize("lang", ("fr", "ar"))
+def test_table_counts_the_published_accountability_answers_as_a_sortable_number(ds, lang):
+    from atlas import regionview as rv
+
+    at = open_regions(lang)
+    table = comparison(at).value
+    expected = {c: rv.region_scorecard_count(ds, c, lang) for c in ds.regions.index}
+    for code, published in zip(table["code"], table["acc_published"], strict=True):
+        got, total, _ = expected[code]
+        if total:
+            assert published == got, code
+        else:  # no institute, no scorecard: an empty cell, not a zero
+            assert published != published, code
+    assert pd_numeric(table["acc_published"])  # sorts as a number, not as text
+    assert sorted(c for c, (n, total, _) in expected.items() if total and n) == sorted(
+        table.loc[table["acc_published"] > 0, "code"]
+    )
+    columns = list(table.columns)
+    assert columns.index("acc_published") == columns.index("confidence") + 1
+    spec = json.loads(comparison(at).proto.columns)["acc_published"]
+    assert spec["label"] == t("regions.col.acc_published", lang)
+    # every institute answers seven questions: the cell reads "1 of 7" ("1 sur 7", "1 من 7")
+    assert spec["type_config"]["format"] == t("regions.col.acc_format", lang, total=7)
+    assert "acc_total" not in table.columns
+    assert spec["help"] == t("regions.col.acc_help", lang)
+
+
+def pd_numeric(series) -> bool:
+    import pandas as pd
+
+    return pd.api.types.is_numeric_dtype(series)

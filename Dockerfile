@@ -32,11 +32,11 @@ COPY --chown=root:root . .
 # the code too (the root filesystem may be read-only).
 RUN python -m atlas.assets \
     && python -m atlas.assets --check \
-    && python -m compileall -q atlas pages app.py \
+    && python -m compileall -q atlas pages app.py serve.py \
     && useradd --system --uid 10001 --home-dir /tmp --shell /usr/sbin/nologin atlas
 
 USER 10001
 EXPOSE 8501
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
     CMD ["python", "-c", "import urllib.request,sys; sys.exit(urllib.request.urlopen('http://127.0.0.1:8501/_stcore/health', timeout=4).status != 200)"]
-CMD ["python", "-m", "streamlit", "run", "app.py"]
+CMD ["python", "-m", "streamlit", "run", "serve.py"]

@@ -76,7 +76,7 @@ ports=()
 for i in $(seq 0 $((replicas - 1))); do
   p=$((first + i))
   ports+=("$p")
-  "$python" -m streamlit run app.py \
+  "$python" -m streamlit run serve.py \
     --server.headless true --server.address 127.0.0.1 --server.port "$p" \
     --browser.gatherUsageStats false >"$run_dir/replica-$p.log" 2>&1 &
   pids+=($!)

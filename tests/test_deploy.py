@@ -90,7 +90,7 @@ def test_dockerfile_runs_as_non_root_from_a_slim_base_with_health_check_and_prep
     assert HEALTH in health and "8501" in health
     env = " ".join(a for w, a in steps if w == "ENV")
     assert "ATLAS_DATA_DIR=" in env and "ATLAS_TILES=" in env
-    assert '"streamlit", "run", "app.py"' in dict(steps)["CMD"]
+    assert '"streamlit", "run", "serve.py"' in dict(steps)["CMD"]
 
 
 def test_dockerignore_keeps_the_image_to_what_the_app_needs():
@@ -98,7 +98,7 @@ def test_dockerignore_keeps_the_image_to_what_the_app_needs():
                 if ln.strip() and not ln.startswith("#")}
     for excluded in (".git", ".venv", "static/vendor", "tests", "artifacts"):
         assert excluded in patterns
-    for needed in ("app.py", "atlas", "pages", "data", ".streamlit", "static", "requirements.txt"):
+    for needed in ("app.py", "serve.py", "atlas", "pages", "data", ".streamlit", "static", "requirements.txt"):
         assert needed not in patterns and (REPO / needed).exists()
 
 

@@ -30,6 +30,11 @@ def keep_institutes(data: Path, keep: list[str]) -> None:
     write_rows(data / "institutes.csv", header, [r for r in rows if r["id"] in keep])
     header, rows = read_rows(data / "sources.csv")
     write_rows(data / "sources.csv", header, [r for r in rows if r["institute_id"] in keep])
+    # The files that name institutes keep only the rows of the institutes kept.
+    for name, column in (("changes.csv", "subject"), ("accountability.csv", "institute_id")):
+        if (data / name).exists():
+            header, rows = read_rows(data / name)
+            write_rows(data / name, header, [r for r in rows if r[column] in keep or r[column] in REGION_CODES])
 
 
 def drop_figures(data: Path, keys: set[str]) -> None:

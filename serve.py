@@ -31,8 +31,9 @@ log = get_logger("jazari_atlas.serve")
 def preload() -> float:
     """Imports, dataset and the default view's map parts, as the first page run needs them; seconds."""
     start = time.perf_counter()
+    # Not streamlit_folium: a component declared before the server's runtime exists is not served
+    # (its frame gets a 404), so the page script imports it on the first run, as usual.
     import altair  # noqa: F401 - the regions page's charts
-    import streamlit_folium  # noqa: F401
 
     from atlas import assets, config, mapview
     from atlas.view import View, apply_filters

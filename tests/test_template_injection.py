@@ -151,6 +151,7 @@ def test_a_tile_url_with_a_template_tag_is_refused():
 
 TEMPLATE_CALLS = {"Element", "Template", "Html", "Popup", "Tooltip", "MacroElement"}
 ALLOWED_ARGUMENT_CALLS = {"static_text"}
+NOT_TEMPLATES = {"alt", "ET", "ElementTree", "etree"}
 
 
 def _call_name(node: ast.Call) -> str:
@@ -170,8 +171,8 @@ def template_sources(tree: ast.AST) -> list[tuple[int, str]]:
         if not isinstance(node, ast.Call) or _call_name(node) not in TEMPLATE_CALLS:
             continue
         owner = node.func.value if isinstance(node.func, ast.Attribute) else None
-        if isinstance(owner, ast.Name) and owner.id == "alt":
-            continue  # Altair's Tooltip is a chart encoding, not a template
+        if isinstance(owner, ast.Name) and owner.id in NOT_TEMPLATES:
+            continue  # Altair's Tooltip is a chart encoding, ElementTree's Element an XML node
         args = list(node.args) + [k.value for k in node.keywords if k.arg in ("template", "html", "text")]
         for arg in args:
             if isinstance(arg, ast.Constant) and isinstance(arg.value, str):

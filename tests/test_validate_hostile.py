@@ -75,9 +75,9 @@ def test_population_figure_is_required(data_copy: Path):
 def test_sources_of_removed_institutes_are_refused(data_copy: Path):
     header, _ = read_rows(data_copy / INST)
     write_rows(data_copy / INST, header, [])
-    lines = problems_of(data_copy)
+    lines = [line for line in problems_of(data_copy) if line.startswith(f"{SRC}:")]
     _, sources = read_rows(data_copy / SRC)
-    assert len(lines) == len(sources) > 20
+    assert len(lines) == len(sources) > 20  # one line per source row (changes.csv has its own lines)
     assert_line(lines, f"{SRC}:2: institute_id: ", "unknown institute 'jazari-root'")
 
 

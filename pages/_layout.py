@@ -19,6 +19,8 @@ from atlas.text import md_escape
 from atlas.view import DEFAULT_LENS, LENSES, View, parse_query, to_query
 from pages._streamlit_mode import leave_legacy_pages_mode
 
+A11Y_CSS = Path(__file__).with_name("a11y.css")
+
 WIDGETS = {  # view field -> widget key
     "lang": "w_lang",
     "specialisations": "w_spec",
@@ -112,6 +114,7 @@ def bootstrap() -> Context:
     lang = lang if lang in LANGS else "fr"
     if direction(lang) == "rtl":
         st.markdown(_rtl_css(), unsafe_allow_html=True)
+    st.html(A11Y_CSS)  # contrast, visible focus, phone layout (issue 15)
 
     with st.sidebar:
         st.selectbox(t("sidebar.language", lang), LANGS, key="w_lang", format_func=LANG_NAMES.get)

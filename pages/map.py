@@ -81,8 +81,8 @@ with right:
 
     render_side_panel(ctx)
 
-st.subheader(t("map.table.title", lang))
-st.caption(t("map.table.caption", lang, shown=len(shown), total=len(ds.institutes)))
+st.subheader(t("map.table.title", lang), anchor=mapview.TABLE_ANCHOR)  # the map's frame points here
+st.caption(t("a11y.table_alternative", lang, shown=len(shown), total=len(ds.institutes)))
 st.dataframe(mapview.table_frame(ds, shown, lang), hide_index=True)
 
 from pages._downloads import render_downloads  # noqa: E402

@@ -1,0 +1,53 @@
+"""axe-core audits (issue 15): 4 pages × fr, ar, en × desktop (1400×1000) and phone (390×844) = 24
+audits, each of the page and, on the map page, of the map's frame. Any serious or critical violation
+fails, with a readable list of what and where; run with ``-s`` to see every audit's counts.
+
+One Streamlit server for the module and one browser context per screen size, reused by its audits.
+axe-core's script comes with the ``axe-playwright-python`` package (no network).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from tests.e2e._a11y import DESKTOP, PAGES, PHONE, failing, map_frame, open_page, report, run_axe
+
+SIZES = {"desktop": DESKTOP, "phone": PHONE}
+
+
+@pytest.fixture(scope="module")
+def pages_by_size(browser):
+    opened: dict[str, object] = {}
+    contexts = []
+
+    def get(size: str):
+        if size not in opened:
+            context = browser.new_context(viewport=SIZES[size])
+            contexts.append(context)
+            opened[size] = context.new_page()
+        return opened[size]
+
+    yield get
+    for context in contexts:
+        context.close()
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+@pytest.mark.parametrize("lang", ["fr", "ar", "en"])
+@pytest.mark.parametrize("name", list(PAGES))
+def test_no_serious_or_critical_axe_violation(streamlit_server, pages_by_size, name, lang, size):
+    page = pages_by_size(size)
+    open_page(page, streamlit_server, PAGES[name], lang)
+    found = {"page": run_axe(page)}
+    if name == "map":
+        frame = map_frame(page)
+        assert frame is not None, "the map's frame is missing"
+        found["map frame"] = run_axe(frame)
+    counts = {where: dict(Counter(v["impact"] for v in vs)) for where, vs in found.items()}
+    print(f"\naxe {name} {lang} {size}: {counts}")
+    bad = {where: failing(vs) for where, vs in found.items()}
+    text = "\n".join(report(f"{name} {lang} {size} {where}", vs) for where, vs in bad.items() if vs)
+    assert not text, "axe found serious or critical violations:\n" + text
+    assert page.context.blocked_requests == []

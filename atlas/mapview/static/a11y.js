@@ -16,6 +16,20 @@
         }
     } catch (e) { /* another origin: nothing to name */ }
 
+    // Each region is a Tab stop named by its tooltip's text (name, institutes); Enter selects it.
+    var parser = window.DOMParser ? new DOMParser() : null;
+    function nameRegion(layer) {
+        var props = layer && layer.feature && layer.feature.properties;
+        var path = layer && layer._path;
+        if (!props || !path || !props.tip || !parser || path.getAttribute("aria-label")) { return; }
+        var label = parser.parseFromString(String(props.tip), "text/html").body.textContent;
+        path.setAttribute("role", "button");
+        path.setAttribute("tabindex", "0");
+        path.setAttribute("aria-label", label.replace(/\s+/g, " ").trim());
+    }
+    map.on("layeradd", function (e) { nameRegion(e.layer); });
+    map.eachLayer(nameRegion);
+
     // Reduced motion: no animated zoom, pan or fade.
     var still = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
     if (still) {

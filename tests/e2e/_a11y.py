@@ -92,3 +92,64 @@ def report(where: str, violations: list[dict]) -> str:
 def horizontal_overflow(page) -> int:
     """How many pixels the page scrolls sideways (0 when nothing is wider than the screen)."""
     return int(page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth"))
+
+
+ACTIVE = """() => {
+    // The focused element, through same-origin frames; kept as window.__atlasFocus for focus_ring_visible.
+    let doc = document, el = document.activeElement, dx = 0, dy = 0, inFrame = false;
+    while (el && el.tagName === 'IFRAME' && el.contentDocument) {
+        const r = el.getBoundingClientRect(); dx += r.left; dy += r.top; inFrame = true;
+        doc = el.contentDocument; el = doc.activeElement;
+    }
+    window.__atlasFocus = {el: el, dx: dx, dy: dy};
+    const pin = el.querySelector ? el.querySelector('.atlas-pin[aria-label]') : null;
+    const group = el.closest ? el.closest('[role=radiogroup]') : null;
+    return {
+        inFrame: inFrame, tag: el.tagName, role: el.getAttribute('role'),
+        label: el.getAttribute('aria-label') || (pin && pin.getAttribute('aria-label'))
+            || (group && group.getAttribute('aria-label')) || '',
+        sidebar: !!(el.closest && el.closest('[data-testid=stSidebar]')),
+        panel: !!(el.closest && el.closest('.st-key-side_panel')),
+        marker: !!(el.classList && el.classList.contains('leaflet-marker-icon')),
+        region: !!(el.classList && el.classList.contains('atlas-region')),
+        container: !!(el.classList && el.classList.contains('leaflet-container')),
+        popup: !!(el.closest && el.closest('.leaflet-popup')),
+    };
+}"""
+FOCUS_BOX = """() => {
+    const f = window.__atlasFocus; if (!f || !f.el.isConnected) { return null; }
+    const r = f.el.getBoundingClientRect();
+    return {x: r.left + f.dx, y: r.top + f.dy, width: r.width, height: r.height};
+}"""
+
+
+def active(page) -> dict:
+    """What has the keyboard focus (see ACTIVE)."""
+    return page.evaluate(ACTIVE)
+
+
+def focus_snapshot(page) -> tuple[dict, bytes] | None:
+    """A screenshot of the focused element and 6 px around it (the ring), with its box."""
+    box = page.evaluate(FOCUS_BOX)
+    if not box or box["width"] <= 0 or box["height"] <= 0:
+        return None
+    vw, vh = page.viewport_size["width"], page.viewport_size["height"]
+    x0, y0 = max(0.0, box["x"] - 6), max(0.0, box["y"] - 6)
+    x1, y1 = min(float(vw), box["x"] + box["width"] + 6), min(float(vh), box["y"] + box["height"] + 6)
+    if x1 - x0 < 2 or y1 - y0 < 2:
+        return None
+    clip = {"x": x0, "y": y0, "width": x1 - x0, "height": y1 - y0}
+    return clip, page.screenshot(clip=clip, animations="disabled")
+
+
+def focus_ring_visible(page) -> bool:
+    """Whether the focused element looks different focused and unfocused (a focus ring or equivalent):
+    its surroundings are captured focused, blurred, and focused again."""
+    shot = focus_snapshot(page)
+    if shot is None:
+        return False
+    clip, focused = shot
+    page.evaluate("() => window.__atlasFocus.el.blur()")
+    unfocused = page.screenshot(clip=clip, animations="disabled")
+    page.evaluate("() => window.__atlasFocus.el.focus({preventScroll: true})")
+    return focused != unfocused

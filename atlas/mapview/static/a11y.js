@@ -90,13 +90,23 @@
             e.stopPropagation();
         }
     }, true);
-    // Leaflet opens a marker's popup on Enter (a "keypress"); Space does the same, as on any button.
+    // Enter or Space on a marker or a region acts as a click at its place: the marker's card opens and
+    // the page selects its region (Leaflet's own keyboard "click" has no position, which the page needs).
+    function remember(layer) {
+        var el = layer && (layer._icon || layer._path);
+        if (el && (layer.feature || layer._popup)) { el.__atlasLayer = layer; }
+    }
+    map.on("layeradd", function (e) { remember(e.layer); });
+    map.eachLayer(remember);
     box.addEventListener("keydown", function (e) {
-        var icon = e.target;
-        if ((e.key === " " || e.key === "Spacebar") && icon && L.DomUtil.hasClass(icon, "leaflet-marker-icon")) {
-            e.preventDefault();
-            icon.click();
-        }
-    });
+        if (e.key !== "Enter" && e.key !== " " && e.key !== "Spacebar") { return; }
+        var layer = e.target && e.target.__atlasLayer;
+        if (!layer || !map.hasLayer(layer)) { return; }
+        var at = layer.getLatLng ? layer.getLatLng() : layer.getCenter();
+        e.preventDefault();  // no "keypress" after it: Leaflet would fire a second click
+        e.stopPropagation();
+        layer.fire("click", {"latlng": at, "layerPoint": map.latLngToLayerPoint(at),
+                             "containerPoint": map.latLngToContainerPoint(at), "originalEvent": e}, true);
+    }, true);
 })({{ this._parent.get_name() }});
 {% endmacro %}

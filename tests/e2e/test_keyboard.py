@@ -13,7 +13,17 @@ from atlas.i18n import pick, t
 from atlas.present import region_name
 from atlas.view import View, apply_filters
 from tests.conftest import DATA
-from tests.e2e._a11y import DESKTOP, MAP_FRAME, TIMEOUT_MS, active, focus_ring_visible, map_frame, open_page
+from tests.e2e._a11y import (
+    DESKTOP,
+    FOCUS_BOX,
+    MAP_FRAME,
+    TIMEOUT_MS,
+    active,
+    focus_ring_visible,
+    map_frame,
+    open_page,
+    settle,
+)
 
 FILTERS = ("sidebar.language", "filter.specialisation", "lens.label", "filter.region", "filter.status",
            "filter.confidence", "filter.search", "filter.figure")
@@ -31,8 +41,11 @@ def _tab_until(page, done, limit: int, seen: list[dict], visible_misses: list[st
         page.keyboard.press("Tab")
         now = active(page)
         seen.append(now)
+        if now["inFrame"]:  # a marker reached with Tab may pan the map into view: let it end
+            map_frame(page).wait_for_function("!map._panAnim || !map._panAnim._inProgress", timeout=TIMEOUT_MS)
         if not focus_ring_visible(page):
-            visible_misses.append(f"{now['tag']} role={now['role']} {now['label'][:60]!r}")
+            box = page.evaluate(FOCUS_BOX)
+            visible_misses.append(f"{now['tag']} role={now['role']} {now['label'][:60]!r} at {box}")
         if done(now):
             return now
     raise AssertionError(f"not reached in {limit} Tab presses; last stops: {seen[-6:]}")
@@ -97,6 +110,7 @@ def test_keyboard_only_journey(streamlit_server, browser, ds, artifacts_dir):
         # 5. Enter selected the marker's region; Tab goes on to the side panel, which shows it.
         region = region_name(ds, str(row["region_code"]), lang)
         page.wait_for_function(f"() => location.search.includes('sel={row['region_code']}')", timeout=TIMEOUT_MS)
+        settle(page)  # the page's run for the selection is over
         panel_stop = _tab_until(page, lambda a: a["panel"], 80, seen, misses)
         assert not panel_stop["inFrame"]
         panel = page.locator(".st-key-side_panel")

@@ -53,8 +53,9 @@
     }
 
     // A popup: tooltips close; opened with the keyboard, it takes the focus and Escape gives it back.
-    var opener = null;
+    var opener = null, viaKeyboard = false;
     map.on("popupopen", function (e) {
+        L.DomUtil.addClass(box, "atlas-popup-open");  // legends step aside (static/map.css)
         map.eachLayer(function (layer) { if (layer.closeTooltip) { layer.closeTooltip(); } });
         var active = document.activeElement;
         var source = e.popup._source;
@@ -70,7 +71,7 @@
             var close = node.querySelector(".leaflet-popup-close-button");
             if (close) { close.setAttribute("aria-label", text.close); close.setAttribute("title", text.close); }
         }
-        if (icon && active === icon && node) {
+        if (icon && active === icon && node && viaKeyboard) {
             opener = icon;
             var content = node.querySelector(".leaflet-popup-content");
             content.setAttribute("tabindex", "-1");
@@ -80,6 +81,7 @@
         }
     });
     map.on("popupclose", function () {
+        L.DomUtil.removeClass(box, "atlas-popup-open");
         if (opener && document.body.contains(opener)) { opener.focus({"preventScroll": true}); }
         opener = null;
     });
@@ -90,6 +92,13 @@
             e.stopPropagation();
         }
     }, true);
+    // A marker reached with Tab is brought well inside the map, clear of the controls at its edges.
+    box.addEventListener("focusin", function (e) {
+        var layer = e.target && e.target.__atlasLayer;
+        if (layer && layer.getLatLng && map.hasLayer(layer)) {
+            map.panInside(layer.getLatLng(), {"padding": [64, 64]});
+        }
+    });
     // Enter or Space on a marker or a region acts as a click at its place: the marker's card opens and
     // the page selects its region (Leaflet's own keyboard "click" has no position, which the page needs).
     function remember(layer) {
@@ -105,8 +114,13 @@
         var at = layer.getLatLng ? layer.getLatLng() : layer.getCenter();
         e.preventDefault();  // no "keypress" after it: Leaflet would fire a second click
         e.stopPropagation();
-        layer.fire("click", {"latlng": at, "layerPoint": map.latLngToLayerPoint(at),
-                             "containerPoint": map.latLngToContainerPoint(at), "originalEvent": e}, true);
+        viaKeyboard = true;
+        try {
+            layer.fire("click", {"latlng": at, "layerPoint": map.latLngToLayerPoint(at),
+                                 "containerPoint": map.latLngToContainerPoint(at), "originalEvent": e}, true);
+        } finally {
+            viaKeyboard = false;
+        }
     }, true);
 })({{ this._parent.get_name() }});
 {% endmacro %}

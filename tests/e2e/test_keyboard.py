@@ -77,7 +77,8 @@ def test_keyboard_only_journey(streamlit_server, browser, ds, artifacts_dir):
         zoomed = frame.evaluate("map.getZoom()")
         page.keyboard.press("-")
         frame.wait_for_function(f"map.getZoom() < {zoomed} && {IDLE}", timeout=TIMEOUT_MS)
-        frame.evaluate(f"map.setZoom({zoom}, {{animate: false}})")  # back to the start view: every marker in sight (not a user step)
+        # Back to the start view, every marker in sight (a reset, not a user step).
+        frame.evaluate(f"map.setZoom({zoom}, {{animate: false}})")
 
         # 3. Each region, then each marker, is a named Tab stop.
         shown = apply_filters(ds, View(lang=lang))

@@ -85,8 +85,10 @@ def test_map_page_on_a_phone(streamlit_server, browser, ds, lang, artifacts_dir)
         map_frame(page).wait_for_function("!map._panAnim || !map._panAnim._inProgress", timeout=TIMEOUT_MS)
         frame_box = _box(page.locator(MAP_FRAME))
         card_box = _box(card)
-        assert card_box["x"] >= frame_box["x"] and card_box["x"] + card_box["width"] <= frame_box["x"] + frame_box["width"]
-        assert card_box["y"] >= frame_box["y"] and card_box["y"] + card_box["height"] <= frame_box["y"] + frame_box["height"]
+        left, top = frame_box["x"], frame_box["y"]
+        right, bottom = left + frame_box["width"], top + frame_box["height"]
+        assert left <= card_box["x"] and card_box["x"] + card_box["width"] <= right, f"card {card_box}"
+        assert top <= card_box["y"] and card_box["y"] + card_box["height"] <= bottom, f"card {card_box}"
         close = _box(frame.locator(".leaflet-popup-close-button"))
         assert close["width"] >= TAP and close["height"] >= TAP
         assert frame.locator(".atlas-legend:visible").count() == 0, "a legend is drawn over the open card"

@@ -19,6 +19,7 @@ from atlas.text import md_escape
 from atlas.view import LENSES, View, parse_query, to_query
 from pages._streamlit_mode import leave_legacy_pages_mode
 
+A11Y_CSS = Path(__file__).with_name("a11y.css")
 
 @dataclass(frozen=True)
 class Widget:
@@ -137,6 +138,7 @@ def bootstrap() -> Context:
     lang = lang if lang in LANGS else "fr"
     if direction(lang) == "rtl":
         st.markdown(_rtl_css(), unsafe_allow_html=True)
+    st.html(A11Y_CSS)  # contrast, visible focus, phone layout (issue 15)
 
     with st.sidebar:
         st.selectbox(

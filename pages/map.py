@@ -89,8 +89,8 @@ with st.container():
 
 render_side_panel(ctx, shown)
 
-st.subheader(t("map.table.title", lang))
-st.caption(t("map.table.caption", lang, shown=len(shown), total=len(ds.institutes)))
+st.subheader(t("map.table.title", lang), anchor=mapview.TABLE_ANCHOR)  # the map's frame points here
+st.caption(t("a11y.table_alternative", lang, shown=len(shown), total=len(ds.institutes)))
 st.dataframe(rtl_frame(mapview.table_frame(ds, shown, lang), lang), hide_index=True)
 
 render_downloads(ctx, "map")

@@ -7,6 +7,7 @@ import streamlit as st
 
 from atlas import charts
 from atlas import regionview as rv
+from atlas.chart_text import chart_summary
 from atlas.i18n import direction, pick, t
 from atlas.present import UNIT_DECIMALS, region_name
 from atlas.text import md_escape
@@ -116,7 +117,10 @@ st.header(t("regions.charts_title", lang))
 if highlight:
     st.caption(t("regions.charts_highlight", lang))
 for name in CHARTS:
-    st.altair_chart(build_chart(ds, ds.version, str(ds.data_dir), name, lang, highlight), width="content")
+    summary = chart_summary(ds, name, lang)  # the chart's text alternative, with its key numbers
+    chart = build_chart(ds, ds.version, str(ds.data_dir), name, lang, highlight).properties(description=summary)
+    st.altair_chart(chart, width="content")
+    st.caption(md_escape(summary))
 
 # --- coverage -----------------------------------------------------------------------------------
 st.header(t("regions.coverage_title", lang))

@@ -45,6 +45,7 @@ from atlas.i18n import direction, t
 from atlas.mapview.cache import memo
 from atlas.mapview.clicks import region_from_click
 from atlas.mapview.elements import (
+    Accessibility,
     Attribution,
     Control,
     FocusWithoutScroll,
@@ -92,11 +93,16 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BORDER", "CHOROPLETH", "COVERED", "COVERED_WEAK", "FALLBACK_COLOUR", "FALLBACK_ICON", "LAND", "NO_DATA",
-    "POINTS_THRESHOLD", "SEA", "TABLE_COLUMNS", "TOOLTIP_MAX_NAMES",
+    "POINTS_THRESHOLD", "SEA", "TABLE_ANCHOR", "TABLE_COLUMNS", "TOOLTIP_MAX_NAMES",
     "base_map", "build_map", "institute_popup", "institute_tooltip", "institutes_layer", "label_points",
     "label_positions", "map_bounds", "map_layers", "marker_ids", "points_geojson",
     "points_payload", "region_from_click", "regions_layer", "table_frame",
 ]
+
+
+TABLE_ANCHOR = "atlas-map-table"
+"""Id of the heading of the table under the map (``pages/map.py``): the map's text alternative, which the
+map's frame names with ``aria-describedby``."""
 
 
 def map_bounds(ds: Dataset) -> list[list[float]]:
@@ -174,6 +180,8 @@ def base_map(
     Attribution(f'<span dir="{direction(lang)}">{h(t("map.attribution_regions", lang))}</span>').add_to(m)
     Labels(label_markers(ds, lang)).add_to(m)
     SelectionOutline(selected).add_to(m)
+    Accessibility({"map": t("a11y.map", lang), "frame": t("a11y.frame", lang), "close": t("a11y.close", lang),
+                   "describedby": TABLE_ANCHOR}).add_to(m)
     return m
 
 

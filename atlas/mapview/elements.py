@@ -142,3 +142,18 @@ class SelectionOutline(SafeMacro):
         super().__init__()
         self._name = "SelectionOutline"
         self.selected_json = script_json(selected)
+
+
+class Accessibility(SafeMacro):
+    """Keyboard, screen-reader and reduced-motion support (``static/a11y.js``): names the map and the
+    frame holding it (``frame``; ``describedby``: id of the page element that is the map's text
+    alternative), moves focus into a popup opened from the keyboard and back to its marker when Escape
+    closes it, closes tooltips when a popup opens, and turns off animated zoom, pan and fades when the
+    reader prefers reduced motion. ``text`` values are plain text (set as attributes by the script)."""
+
+    _template = static_template("a11y.js")
+
+    def __init__(self, text: dict[str, str]):
+        super().__init__()
+        self._name = "Accessibility"
+        self.text_json = script_json(text)

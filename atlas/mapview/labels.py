@@ -94,17 +94,42 @@ def _pixel(lat: Any, lon: Any, zoom: float) -> tuple[Any, Any]:
 
 
 
+LABEL_TARGET_ZOOM = 5.5
+"""Every region is named from this zoom (the map's start view in the app at desktop widths): a label
+takes its first place (:func:`_offsets`) shown from this zoom, else the place shown from the lowest zoom."""
+
+Offset = tuple[float, float, int, int]
+"""Where a label's box sits against its point: (dx px, dy px, sx, sy); its centre is at
+``point + (dx + sx·w/2, dy + sy·h/2)`` for a box of w × h (CSS: ``translate(calc(-50% + sx·50% + dx px), …)``)."""
+
+
+def _offsets(under_marker: bool, radius: float) -> list[Offset]:
+    """Candidate places of a label, preferred first: centred on its point (or just under its region's
+    marker), then above, right, left, below."""
+    if under_marker:
+        gap = radius + 4
+        return [(0, 19, 0, 1), (0, -gap, 0, -1), (gap, 0, 1, 0), (-gap, 0, -1, 0)]
+    return [(0, 0, 0, 0), (0, -6, 0, -1), (8, 0, 1, 0), (-8, 0, -1, 0), (0, 6, 0, 1)]
+
+
 def label_min_zooms(ds: Dataset, lang: str) -> dict[str, float]:
-    """Region code -> the zoom from which its label is drawn.
+    """Region code -> the zoom from which its label is drawn (see :func:`label_placement`)."""
+    return {code: zoom for code, (zoom, _) in label_placement(ds, lang).items()}
 
-    Labels are placed largest region first; a label that would overlap an already placed label or
-    any institute marker at some zoom is hidden below the next zoom where it fits (estimated from
-    the text length: 11 px bold, about 6.4 px a character). Cached per data version and language.
+
+def label_placement(ds: Dataset, lang: str) -> dict[str, tuple[float, Offset]]:
+    """Region code -> (the zoom from which its label is drawn, where it sits against its point).
+
+    Labels are placed largest region first; each takes, among a few places around its point
+    (:func:`_offsets`), the first shown from :data:`LABEL_TARGET_ZOOM` (else the one shown from the
+    lowest zoom) without overlapping an already placed label
+    or any institute marker (estimated from the text length: 11 px bold, about 6.4 px a character).
+    Below that zoom the label is hidden. Cached per data version and language.
     """
-    return dict(memo(("label_min_zooms", ds.version, lang), lambda: _label_min_zooms(ds, lang)))
+    return dict(memo(("label_placement", ds.version, lang), lambda: _label_placement(ds, lang)))
 
 
-def _label_min_zooms(ds: Dataset, lang: str) -> dict[str, float]:
+def _label_placement(ds: Dataset, lang: str) -> dict[str, tuple[float, Offset]]:
     positions = label_positions(ds)
     areas = {code: geo.area_km2(shape) for code, shape in ds.shapes.items()}
     order = sorted(positions, key=lambda c: -areas.get(c, 0.0))
@@ -116,33 +141,47 @@ def _label_min_zooms(ds: Dataset, lang: str) -> dict[str, float]:
     m_lon = inst["lon"].astype(float).to_numpy()
     m_code = inst["region_code"].astype(str).to_numpy()
     m_r = np.where(inst["kind"].astype(str).to_numpy() == "hub", 17.0, 14.0)
-    visible: dict[str, set[float]] = {code: set() for code in positions}
-    for zoom in LABEL_ZOOMS:
-        labels: list[tuple[float, float, float, float]] = []
-        mx, my = _pixel(m_lat, m_lon, zoom)
-        for code in order:
-            lat, lon, below = positions[code]
-            text = short_name(ds, code, lang) if zoom < SHORT_LABEL_BELOW else region_name(ds, code, lang)
-            w, hgt = LABEL_CHAR_PX * len(text) + 6, LABEL_HEIGHT_PX
-            x, y = _pixel(lat, lon, zoom)
-            top = y + 19 if below else y - hgt / 2
-            box = (x - w / 2, top, x + w / 2, top + hgt)
-            if any(not (box[2] <= b[0] or box[0] >= b[2] or box[3] <= b[1] or box[1] >= b[3]) for b in labels):
-                continue
-            # Other regions' markers keep a gap; the region's own marker only must not be covered.
-            pad = m_r + np.where(m_code == code, 0.0, LABEL_MARKER_GAP_PX)
-            hit = (box[2] > mx - pad) & (box[0] < mx + pad) & (box[3] > my - pad) & (box[1] < my + pad)
-            if not hit.any():
-                labels.append(box)
-                visible[code].add(zoom)
-    out: dict[str, float] = {}
-    for code, zooms in visible.items():
-        start = LABEL_ZOOMS[-1] + 1 / LABEL_STEPS
-        for zoom in reversed(LABEL_ZOOMS):
-            if zoom not in zooms:
+    marker_px = {zoom: _pixel(m_lat, m_lon, zoom) for zoom in LABEL_ZOOMS}
+    placed: dict[float, list[tuple[float, float, float, float]]] = {zoom: [] for zoom in LABEL_ZOOMS}
+    out: dict[str, tuple[float, Offset]] = {}
+    for code in order:
+        lat, lon, below = positions[code]
+        own = m_code == code
+        radius = float(m_r[own].max()) if below and own.any() else 0.0
+        # Other regions' markers keep a gap; the region's own marker only must not be covered.
+        pad = m_r + np.where(own, 0.0, LABEL_MARKER_GAP_PX)
+        best: tuple[float, Offset, dict[float, tuple[float, float, float, float]]] | None = None
+        for offset in _offsets(below, radius):
+            dx, dy, sx, sy = offset
+            boxes: dict[float, tuple[float, float, float, float]] = {}
+            for zoom in LABEL_ZOOMS:
+                text = short_name(ds, code, lang) if zoom < SHORT_LABEL_BELOW else region_name(ds, code, lang)
+                w, hgt = LABEL_CHAR_PX * len(text) + 6, LABEL_HEIGHT_PX
+                x, y = _pixel(lat, lon, zoom)
+                cx, cy = x + dx + sx * w / 2, y + dy + sy * hgt / 2
+                box = (cx - w / 2, cy - hgt / 2, cx + w / 2, cy + hgt / 2)
+                if any(not (box[2] <= b[0] or box[0] >= b[2] or box[3] <= b[1] or box[1] >= b[3])
+                       for b in placed[zoom]):
+                    continue
+                mx, my = marker_px[zoom]
+                hit = (box[2] > mx - pad) & (box[0] < mx + pad) & (box[3] > my - pad) & (box[1] < my + pad)
+                if not hit.any():
+                    boxes[zoom] = box
+            start = LABEL_ZOOMS[-1] + 1 / LABEL_STEPS
+            for zoom in reversed(LABEL_ZOOMS):
+                if zoom not in boxes:
+                    break
+                start = zoom
+            if best is None or start < best[0]:
+                best = (start, offset, boxes)
+            if start <= LABEL_TARGET_ZOOM:  # the preferred place that shows at the map's start view
                 break
-            start = zoom
-        out[code] = start
+        assert best is not None
+        start, offset, boxes = best
+        for zoom, box in boxes.items():
+            if zoom >= start:  # hidden below its start: takes no room there
+                placed[zoom].append(box)
+        out[code] = (start, offset)
     return out
 
 
@@ -160,15 +199,17 @@ def label_markers(ds: Dataset, lang: str) -> list[tuple[float, float, str]]:
     """(lat, lon, escaped HTML) of every region label; cached per data version and language."""
 
     def build() -> list[tuple[float, float, str]]:
-        min_zooms = label_min_zooms(ds, lang)
+        placement = label_placement(ds, lang)
         out = []
-        for code, (lat, lon, below) in label_positions(ds).items():
+        for code, (lat, lon, _below) in label_positions(ds).items():
+            start, (dx, dy, sx, sy) = placement.get(code, (MIN_ZOOM, (0, 0, 0, 0)))
             full = h(region_name(ds, code, lang))
             short = h(short_name(ds, code, lang))
+            shift = (f"transform:translate(calc({-50 + 50 * sx}% + {float(dx):g}px),"
+                     f"calc({-50 + 50 * sy}% + {float(dy):g}px))")
             out.append((lat, lon,
-                        f'<div class="atlas-label{" atlas-label--below" if below else ""} '
-                        f'atlas-minz-{round(min_zooms.get(code, MIN_ZOOM) * LABEL_STEPS)}" dir="{direction(lang)}" '
-                        f'data-region="{h(code)}">'
+                        f'<div class="atlas-label atlas-minz-{round(start * LABEL_STEPS)}" style="{shift}" '
+                        f'dir="{direction(lang)}" data-region="{h(code)}">'
                         f'<span class="atlas-label-full">{full}</span><span class="atlas-label-short">{short}</span>'
                         "</div>"))
         return out

@@ -152,6 +152,7 @@ def pins_layer(ds: Dataset, view: View, shown: pd.DataFrame, group: folium.Featu
             ),
             z_index_offset=1000,
             riseOnHover=True,
+            keyboard=True,  # a Tab stop (role=button); Enter or Space opens the card, Escape closes it
         )
         marker.atlas_id = str(iid)  # read by tests and by the page to check what is drawn
         tip = memo(("marker_tip", ds.version, lang, lens, str(iid), via),

@@ -1,5 +1,6 @@
 {% macro script(this, kwargs) %}
 (function (group) {
+    var PAD = window.innerWidth < 500 ? [[8, 8], [8, 16], 250] : [[60, 16], [52, 16], 360];  // as marker_extras.js
     // d.cols names the fields of each row (atlas/mapview/points.py POINT_COLUMNS); small integers index
     // the lookup tables. Every text was HTML-escaped in Python.
     var d = /*atlas-points*/{{ this.payload }}/*end-atlas-points*/;
@@ -39,7 +40,7 @@
                     l.bindTooltip(function () { return tip(f.properties.r); },
                         {"direction": "top", "className": "atlas-tip-box"});
                     l.bindPopup(function () { return card(f.properties.r); },
-                        {"maxWidth": 340, "minWidth": 230, "maxHeight": 360, "autoPanPadding": [16, 16]});
+                        {"maxWidth": 340, "minWidth": 230, "maxHeight": PAD[2], "autoPanPaddingTopLeft": PAD[0], "autoPanPaddingBottomRight": PAD[1]});
                 }
             });
             map.addLayer(this._layer);

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from bench.concurrent import check_csv
+from bench.concurrent_sessions import check_csv
 
 from atlas import exports, load
 from atlas.i18n import LANG_NAMES, pick, t

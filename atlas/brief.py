@@ -27,7 +27,7 @@ from urllib.parse import quote
 from atlas import exports
 from atlas.i18n import fmt_date, pick, t
 from atlas.present import format_exact, format_value, spec_line
-from atlas.regionview import scorecard
+from atlas.scorecard import scorecard
 from atlas.view import View, apply_filters
 
 if TYPE_CHECKING:

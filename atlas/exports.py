@@ -322,10 +322,10 @@ def sources_table(ds: Dataset, view: View) -> pd.DataFrame:
 
 
 def accountability_table_data(ds: Dataset, view: View) -> Table:
-    """The accountability scorecard (:func:`atlas.regionview.scorecard`) of every institute that passes
+    """The accountability scorecard (:func:`atlas.scorecard.scorecard`) of every institute that passes
     the view's filters: one row per (institute, question), the answer a sourced fact or "not published
     as of <last verified>", never blank. Empty when the dataset has no ``accountability.csv``."""
-    from atlas import regionview as rv
+    from atlas import scorecard as sc
 
     lang = view.lang
     keys = ["institute_id", "institute", "region_code", "region", "question_key", "question", "state", "answer",
@@ -334,7 +334,7 @@ def accountability_table_data(ds: Dataset, view: View) -> Table:
     kinds[keys.index("source_url")] = "url"
     rows = []
     for inst_id, r in apply_filters(ds, view).iterrows():
-        card = rv.scorecard(ds, str(inst_id), lang)
+        card = sc.scorecard(ds, str(inst_id), lang)
         if card is None:
             continue
         code = str(r["region_code"])

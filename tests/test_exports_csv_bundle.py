@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from atlas import exports
-from atlas import regionview as rv
+from atlas import scorecard as sc
 from atlas.i18n import t
 from atlas.view import View
 from tests.test_exports import FORMULA_START, HOSTILE, _is_number, assert_same, expected_frame, hostile_ds  # noqa: F401
@@ -144,10 +144,10 @@ def test_filenames_of_the_french_csv_and_of_bundles(ds):
 @pytest.mark.parametrize("lang", LANGS)
 def test_accountability_table_is_the_scorecard_of_every_shown_institute(ds, lang):
     tb = exports.accountability_table_data(ds, View(lang=lang))
-    with_card = [i for i in ds.institutes.index if rv.scorecard(ds, i, lang) is not None]
+    with_card = [i for i in ds.institutes.index if sc.scorecard(ds, i, lang) is not None]
     assert with_card and sorted({r["institute_id"] for r in tb.rows}) == sorted(with_card)
     for inst_id in with_card:
-        card = rv.scorecard(ds, inst_id, lang)
+        card = sc.scorecard(ds, inst_id, lang)
         rows = [r for r in tb.rows if r["institute_id"] == inst_id]
         assert [r["question_key"] for r in rows] == [line.question for line in card.lines]
         assert [r["answer"] for r in rows] == [line.answer for line in card.lines]
@@ -162,7 +162,7 @@ def test_accountability_table_is_the_scorecard_of_every_shown_institute(ds, lang
 def test_accountability_follows_the_view_filters(ds):
     tb = exports.accountability_table_data(ds, View(regions=("10",)))
     assert {r["region_code"] for r in tb.rows} == {"10"}
-    assert len(tb.rows) == rv.region_scorecard_count(ds, "10", "fr")[1]
+    assert len(tb.rows) == sc.region_scorecard_count(ds, "10", "fr")[1]
     assert exports.accountability_table_data(ds, View(regions=("01",))).rows == []  # no institute there
 
 

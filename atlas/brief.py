@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from atlas import exports
+from atlas import tables
 from atlas.i18n import fmt_date, pick, t
 from atlas.present import format_exact, format_value, spec_line
 from atlas.scorecard import scorecard
@@ -108,7 +108,7 @@ def public_view_url(view: View) -> str:
     base = public_base_url()
     if base is None:
         return t("export.brief.no_public_url", view.lang, env=PUBLIC_URL_ENV)
-    return exports.view_url(view, base)
+    return tables.view_url(view, base)
 
 
 def build_brief(ds: Dataset, view: View, code: str | None = None, base_url: str | None = None,
@@ -119,11 +119,11 @@ def build_brief(ds: Dataset, view: View, code: str | None = None, base_url: str 
     if code is not None and code not in ds.regions.index:
         raise ValueError(f"unknown region code {code!r}")
     scope = view.with_(regions=(code,)) if code else view
-    meta = exports.metadata(ds, scope, base_url, now)
+    meta = tables.metadata(ds, scope, base_url, now)
     shown = apply_filters(ds, scope)
-    summary = exports.summary_table(ds, scope)
-    results = exports.flag_results(ds)
-    refs = exports.national_references(ds)
+    summary = tables.summary_table(ds, scope)
+    results = tables.flag_results(ds)
+    refs = tables.national_references(ds)
     defs = ds.figure_defs
 
     if code:
@@ -184,7 +184,7 @@ def build_brief(ds: Dataset, view: View, code: str | None = None, base_url: str 
             unit = str(fdef["unit"])
             kind = t(f"export.brief.national_{fdef['national']}", lang)
             figure_rows.append([
-                exports.figure_header(ds, str(key), lang),
+                tables.figure_header(ds, str(key), lang),
                 format_value(ds.figures.at[code, key], unit, lang),
                 f"{format_exact(refs.get(str(key)), unit, lang)} ({kind})",
             ])
@@ -193,11 +193,11 @@ def build_brief(ds: Dataset, view: View, code: str | None = None, base_url: str 
         for key, fdef in defs.iterrows():
             kind = t(f"export.brief.national_{fdef['national']}", lang)
             figure_rows.append([
-                exports.figure_header(ds, str(key), lang),
+                tables.figure_header(ds, str(key), lang),
                 f"{format_exact(refs.get(str(key)), str(fdef['unit']), lang)} ({kind})",
             ])
         headers = [t("export.col.code", lang), t("export.col.region", lang), t("export.col.institutes", lang)]
-        headers += [exports.figure_header(ds, str(k), lang) for k in defs.index]
+        headers += [tables.figure_header(ds, str(k), lang) for k in defs.index]
         headers.append(t("export.col.flags", lang))
         rows = []
         for row in summary.rows:
@@ -213,7 +213,7 @@ def build_brief(ds: Dataset, view: View, code: str | None = None, base_url: str 
     # Flags.
     flags = []
     flag_raised: list[bool] = []
-    scope_codes = exports.region_rows(scope, ds)
+    scope_codes = tables.region_rows(scope, ds)
     for key, rule in ds.flag_rules.iterrows():
         label = pick(rule, "label", lang)
         unit = str(defs.at[rule["figure"], "unit"]) if rule["figure"] in defs.index else "count"
@@ -241,7 +241,7 @@ def build_brief(ds: Dataset, view: View, code: str | None = None, base_url: str 
 
     # Sources.
     sources = []
-    for row in exports.sources_table_data(ds, scope).rows:
+    for row in tables.sources_table_data(ds, scope).rows:
         details = f"{row['publisher']} · {row['kind']} · {row['published']} · {row['language']}"
         sources.append((details, str(row["url"] or ""), str(row["institute"])))
 

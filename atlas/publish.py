@@ -200,7 +200,7 @@ def _dump(doc: Any) -> bytes:
 def api_documents(ds: Dataset) -> dict[str, bytes]:
     """``api/institutes.json``, ``api/regions.json``, ``api/sources.json`` (documented in docs/api.md):
     language-neutral records with stable keys, every text in fr, ar and en."""
-    from atlas import exports
+    from atlas import tables
     from atlas.flags import raised_flags
 
     meta = {"dataset_version": ds.version, "data_date": data_date(ds).isoformat(), "licence": "CC BY 4.0",
@@ -217,8 +217,8 @@ def api_documents(ds: Dataset) -> dict[str, bytes]:
         rec["focus_areas"] = list(r["focus_list"])
         rec["source_ids"] = [str(s) for s in ds.sources_for(str(iid)).index]
         institutes.append(rec)
-    raised = raised_flags(exports.flag_results(ds))
-    refs = exports.national_references(ds)
+    raised = raised_flags(tables.flag_results(ds))
+    refs = tables.national_references(ds)
     regions = []
     for code, reg in ds.regions.iterrows():
         figures = {}

@@ -9,7 +9,7 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from atlas import brief, exports
+from atlas import brief, tables
 from atlas.brief import FontNotFound, md_text, to_markdown_brief, to_pdf_brief
 from atlas.i18n import pick, t
 from atlas.present import format_exact, format_value
@@ -47,7 +47,7 @@ def test_markdown_region_brief_has_figures_flags_caveats_and_sources(ds, lang):
     text = to_markdown_brief(ds, View(lang=lang), "10").decode("utf-8")
     region = pick(ds.regions.loc["10"], "name", lang)
     assert md_text(region) in text.splitlines()[2 if lang == "ar" else 0]
-    refs = exports.national_references(ds)
+    refs = tables.national_references(ds)
     for key, fdef in ds.figure_defs.iterrows():
         value = format_value(ds.figures.at["10", key], fdef["unit"], lang)
         assert md_text(value) in text, key
@@ -69,7 +69,7 @@ def test_markdown_national_brief_lists_every_region_and_institute(ds):
         assert md_text(region["name_en"]) in text, code
     for _, inst in ds.institutes.iterrows():
         assert md_text(inst["name_en"]) in text
-    raised = exports.flag_results(ds)
+    raised = tables.flag_results(ds)
     assert raised["raised"].any()
 
 

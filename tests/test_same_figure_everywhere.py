@@ -12,7 +12,7 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from atlas import brief, exports, mapview
+from atlas import brief, exports, mapview, tables
 from atlas import regionview as rv
 from atlas.i18n import pick, t
 from atlas.present import UNIT_DECIMALS, format_value
@@ -66,7 +66,7 @@ def test_the_example_of_the_issue_reads_30_25_everywhere(ds):
 
 def test_regions_table_and_csv_hold_the_same_numbers_at_the_unit_precision(ds):
     view = View(lang="en")
-    table = exports.summary_table(ds, view)
+    table = tables.summary_table(ds, view)
     rows = list(csv.DictReader(io.StringIO(exports.to_csv(ds, view, "regions").decode("utf-8-sig"))))
     for key, fdef in ds.figure_defs.iterrows():
         if key not in ds.figures.columns:

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from atlas import brief
+from atlas import brief, brief_pdf
 from atlas.census import REGION_NAMES_EN
 from atlas.i18n import direction, t
 from atlas.mapview import build_map
@@ -334,7 +334,7 @@ def export_bytes(fmt: str, ds: Dataset, view: View, code: str | None = None, tab
     if fmt == "html":
         return to_standalone_html(ds, view, base_url)
     if fmt in ("md", "pdf"):
-        maker = brief.to_markdown_brief if fmt == "md" else brief.to_pdf_brief
+        maker = brief.to_markdown_brief if fmt == "md" else brief_pdf.to_pdf_brief
         return maker(ds, view, code, base_url=base_url)
     raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
 

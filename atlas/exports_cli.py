@@ -23,7 +23,7 @@ import sys
 from pathlib import Path
 
 from atlas import exports
-from atlas.brief import FontNotFound
+from atlas.brief_pdf import FontNotFound
 from atlas.cli_common import load_or_report
 from atlas.exports import FORMATS
 from atlas.fileio import write_atomic

@@ -7,7 +7,7 @@ from __future__ import annotations
 import streamlit as st
 
 from atlas import exports, tables
-from atlas.brief import FontNotFound, to_pdf_brief
+from atlas.brief_pdf import FontNotFound, to_pdf_brief
 from atlas.i18n import LANG_NAMES, pick, t
 from atlas.text import md_escape
 from pages._downloads import app_base_url, deferred

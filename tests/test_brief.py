@@ -9,8 +9,9 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from atlas import brief, tables
-from atlas.brief import FontNotFound, md_text, to_markdown_brief, to_pdf_brief
+from atlas import brief, brief_pdf, tables
+from atlas.brief import md_text, to_markdown_brief
+from atlas.brief_pdf import FontNotFound, to_pdf_brief
 from atlas.i18n import pick, t
 from atlas.present import format_exact, format_value
 from atlas.view import View
@@ -178,8 +179,8 @@ def test_pdf_national_brief_has_every_region_and_institute(ds, pdfs):
 
 
 def test_pdf_needs_a_font_and_says_which(ds, monkeypatch):
-    monkeypatch.setattr(brief, "FONT_CANDIDATES", ("/nonexistent/DejaVuSans.ttf",))
-    monkeypatch.setattr(brief.shutil, "which", lambda name: None)
+    monkeypatch.setattr(brief_pdf, "FONT_CANDIDATES", ("/nonexistent/DejaVuSans.ttf",))
+    monkeypatch.setattr(brief_pdf.shutil, "which", lambda name: None)
     with pytest.raises(FontNotFound, match="fonts-dejavu-core"):
         to_pdf_brief(ds, View(), "10")
 
@@ -193,7 +194,7 @@ def test_region_pdf_brief_has_the_scorecard_and_new_figures_within_two_a4_pages(
 
     from pypdf import PdfReader
 
-    from atlas.brief import to_pdf_brief
+    from atlas.brief_pdf import to_pdf_brief
     from atlas.i18n import t
     from atlas.view import View
 

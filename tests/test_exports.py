@@ -350,7 +350,7 @@ def test_hostile_standalone_html_escapes_data(hostile_ds):
 def test_hostile_pdf_builds_and_shows_the_text_literally(hostile_ds):
     from pypdf import PdfReader
 
-    from atlas.brief import to_pdf_brief
+    from atlas.brief_pdf import to_pdf_brief
 
     pdf = to_pdf_brief(hostile_ds, View(lang="fr"), "10")
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)

@@ -111,10 +111,10 @@ def test_broken_data_dir_exits_1_listing_problems(tmp_path, data_copy):
 
 
 def test_missing_font_is_a_clear_error_not_a_traceback(tmp_path, monkeypatch, capsys):
-    from atlas import brief
+    from atlas import brief_pdf
 
-    monkeypatch.setattr(brief, "FONT_CANDIDATES", ("/nonexistent/DejaVuSans.ttf",))
-    monkeypatch.setattr(brief.shutil, "which", lambda name: None)
+    monkeypatch.setattr(brief_pdf, "FONT_CANDIDATES", ("/nonexistent/DejaVuSans.ttf",))
+    monkeypatch.setattr(brief_pdf.shutil, "which", lambda name: None)
     out = tmp_path / "brief.pdf"
     code = cli.main(["export", "--format", "pdf", "-o", str(out)])
     err = capsys.readouterr().err

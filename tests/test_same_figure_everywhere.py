@@ -12,7 +12,7 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from atlas import brief, exports, mapview, tables
+from atlas import brief, brief_pdf, exports, mapview, tables
 from atlas import regionview as rv
 from atlas.i18n import pick, t
 from atlas.present import UNIT_DECIMALS, format_value
@@ -47,7 +47,8 @@ def test_every_figure_reads_the_same_in_map_panel_and_briefs(ds, lang):
     for code in ("03", "10"):
         view = View(lang=lang)
         md = brief.to_markdown_brief(ds, view, code).decode("utf-8")
-        pdf = "".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(brief.to_pdf_brief(ds, view, code))).pages)
+        pdf_bytes = brief_pdf.to_pdf_brief(ds, view, code)
+        pdf = "".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(pdf_bytes)).pages)
         for key, fdef in ds.figure_defs.iterrows():
             if key not in ds.figures.columns:
                 continue

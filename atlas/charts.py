@@ -20,14 +20,9 @@ import pandas as pd
 from babel.numbers import get_decimal_symbol, get_group_symbol
 
 from atlas.i18n import LOCALES, direction, fmt_date, normalise_lang, pick, t
+from atlas.network import COVERAGE_KEYS, NONE_STATUS, partial_date_span, region_status
 from atlas.present import format_exact, format_value, region_name
-from atlas.regionview import (
-    COVERAGE_KEYS,
-    NONE_STATUS,
-    national_reference,
-    partial_date_span,
-    region_status,
-)
+from atlas.regionview import national_reference
 
 if TYPE_CHECKING:
     from atlas.dataset import Dataset

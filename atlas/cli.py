@@ -13,7 +13,8 @@ from collections import Counter
 from pathlib import Path
 
 from atlas import config, exports_cli, publish
-from atlas.dataset import Dataset, validate
+from atlas.cli_common import load_or_report
+from atlas.dataset import Dataset
 
 
 class _Parser(argparse.ArgumentParser):
@@ -44,19 +45,6 @@ def summary(ds: Dataset) -> str:
         ),
     ]
     return "\n".join(lines)
-
-
-def load_or_report(data_dir_arg: str | None, consequence: str = "") -> Dataset | None:
-    """The dataset of ``data_dir_arg`` (or the configured one), or None after printing every problem."""
-    data_dir = Path(data_dir_arg) if data_dir_arg else config.data_dir()
-    ds, problems = validate(data_dir)
-    if problems or ds is None:
-        for p in problems:
-            print(p)
-        sys.stdout.flush()
-        print(f"{len(problems)} problem(s) in {data_dir}{consequence}", file=sys.stderr)
-        return None
-    return ds
 
 
 def cmd_validate(args: argparse.Namespace) -> int:

@@ -22,9 +22,14 @@ import argparse
 import sys
 from pathlib import Path
 
+from atlas import exports
+from atlas.brief_pdf import FontNotFound
+from atlas.cli_common import load_or_report
+from atlas.exports import FORMATS
 from atlas.fileio import write_atomic
 from atlas.i18n import LANGS
-from atlas.view import DEFAULT_LENS, LENSES
+from atlas.tables import TABLES
+from atlas.view import DEFAULT_LENS, LENSES, View
 
 REGION_CODES = tuple(f"{i:02d}" for i in range(1, 13))
 
@@ -42,8 +47,6 @@ def _region_code(value: str) -> str:
 
 def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     """Register ``export`` on the ``python -m atlas`` parser."""
-    from atlas.exports import FORMATS, TABLES
-
     p = subparsers.add_parser(
         "export",
         help="write the regional summary, a brief or the map to a file",
@@ -82,11 +85,6 @@ def _fail(parser: argparse.ArgumentParser | None, message: str) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from atlas import exports
-    from atlas.brief import FontNotFound
-    from atlas.cli import load_or_report
-    from atlas.view import View
-
     parser = getattr(args, "_export_parser", None)
     if args.output is not None and not args.output.strip():
         return _fail(parser, "-o/--output is empty: give a file or directory name")

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "UNIT_DECIMALS",
+    "SourceRef",
     "SpecReading",
     "agreement_text",
     "spec_line",
@@ -41,6 +42,7 @@ __all__ = [
     "list_sep",
     "region_name",
     "spec_label",
+    "source_date_text",
     "spec_labels",
     "status_date",
 ]
@@ -192,3 +194,21 @@ def agreement_text(row: Mapping[str, Any], lang: str) -> str:
     agree = spec_reading(row, "commentary").agree
     key = "lens.export.nothing_to_compare" if agree is None else "lens.export.agree" if agree else "lens.export.differ"
     return t(key, lang)
+
+
+@dataclass(frozen=True)
+class SourceRef:
+    publisher: str
+    url: str  # "" for the commentary, which has no public address in our notes
+    date: str  # as in the data (YYYY, YYYY-MM or YYYY-MM-DD), "" when undated
+    date_text: str  # formatted at its precision, or "n.d." in the language
+    kind: str
+    fields: tuple[str, ...]
+
+
+
+def source_date_text(value: str, lang: str) -> str:
+    """A source's partial date at its precision, or "n.d." in the language when undated."""
+    if not value:
+        return t("panel.undated", lang)
+    return fmt_date(value, lang)

@@ -8,9 +8,11 @@ Everything here turns the dataset into ready-to-display records in one language:
   and numbers;
 - :func:`caveat_panel`: the commentary's caveats, each with the figures and flags that speak to it,
   for one region or (``code=None``) for the whole country;
-- :func:`national_picture`, :func:`coverage_by_status`, :func:`specialisation_matrix`: coverage of
-  the 12 regions;
-- :func:`comparison_table`, :func:`claims_table`: the tables of the regions page.
+- :func:`scorecard_html`: an institute's accountability scorecard (:mod:`atlas.scorecard`) as the
+  map popup's checklist.
+
+The network across the 12 regions (coverage, specialisation matrix, the regions page's tables) is
+in :mod:`atlas.network`; the scorecard's records in :mod:`atlas.scorecard`.
 
 Nothing is invented: what the data does not say is shown as "not announced" / "no institute
 announced". A flag is never a score: it always comes with its rule in words and the numbers behind it.
@@ -18,43 +20,26 @@ announced". A flag is never a score: it always comes with its rule in words and 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from atlas.i18n import direction, fmt_date, fmt_number, fmt_percent, pick, t
-from atlas.present import fmt_ratio, format_exact, format_value, region_name, spec_label
-from atlas.schema import STATUSES, parse_partial_date, split_list
+from atlas.present import SourceRef, fmt_ratio, format_exact, format_value, region_name, source_date_text, spec_label
+from atlas.schema import STATUSES, split_list
+from atlas.scorecard import Scorecard, questions_for, scorecard
 from atlas.text import h
-from atlas.view import View, regions_in_view
 
 if TYPE_CHECKING:
     from atlas.dataset import Dataset
 
-NONE_STATUS = "none"
-COVERAGE_KEYS: tuple[str, ...] = (*STATUSES, NONE_STATUS)
 OPERATOR_SYMBOLS = {"lt": "<", "le": "≤", "gt": ">", "ge": "≥"}
-
-MARK_COMMENTARY = "commentary"
-MARK_CONVENTION = "convention"
-MARK_BOTH = "both"
-MARK_SYMBOLS = {"": "", MARK_COMMENTARY: "◆", MARK_CONVENTION: "●", MARK_BOTH: "◆●"}
 
 
 # --------------------------------------------------------------------------------------------
 # Records
 # --------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class SourceRef:
-    publisher: str
-    url: str  # "" for the commentary, which has no public address in our notes
-    date: str  # as in the data (YYYY, YYYY-MM or YYYY-MM-DD), "" when undated
-    date_text: str  # formatted at its precision, or "n.d." in the language
-    kind: str
-    fields: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -179,23 +164,6 @@ class CaveatItem:
         return sum(1 for f in self.flags if f.raised)
 
 
-@dataclass(frozen=True)
-class NationalPicture:
-    total_regions: int
-    covered: int
-    covered_regions: tuple[Label, ...]
-    uncovered: tuple[Label, ...]  # the regions with no institute announced, by name
-    by_status: dict[str, int]  # regions by their most advanced status, plus "none"; sums to 12
-    hubs: int
-    regional: int
-    institutes: int
-    flagged_regions: int  # regions with at least one flag raised
-    summary: str  # one sentence in the language
-    status_lines: tuple[str, ...]
-    kind_line: str
-    uncovered_line: str
-    flagged_line: str
-    matrix_overlaps: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 # --------------------------------------------------------------------------------------------
@@ -268,10 +236,6 @@ def raised_by_region(ds: Dataset) -> dict[str, list[str]]:
 # --------------------------------------------------------------------------------------------
 
 
-def _date_text(value: str, lang: str) -> str:
-    if not value:
-        return t("panel.undated", lang)
-    return fmt_date(value, lang)
 
 
 def _source_ref(row: pd.Series, lang: str) -> SourceRef:
@@ -280,7 +244,7 @@ def _source_ref(row: pd.Series, lang: str) -> SourceRef:
         publisher=str(row["publisher"]),
         url=str(row.get("url", "") or ""),
         date=published,
-        date_text=_date_text(published, lang),
+        date_text=source_date_text(published, lang),
         kind=str(row["kind"]),
         fields=tuple(split_list(str(row["fields"]))),
     )
@@ -360,7 +324,7 @@ def _figure_help(defn: pd.Series, lang: str) -> str:
         unit=t(f"panel.unit.{unit}", lang),
         national=t(f"panel.national.{defn['national']}", lang),
         source=str(defn["source_publisher"]),
-        date=_date_text(str(defn["source_date"]), lang),
+        date=source_date_text(str(defn["source_date"]), lang),
     )
 
 
@@ -519,345 +483,6 @@ def caveat_panel(ds: Dataset, code: str | None, lang: str) -> list[CaveatItem]:
             )
         )
     return items
-
-
-# --------------------------------------------------------------------------------------------
-# Coverage
-# --------------------------------------------------------------------------------------------
-
-
-def region_status(ds: Dataset, institutes: pd.DataFrame | None = None) -> dict[str, str]:
-    """Region code -> the most advanced status of its institutes (of ``institutes``, default all), or ``"none"``."""
-    out = {code: NONE_STATUS for code in ds.regions.index}
-    for _, row in (ds.institutes if institutes is None else institutes).iterrows():
-        code, status = str(row["region_code"]), str(row["status"])
-        if out[code] == NONE_STATUS or STATUSES.index(status) > STATUSES.index(out[code]):
-            out[code] = status
-    return out
-
-
-def coverage_by_status(ds: Dataset, institutes: pd.DataFrame | None = None) -> pd.DataFrame:
-    """How many of the 12 regions have an institute at each status (and none).
-
-    Indexed by status (``STATUSES`` then ``"none"``) with ``count`` and ``codes`` (tuple of region
-    codes); a region with several institutes counts once, at its most advanced status.
-    """
-    status = region_status(ds, institutes)
-    rows = []
-    for s in COVERAGE_KEYS:
-        codes = tuple(sorted(c for c, v in status.items() if v == s))
-        rows.append({"status": s, "count": len(codes), "codes": codes})
-    return pd.DataFrame(rows).set_index("status")
-
-
-def specialisation_matrix(ds: Dataset) -> pd.DataFrame:
-    """Region (12 rows, by code) × specialisation (columns, in specialisations.csv order).
-
-    Cells: ``"commentary"`` (named only by the commentary), ``"convention"`` (only in the
-    conventions' focus areas), ``"both"``, or ``""``.
-    """
-    specs = list(ds.specialisations.index)
-    matrix = pd.DataFrame("", index=list(ds.regions.index), columns=specs, dtype=object)
-    matrix.index.name = "code"
-    for _, row in ds.institutes.iterrows():
-        code = str(row["region_code"])
-        commentary = set(split_list(str(row["specialisation_commentary"])))
-        focus = set(row["focus_list"])
-        for spec in commentary | focus:
-            if spec not in matrix.columns:
-                continue
-            mark = MARK_BOTH if (spec in commentary and spec in focus) else (
-                MARK_COMMENTARY if spec in commentary else MARK_CONVENTION
-            )
-            previous = matrix.at[code, spec]
-            if previous and previous != mark:
-                mark = MARK_BOTH
-            matrix.at[code, spec] = mark
-    return matrix
-
-
-def matrix_gaps(matrix: pd.DataFrame) -> list[str]:
-    """Region codes with no specialisation at all (no institute announced)."""
-    return [str(code) for code, row in matrix.iterrows() if not any(row.astype(bool))]
-
-
-def matrix_overlaps(matrix: pd.DataFrame) -> dict[str, list[str]]:
-    """Specialisation -> region codes, for specialisations present in more than one region."""
-    out = {}
-    for spec in matrix.columns:
-        codes = [str(c) for c in matrix.index[matrix[spec].astype(bool)]]
-        if len(codes) > 1:
-            out[str(spec)] = codes
-    return out
-
-
-def matrix_display(
-    ds: Dataset, lang: str, codes: list[str] | None = None, specs: list[str] | None = None
-) -> pd.DataFrame:
-    """The matrix with region names as the index, specialisation labels as columns and marks as
-    symbols (◆ commentary, ● convention, ◆● both; the page's legend says so in words)."""
-    matrix = specialisation_matrix(ds)
-    if codes:
-        matrix = matrix.loc[[c for c in matrix.index if c in codes]]
-    if specs:
-        matrix = matrix[[s for s in matrix.columns if s in specs]]
-    out = matrix.apply(lambda col: col.map(MARK_SYMBOLS))
-    out.index = [region_name(ds, c, lang) for c in matrix.index]
-    out.columns = [spec_label(ds, s, lang) for s in matrix.columns]
-    return out
-
-
-def national_picture(ds: Dataset, lang: str, institutes: pd.DataFrame | None = None) -> NationalPicture:
-    """The network across the 12 regions: coverage by status, hub vs regional, regions with none.
-
-    ``institutes`` (the filtered set, default all) makes the picture follow the view's filters: with
-    a filter, the summary counts the regions with an institute that passes it."""
-    filtered = institutes is not None and len(institutes) != len(ds.institutes)
-    if institutes is None:
-        institutes = ds.institutes
-    coverage = coverage_by_status(ds, institutes)
-    by_status = {str(s): int(n) for s, n in coverage["count"].items()}
-    total = len(ds.regions)
-    covered_codes = [c for s in STATUSES for c in coverage.loc[s, "codes"]]
-    none_codes = list(coverage.loc[NONE_STATUS, "codes"])
-    uncovered = tuple(Label(c, region_name(ds, c, lang)) for c in none_codes)
-    kinds = institutes["kind"].value_counts()
-    hubs, regional = int(kinds.get("hub", 0)), int(kinds.get("regional", 0))
-    raised = raised_by_region(ds)
-    flagged = sum(1 for codes in raised.values() if codes)
-    status_lines = tuple(
-        t("panel.status_count", lang, status=t(f"status.{s}", lang), count=by_status[s])
-        for s in STATUSES
-        if by_status[s]
-    )
-    overlaps = matrix_overlaps(specialisation_matrix(ds))
-    verified = [str(v) for v in ds.institutes["last_verified"] if str(v)]
-    checked = fmt_date(max(verified), lang) if verified else t("panel.undated", lang)
-    return NationalPicture(
-        total_regions=total,
-        covered=len(covered_codes),
-        covered_regions=tuple(Label(c, region_name(ds, c, lang)) for c in sorted(covered_codes)),
-        uncovered=uncovered,
-        by_status=by_status,
-        hubs=hubs,
-        regional=regional,
-        institutes=len(institutes),
-        flagged_regions=flagged,
-        summary=(
-            t("panel.national_summary_filtered", lang, covered=len(covered_codes), total=total, shown=len(institutes),
-              all=len(ds.institutes), date=checked)
-            if filtered
-            else t("panel.national_summary", lang, covered=len(covered_codes), total=total, date=checked)
-        ),
-        status_lines=status_lines,
-        kind_line=t("panel.kind_count", lang, hubs=hubs, regional=regional),
-        uncovered_line=t(
-            "panel.uncovered_list",
-            lang,
-            count=len(uncovered),
-            names=t("panel.list_sep", lang).join(u.label for u in uncovered),
-        ),
-        flagged_line=t("panel.flagged_count", lang, flagged=flagged, total=total, rules=len(ds.flag_rules)),
-        matrix_overlaps={k: tuple(v) for k, v in overlaps.items()},
-    )
-
-
-# --------------------------------------------------------------------------------------------
-# Tables of the regions page
-# --------------------------------------------------------------------------------------------
-
-BASE_COLUMNS: tuple[str, ...] = (
-    "code",
-    "region",
-    "institutes",
-    "kind",
-    "commentary",
-    "focus",
-    "status",
-    "date",
-    "confidence",
-)
-
-
-def comparison_table(ds: Dataset, lang: str) -> pd.DataFrame:
-    """One row per region (12, by code): institute(s), specialisations, status, every figure, flags.
-
-    Text cells are in ``lang``; figure columns (named by figure key) stay numeric so they sort;
-    ``date`` is the data's partial date (``2025-04``), which sorts in time order and shows its
-    precision. ``flags`` lists the labels of the raised flags (``flag_count`` their number).
-    """
-    raised = raised_by_region(ds)
-    sep = t("panel.list_sep", lang)
-    none = t("common.no_institute", lang)
-    rows = []
-    for code in ds.regions.index:
-        inst = ds.institutes_in(code)
-        row: dict[str, object] = {"code": code, "region": region_name(ds, code, lang)}
-        if inst.empty:
-            row.update(
-                institutes=none, kind="", commentary="", focus="", status=none, date="", confidence="",
-            )
-        else:
-            commentary = [
-                spec_label(ds, k, lang)
-                for v in inst["specialisation_commentary"]
-                for k in split_list(str(v))
-            ]
-            row.update(
-                institutes=sep.join(pick(r, "name", lang) for _, r in inst.iterrows()),
-                kind=sep.join(t(f"kind.{k}", lang) for k in inst["kind"]),
-                commentary=sep.join(commentary) if commentary else t("panel.commentary_silent", lang),
-                focus=sep.join(dict.fromkeys(spec_label(ds, k, lang) for ks in inst["focus_list"] for k in ks)),
-                status=sep.join(t(f"status.{s}", lang) for s in inst["status"]),
-                date=sep.join(str(d) for d in inst["status_date"]),
-                confidence=sep.join(t(f"confidence.{c}", lang) for c in inst["confidence"]),
-            )
-        for key in ds.figure_defs.index:
-            row[str(key)] = float(ds.figures.loc[code, key])
-        keys = raised.get(code, [])
-        row["flag_count"] = len(keys)
-        row["flags"] = sep.join(pick(ds.flag_rules.loc[k], "label", lang) for k in keys)
-        rows.append(row)
-    columns = [*BASE_COLUMNS, *[str(k) for k in ds.figure_defs.index], "flag_count", "flags"]
-    return pd.DataFrame(rows, columns=columns)
-
-
-def filter_comparison(ds: Dataset, table: pd.DataFrame, view: View) -> pd.DataFrame:
-    """Rows of ``table`` for the regions of :func:`atlas.view.regions_in_view` (every filter of the view)."""
-    return table[table["code"].isin(regions_in_view(ds, view))]
-
-
-def claims_table(ds: Dataset, lang: str) -> pd.DataFrame:
-    """The commentary's claims in order: ``key, claim, status, status_label, finding, sources``
-    (``sources`` is a tuple of (publisher, url) pairs)."""
-    rows = []
-    for key, row in ds.claims.iterrows():
-        urls = split_list(str(row["source_urls"]))
-        publishers = split_list(str(row["source_publishers"]))
-        rows.append(
-            {
-                "key": str(key),
-                "claim": pick(row, "claim", lang),
-                "status": str(row["status"]),
-                "status_label": t(f"panel.claim.{row['status']}", lang),
-                "finding": pick(row, "finding", lang),
-                "sources": tuple(zip(publishers, urls, strict=False)),  # the loader checks they pair up
-            }
-        )
-    return pd.DataFrame(rows, columns=["key", "claim", "status", "status_label", "finding", "sources"])
-
-
-def status_sort_key(status: str) -> int:
-    return COVERAGE_KEYS.index(status) if status in COVERAGE_KEYS else len(COVERAGE_KEYS)
-
-
-def partial_date_span(value: str) -> tuple[pd.Timestamp, pd.Timestamp, str]:
-    """(start, end, precision) of a partial date: a day spans one day, a month its month, a year its year."""
-    start, precision = parse_partial_date(value)
-    ts = pd.Timestamp(start)
-    if precision == "year":
-        end = ts + pd.DateOffset(years=1)
-    elif precision == "month":
-        end = ts + pd.DateOffset(months=1)
-    else:
-        end = ts + pd.DateOffset(days=1)
-    return ts, end, precision
-
-
-# --------------------------------------------------------------------------------------------
-# Accountability scorecard (data/accountability.csv)
-# --------------------------------------------------------------------------------------------
-
-# The caveats each question speaks to (shown in those caveats for the selected region).
-QUESTION_CAVEATS: dict[str, tuple[str, ...]] = {
-    "legal_form": ("governance_funding",),
-    "budget": ("governance_funding",),
-    "staff": ("resourcing",),
-    "targets": ("measurable_results",),
-    "indicators": ("measurable_results",),
-    "host_university": ("resourcing", "critical_mass"),
-    "operating_since": ("measurable_results",),
-}
-
-
-def questions_for(caveat: str) -> tuple[str, ...]:
-    """The accountability questions that speak to ``caveat``, in question order."""
-    return tuple(q for q, caveats in QUESTION_CAVEATS.items() if caveat in caveats)
-
-
-@dataclass(frozen=True)
-class ScoreLine:
-    """One question of an institute's scorecard: a sourced fact, or "not published as of <date>"."""
-
-    question: str
-    label: str  # the question in the language
-    published: bool
-    answer: str  # the fact, or "not published as of 12 March 2026"
-    note: str  # what was looked for ("" when nothing to add)
-    source: SourceRef | None  # the fact's source (None when not published)
-    verified: str  # the data's partial date
-    verified_text: str
-
-
-@dataclass(frozen=True)
-class Scorecard:
-    institute_id: str
-    institute: str
-    lines: tuple[ScoreLine, ...]
-    published: int
-    total: int
-    count_text: str  # "published answers: 1 of 7"
-
-
-def scorecard(ds: Dataset, institute_id: str, lang: str) -> Scorecard | None:
-    """Institute ``institute_id``'s scorecard in ``lang``, or None when the dataset has none."""
-    acc = ds.accountability
-    if acc is None or acc.empty or institute_id not in set(acc["institute_id"]):
-        return None
-    rows = acc[acc["institute_id"] == institute_id]
-    lines = []
-    for _, row in rows.iterrows():
-        published = str(row["state"]) == "published"
-        verified = str(row["last_verified"])
-        source = None
-        if published:
-            date = str(row["source_date"] or "")
-            source = SourceRef(publisher=str(row["source_publisher"]), url=str(row["source_url"]), date=date,
-                               date_text=_date_text(date, lang), kind="press", fields=())
-        lines.append(
-            ScoreLine(
-                question=str(row["question"]),
-                label=t(f"panel.acc.q.{row['question']}", lang),
-                published=published,
-                answer=pick(row, "answer", lang) if published else t(
-                    "panel.acc.not_published", lang, date=fmt_date(verified, lang)
-                ),
-                note="" if published else pick(row, "note", lang),
-                source=source,
-                verified=verified,
-                verified_text=fmt_date(verified, lang),
-            )
-        )
-    count = sum(1 for line in lines if line.published)
-    return Scorecard(
-        institute_id=institute_id,
-        institute=pick(ds.institutes.loc[institute_id], "name", lang),
-        lines=tuple(lines),
-        published=count,
-        total=len(lines),
-        count_text=t("panel.acc.count", lang, published=count, total=len(lines)),
-    )
-
-
-def region_scorecard_count(ds: Dataset, code: str, lang: str) -> tuple[int, int, str]:
-    """(published answers, questions, text) over the institutes of region ``code``; (0, 0, "") when
-    it has none or the dataset has no scorecard."""
-    cards = [scorecard(ds, str(i), lang) for i in ds.institutes_in(code).index]
-    cards = [c for c in cards if c is not None]
-    if not cards:
-        return 0, 0, ""
-    published, total = sum(c.published for c in cards), sum(c.total for c in cards)
-    return published, total, t("panel.acc.count", lang, published=published, total=total)
 
 
 def scorecard_html(ds: Dataset, institute_id: str, lang: str) -> str:

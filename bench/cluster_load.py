@@ -46,9 +46,8 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from bench.concurrent_sessions import CSV_BUTTON, check_csv, cpu_seconds
-
 from bench._harness import NON_LOCAL, VIEWPORT, Probe, median, p95
+from bench.concurrent_sessions import CSV_BUTTON, check_csv, cpu_seconds
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
 
 REPO = Path(__file__).resolve().parent.parent

@@ -1,6 +1,7 @@
 """Side panel beside the map: the selected region's card and caveats, or the national picture.
 
-Layout and widgets only; what is shown comes from :mod:`atlas.regionview`. Data text is escaped
+Layout and widgets only; what is shown comes from :mod:`atlas.regionview`, :mod:`atlas.network` and
+:mod:`atlas.scorecard`. Data text is escaped
 with :func:`atlas.text.md_escape` before it reaches Streamlit Markdown.
 """
 
@@ -11,9 +12,11 @@ from urllib.parse import quote
 
 import streamlit as st
 
+from atlas import network
 from atlas import regionview as rv
 from atlas.i18n import t
-from atlas.present import region_name
+from atlas.present import SourceRef, region_name
+from atlas.scorecard import Scorecard, ScoreLine, scorecard
 from atlas.text import md_escape
 
 if TYPE_CHECKING:
@@ -42,12 +45,12 @@ def md_link(text: str, url: str) -> str:
     return f"[{md_escape(text)}]({md_url(url)})"
 
 
-def source_item(src: rv.SourceRef, lang: str) -> str:
+def source_item(src: SourceRef, lang: str) -> str:
     return t("panel.source_item", lang, source=md_link(src.publisher, src.url), date=md_escape(src.date_text),
              kind=md_escape(t(f"panel.kind.{src.kind}", lang)))
 
 
-def sources_inline(sources: tuple[rv.SourceRef, ...], lang: str) -> str:
+def sources_inline(sources: tuple[SourceRef, ...], lang: str) -> str:
     """A compact source line for a narrow column: linked publishers; the commentary by its kind."""
     if not sources:
         return md_escape(t("panel.no_source", lang))
@@ -58,7 +61,7 @@ def sources_inline(sources: tuple[rv.SourceRef, ...], lang: str) -> str:
     return t("panel.sources_inline", lang, sources=t("panel.list_sep", lang).join(dict.fromkeys(parts)))
 
 
-def sources_md(sources: tuple[rv.SourceRef, ...], lang: str) -> str:
+def sources_md(sources: tuple[SourceRef, ...], lang: str) -> str:
     if not sources:
         return md_escape(t("panel.no_source", lang))
     return "\n".join(f"- {source_item(s, lang)}" for s in sources)
@@ -152,7 +155,7 @@ def _figure_ref(f: rv.FigureLine, lang: str) -> str:
              comparison=md_escape(f.comparison_text))
 
 
-def _score_line_md(line: rv.ScoreLine, lang: str, institute: str = "") -> str:
+def _score_line_md(line: ScoreLine, lang: str, institute: str = "") -> str:
     mark = "✅" if line.published else "▫️"
     who = f"{md_escape(institute)} · " if institute else ""
     text = f"{mark} {who}**{md_escape(line.label)}**: {md_escape(line.answer)}"
@@ -168,7 +171,7 @@ def _caveats(ds, code: str | None, lang: str) -> None:  # type: ignore[no-untype
     items = rv.caveat_panel(ds, code, lang)
     st.markdown(f"#### {t('panel.caveats_title', lang)}")
     st.caption(t("panel.caveats_intro", lang))
-    cards = [c for c in (rv.scorecard(ds, str(i), lang) for i in ds.institutes_in(code).index)] if code else []
+    cards = [c for c in (scorecard(ds, str(i), lang) for i in ds.institutes_in(code).index)] if code else []
     columns = st.columns(2)
     for index, item in enumerate(items):
         n = item.raised_count if code else sum(1 for f in item.flags if f.regions)
@@ -223,7 +226,7 @@ def _figures_table(ds, card: rv.RegionCard, lang: str) -> None:  # type: ignore[
     st.caption(t("panel.fig.sources_note", lang, publisher=md_escape(publishers), licence=md_escape(licences)))
 
 
-def _scorecard(sc: rv.Scorecard | None, lang: str) -> None:
+def _scorecard(sc: Scorecard | None, lang: str) -> None:
     if sc is None:
         return
     st.markdown(f"**{t('panel.acc.title', lang)}** · {md_escape(sc.count_text)}", help=t("panel.acc.intro", lang))
@@ -323,7 +326,7 @@ def _region(ctx: Context, code: str) -> None:
 
 def _national(ctx: Context, shown=None) -> None:  # type: ignore[no-untyped-def]
     ds, lang = ctx.ds, ctx.lang
-    pic = rv.national_picture(ds, lang, shown)
+    pic = network.national_picture(ds, lang, shown)
     st.subheader(t("panel.national_title", lang))
     left, right = st.columns([1, 1], gap="large")
     with left:

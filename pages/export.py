@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from atlas import exports
-from atlas.brief import FontNotFound, to_pdf_brief
+from atlas import exports, tables
+from atlas.brief_pdf import FontNotFound, to_pdf_brief
 from atlas.i18n import LANG_NAMES, pick, t
 from atlas.text import md_escape
 from pages._downloads import app_base_url, deferred
@@ -39,7 +39,7 @@ code = st.selectbox(
 view = ctx.view.with_(regions=(code,)) if code else ctx.view
 
 st.caption(t("export.page.language_note", lang, language=LANG_NAMES[lang]))
-st.caption(t("export.page.filters_note", lang, filters=md_escape(exports.filters_text(ds, view))))
+st.caption(t("export.page.filters_note", lang, filters=md_escape(tables.filters_text(ds, view))))
 
 
 def button(label_key: str, fmt: str, kind: str, *, table: str = "regions", brief_code: str | None = None,
@@ -113,9 +113,9 @@ st.subheader(t("export.page.map", lang))
 button("export.btn.html", "html", "map")
 
 st.subheader(t("export.page.preview", lang))
-st.dataframe(rtl_frame(exports.regional_summary(ds, view), lang), hide_index=True, key="export_preview")
+st.dataframe(rtl_frame(tables.regional_summary(ds, view), lang), hide_index=True, key="export_preview")
 
 with st.expander(t("export.page.about", lang)):
-    meta = exports.metadata(ds, view, base)
-    lines = [f"- **{md_escape(label)}**: {md_escape(value)}" for label, value in exports.metadata_rows(meta, lang)]
+    meta = tables.metadata(ds, view, base)
+    lines = [f"- **{md_escape(label)}**: {md_escape(value)}" for label, value in tables.metadata_rows(meta, lang)]
     st.markdown("\n".join(lines))

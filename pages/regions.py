@@ -1,12 +1,14 @@
 """Regions page: the 12 regions side by side, three charts, coverage and the claims check.
 
-Layout only: tables, charts and texts come from :mod:`atlas.regionview` and :mod:`atlas.charts`.
+Layout only: tables, charts and texts come from :mod:`atlas.network`, :mod:`atlas.regionview`,
+:mod:`atlas.scorecard` and :mod:`atlas.charts`.
 """
 
 import streamlit as st
 
-from atlas import charts
+from atlas import charts, network
 from atlas import regionview as rv
+from atlas import scorecard as sc
 from atlas.chart_text import chart_summary
 from atlas.i18n import direction, pick, t
 from atlas.present import UNIT_DECIMALS, region_name
@@ -46,14 +48,14 @@ if direction(lang) == "rtl":
 st.title(t("regions.title", lang))
 st.caption(t("regions.intro", lang))
 
-table = rv.comparison_table(ds, lang)
-shown = rv.filter_comparison(ds, table, view)
+table = network.comparison_table(ds, lang)
+shown = network.filter_comparison(ds, table, view)
 highlight = tuple(shown["code"]) if view.is_filtered else ()
 if view.is_filtered:
     st.info(t("regions.filtered", lang, shown=len(shown), total=len(table)), icon=":material/filter_alt:")
 
 # --- national picture ---------------------------------------------------------------------------
-picture = rv.national_picture(ds, lang)
+picture = network.national_picture(ds, lang)
 cols = st.columns(4)
 cols[0].metric(t("panel.metric_covered", lang), f"{picture.covered} / {picture.total_regions}")
 cols[1].metric(t("panel.metric_none", lang), f"{len(picture.uncovered)} / {picture.total_regions}")
@@ -86,7 +88,7 @@ for key, defn in ds.figure_defs.iterrows():
         help=md_help(line.help), format=NUMBER_FORMATS.get(str(defn["unit"]), "localized"),
     )
 # accountability: published answers out of the questions asked, per region (sortable, a number)
-counts = {str(c): rv.region_scorecard_count(ds, str(c), lang) for c in shown["code"]}
+counts = {str(c): sc.region_scorecard_count(ds, str(c), lang) for c in shown["code"]}
 shown = shown.assign(
     acc_published=[counts[str(c)][0] if counts[str(c)][1] else None for c in shown["code"]],
     acc_total=[counts[str(c)][1] or None for c in shown["code"]],
@@ -124,7 +126,7 @@ for name in CHARTS:
 
 # --- coverage -----------------------------------------------------------------------------------
 st.header(t("regions.coverage_title", lang))
-coverage = rv.coverage_by_status(ds)
+coverage = network.coverage_by_status(ds)
 cols = st.columns(len(coverage))
 for col, (status, row) in zip(cols, coverage.iterrows(), strict=True):
     names = t("panel.list_sep", lang).join(region_name(ds, c, lang) for c in row["codes"])
@@ -133,15 +135,15 @@ st.caption(t("regions.coverage_note", lang, total=int(coverage["count"].sum())))
 
 st.subheader(t("regions.matrix_title", lang))
 st.caption(t("regions.matrix_legend", lang))
-matrix = rv.specialisation_matrix(ds)
-display = rv.matrix_display(ds, lang, regions_in_view(ds, view) if view.is_filtered else None,
+matrix = network.specialisation_matrix(ds)
+display = network.matrix_display(ds, lang, regions_in_view(ds, view) if view.is_filtered else None,
                             list(view.specialisations))
 st.dataframe(
     display, key="regions_matrix", height=ROW_PX * (len(display) + 1) + 3,
     column_config={col: st.column_config.TextColumn(col, width="small", help=col) for col in display.columns},
 )
-gaps = rv.matrix_gaps(matrix)
-overlaps = rv.matrix_overlaps(matrix)
+gaps = network.matrix_gaps(matrix)
+overlaps = network.matrix_overlaps(matrix)
 sep = t("panel.list_sep", lang)
 st.markdown(
     "- " + t("regions.matrix_gaps", lang, count=len(gaps),
@@ -155,7 +157,7 @@ for spec, codes in overlaps.items():
 
 # --- claims check -------------------------------------------------------------------------------
 st.header(t("regions.claims_title", lang))
-claims = rv.claims_table(ds, lang)
+claims = network.claims_table(ds, lang)
 counts = claims["status"].value_counts()
 st.caption(t("regions.claims_intro", lang, total=len(claims), confirmed=int(counts.get("confirmed", 0)),
              differs=int(counts.get("differs", 0)), not_found=int(counts.get("not_found", 0))))

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from atlas import exports, load
+from atlas import exports, load, tables
 from atlas.view import View
 
 REPO = Path(__file__).resolve().parent.parent
@@ -52,8 +52,8 @@ def build_exports(data_dir: Path, lang: str, code: str | None = None) -> dict[st
     for view_code in (None, code) if code else (None,):
         view = View(lang=lang, regions=(view_code,) if view_code else ())
         for fmt in exports.FORMATS:
-            tables = exports.TABLES if fmt == "csv" else ("regions",)
-            for table in tables:
+            names = tables.TABLES if fmt == "csv" else ("regions",)
+            for table in names:
                 name = f"{fmt}:{table}:{view_code}"
                 try:
                     files[name] = exports.export_bytes(fmt, ds, view, code=view_code, table=table)

@@ -9,8 +9,9 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from atlas import brief, exports
-from atlas.brief import FontNotFound, md_text, to_markdown_brief, to_pdf_brief
+from atlas import brief, brief_pdf, tables
+from atlas.brief import md_text, to_markdown_brief
+from atlas.brief_pdf import FontNotFound, to_pdf_brief
 from atlas.i18n import pick, t
 from atlas.present import format_exact, format_value
 from atlas.view import View
@@ -47,7 +48,7 @@ def test_markdown_region_brief_has_figures_flags_caveats_and_sources(ds, lang):
     text = to_markdown_brief(ds, View(lang=lang), "10").decode("utf-8")
     region = pick(ds.regions.loc["10"], "name", lang)
     assert md_text(region) in text.splitlines()[2 if lang == "ar" else 0]
-    refs = exports.national_references(ds)
+    refs = tables.national_references(ds)
     for key, fdef in ds.figure_defs.iterrows():
         value = format_value(ds.figures.at["10", key], fdef["unit"], lang)
         assert md_text(value) in text, key
@@ -69,7 +70,7 @@ def test_markdown_national_brief_lists_every_region_and_institute(ds):
         assert md_text(region["name_en"]) in text, code
     for _, inst in ds.institutes.iterrows():
         assert md_text(inst["name_en"]) in text
-    raised = exports.flag_results(ds)
+    raised = tables.flag_results(ds)
     assert raised["raised"].any()
 
 
@@ -178,8 +179,8 @@ def test_pdf_national_brief_has_every_region_and_institute(ds, pdfs):
 
 
 def test_pdf_needs_a_font_and_says_which(ds, monkeypatch):
-    monkeypatch.setattr(brief, "FONT_CANDIDATES", ("/nonexistent/DejaVuSans.ttf",))
-    monkeypatch.setattr(brief.shutil, "which", lambda name: None)
+    monkeypatch.setattr(brief_pdf, "FONT_CANDIDATES", ("/nonexistent/DejaVuSans.ttf",))
+    monkeypatch.setattr(brief_pdf.shutil, "which", lambda name: None)
     with pytest.raises(FontNotFound, match="fonts-dejavu-core"):
         to_pdf_brief(ds, View(), "10")
 
@@ -193,7 +194,7 @@ def test_region_pdf_brief_has_the_scorecard_and_new_figures_within_two_a4_pages(
 
     from pypdf import PdfReader
 
-    from atlas.brief import to_pdf_brief
+    from atlas.brief_pdf import to_pdf_brief
     from atlas.i18n import t
     from atlas.view import View
 

@@ -15,7 +15,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from atlas import exports, load
+from atlas import exports, load, tables
 from atlas.i18n import t
 from atlas.view import View, parse_query
 
@@ -28,13 +28,13 @@ NOW = datetime(2026, 11, 29, 9, 30, tzinfo=UTC)
 # --- Helpers -----------------------------------------------------------------------------------
 
 
-def read_csv_back(data: bytes, table: exports.Table) -> pd.DataFrame:
+def read_csv_back(data: bytes, table: tables.Table) -> pd.DataFrame:
     """Read an exported CSV as pandas would, text columns as text (codes keep their zero)."""
     text_cols = {h: str for h, k in zip(table.headers, table.kinds, strict=True) if k in ("text", "url")}
     return pd.read_csv(io.BytesIO(data), encoding="utf-8-sig", dtype=text_cols, keep_default_na=False)
 
 
-def expected_frame(table: exports.Table) -> pd.DataFrame:
+def expected_frame(table: tables.Table) -> pd.DataFrame:
     """What a spreadsheet should show: the table, text cells neutralised."""
     return exports.safe_frame(table.frame())
 
@@ -58,7 +58,7 @@ def assert_same(read: pd.DataFrame, expected: pd.DataFrame) -> None:
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_summary_has_every_region_with_headers_and_labels_in_the_language(ds, lang):
-    summary = exports.regional_summary(ds, View(lang=lang))
+    summary = tables.regional_summary(ds, View(lang=lang))
     assert len(summary) == 12
     assert summary[t("export.col.code", lang)].tolist() == [f"{i:02d}" for i in range(1, 13)]
     assert t("export.col.institutes", lang) in summary.columns
@@ -73,7 +73,7 @@ def test_summary_has_every_region_with_headers_and_labels_in_the_language(ds, la
     water = ds.specialisations.loc["water"]
     assert row[t("export.col.specialisation", lang)] == water[f"label_{lang}"]
     for key in ds.figure_defs.index:
-        header = exports.figure_header(ds, key, lang)
+        header = tables.figure_header(ds, key, lang)
         assert row[header] == pytest.approx(float(ds.figures.at["10", key]))
     for url in ds.sources_for("jazari-guelmim")["url"]:
         if url:
@@ -81,8 +81,8 @@ def test_summary_has_every_region_with_headers_and_labels_in_the_language(ds, la
 
 
 def test_summary_counts_stay_numbers_and_a_region_without_institute_says_so(ds):
-    summary = exports.regional_summary(ds, View(lang="en"))
-    population = exports.figure_header(ds, "population", "en")
+    summary = tables.regional_summary(ds, View(lang="en"))
+    population = tables.figure_header(ds, "population", "en")
     assert summary[population].dtype == "int64"
     assert summary[population].sum() == int(ds.figures["population"].sum())
     empty = [c for c in ds.regions.index if ds.institutes_in(c).empty]
@@ -92,8 +92,8 @@ def test_summary_counts_stay_numbers_and_a_region_without_institute_says_so(ds):
 
 
 def test_flags_column_lists_the_raised_flags_of_each_region(ds):
-    results = exports.flag_results(ds)
-    summary = exports.regional_summary(ds, View(lang="fr")).set_index(t("export.col.code", "fr"))
+    results = tables.flag_results(ds)
+    summary = tables.regional_summary(ds, View(lang="fr")).set_index(t("export.col.code", "fr"))
     for code in ds.regions.index:
         raised = results[(results["code"] == code) & results["raised"]]["flag"].tolist()
         cell = summary.at[code, t("export.col.flags", "fr")]
@@ -104,25 +104,25 @@ def test_flags_column_lists_the_raised_flags_of_each_region(ds):
 
 
 def test_region_filter_restricts_rows_other_filters_restrict_institutes(ds):
-    only = exports.regional_summary(ds, View(lang="fr", regions=("10", "12")))
+    only = tables.regional_summary(ds, View(lang="fr", regions=("10", "12")))
     assert only[t("export.col.code", "fr")].tolist() == ["10", "12"]
 
     view = View(lang="fr", specialisations=("industry",))
-    summary = exports.regional_summary(ds, view).set_index(t("export.col.code", "fr"))
+    summary = tables.regional_summary(ds, view).set_index(t("export.col.code", "fr"))
     assert len(summary) == 12
     assert summary.at["10", t("export.col.institutes", "fr")] == t("export.none_in_view", "fr")
     assert summary.at["03", t("export.col.institutes", "fr")] == ds.institutes.at["jazari-fes", "name_fr"]
-    assert list(exports.institutes_table(ds, view)[t("export.col.id", "fr")]) == ["jazari-fes"]
-    sources = exports.sources_table(ds, view)
+    assert list(tables.institutes_table(ds, view)[t("export.col.id", "fr")]) == ["jazari-fes"]
+    sources = tables.sources_table(ds, view)
     assert set(sources[t("export.col.institute_id", "fr")]) == {"jazari-fes"}
     assert len(sources) == (ds.sources["institute_id"] == "jazari-fes").sum()
 
 
 def test_institutes_and_sources_tables_cover_every_shown_institute(ds):
-    inst = exports.institutes_table(ds, View(lang="ar"))
+    inst = tables.institutes_table(ds, View(lang="ar"))
     assert list(inst[t("export.col.id", "ar")]) == list(ds.institutes.index)
     assert inst[t("export.col.lat", "ar")].tolist() == pytest.approx(ds.institutes["lat"].tolist())
-    sources = exports.sources_table(ds, View(lang="en"))
+    sources = tables.sources_table(ds, View(lang="en"))
     assert len(sources) == len(ds.sources)
     assert set(sources[t("export.col.kind", "en")]) <= {
         t(f"export.source_kind.{k}", "en") for k in ("official", "press", "trade", "blog", "commentary")
@@ -135,7 +135,7 @@ def test_institutes_and_sources_tables_cover_every_shown_institute(ds):
 def test_metadata_link_reproduces_the_view_and_credits_every_source(ds):
     view = View(lang="ar", specialisations=("water", "energy"), regions=("10",), statuses=("agreement_signed",),
                 query="Guelmim")
-    meta = exports.metadata(ds, view, base_url="https://atlas.example.org/", now=NOW)
+    meta = tables.metadata(ds, view, base_url="https://atlas.example.org/", now=NOW)
     assert meta["dataset_version"] == ds.version
     assert meta["exported_at"] == "2026-11-29T09:30:00Z"
     assert meta["filters"]["specialisations"] == ["water", "energy"]
@@ -144,7 +144,7 @@ def test_metadata_link_reproduces_the_view_and_credits_every_source(ds):
     back = parse_query(dict(parse_qsl(urlsplit(url).query)), ds)
     assert back == view
     assert back.notices == ()
-    assert exports.metadata(ds, View())["view_url"] == "http://localhost:8501/"
+    assert tables.metadata(ds, View())["view_url"] == "http://localhost:8501/"
     licences = {c["licence"] for c in meta["credits"]}
     assert {"CC BY 4.0", "MIT"} <= licences
     everything = json.dumps(meta, ensure_ascii=False)
@@ -172,12 +172,12 @@ def test_filename_carries_region_and_date_in_ascii(ds):
 
 
 @pytest.mark.parametrize("lang", LANGS)
-@pytest.mark.parametrize("table", exports.TABLES)
+@pytest.mark.parametrize("table", tables.TABLES)
 def test_csv_round_trip_with_bom_and_arabic(ds, lang, table):
     view = View(lang=lang)
     data = exports.to_csv(ds, view, table)
     assert data.startswith(b"\xef\xbb\xbf")
-    tb = exports._table(ds, view, table)
+    tb = tables.table_data(ds, view, table)
     assert_same(read_csv_back(data, tb), expected_frame(tb))
     if table == "regions":
         assert ds.regions.at["06", "name_ar"] in data.decode("utf-8-sig")
@@ -190,8 +190,8 @@ def test_xlsx_has_five_sheets_frozen_headers_and_the_same_data(ds, lang):
     names = [t(f"export.sheet.{s}", lang) for s in ("regions", "institutes", "sources", "accountability", "about")]
     sheets = pd.read_excel(io.BytesIO(data), sheet_name=None, keep_default_na=False, dtype=object)
     assert list(sheets) == names
-    for name, sheet in zip(names[:4], exports.TABLES, strict=True):
-        tb = exports._table(ds, view, sheet)
+    for name, sheet in zip(names[:4], tables.TABLES, strict=True):
+        tb = tables.table_data(ds, view, sheet)
         assert_same(sheets[name], expected_frame(tb))
     about = sheets[names[4]]
     values = dict(zip(about.iloc[:, 0], about.iloc[:, 1], strict=True))
@@ -207,7 +207,7 @@ def test_xlsx_has_five_sheets_frozen_headers_and_the_same_data(ds, lang):
     assert all(w and w >= 8 for w in widths), widths
     assert regions.column_dimensions["E"].width > 20  # institute names are readable without resizing
     assert regions.sheet_view.rightToLeft is (True if lang == "ar" else None)
-    population = [c for c in regions[1] if c.value == exports.figure_header(ds, "population", lang)][0]
+    population = [c for c in regions[1] if c.value == tables.figure_header(ds, "population", lang)][0]
     assert isinstance(regions.cell(row=2, column=population.column).value, int)
 
 
@@ -219,8 +219,8 @@ def test_json_records_and_metadata_round_trip(ds, lang):
     doc = json.loads(data)
     assert doc["metadata"]["dataset_version"] == ds.version
     assert doc["metadata"]["language"] == lang
-    for name in exports.TABLES:
-        tb = exports._table(ds, view, name)
+    for name in tables.TABLES:
+        tb = tables.table_data(ds, view, name)
         labels = {f["key"]: f["label"] for f in doc["fields"][name]}
         frame = pd.DataFrame(doc[name], columns=tb.keys).rename(columns=labels)
         assert_same(frame, tb.frame())
@@ -233,7 +233,7 @@ def test_geojson_has_the_regions_with_their_summary(ds):
     assert doc["type"] == "FeatureCollection"
     assert [f["properties"]["code"] for f in doc["features"]] == list(ds.regions.index)
     source = {f["properties"]["code"]: f["geometry"] for f in ds.geojson["features"]}
-    tb = exports.summary_table(ds, view)
+    tb = tables.summary_table(ds, view)
     for feature, record in zip(doc["features"], tb.records(), strict=True):
         assert feature["geometry"] == source[feature["properties"]["code"]]
         assert feature["properties"] == record
@@ -296,7 +296,7 @@ def _is_number(text: str) -> bool:
     return True
 
 
-@pytest.mark.parametrize("table", exports.TABLES)
+@pytest.mark.parametrize("table", tables.TABLES)
 def test_hostile_csv_cells_cannot_run_as_formulas(hostile_ds, table):
     data = exports.to_csv(hostile_ds, View(lang="fr"), table).decode("utf-8-sig")
     cells = [cell for row in csv.reader(io.StringIO(data)) for cell in row]
@@ -350,7 +350,7 @@ def test_hostile_standalone_html_escapes_data(hostile_ds):
 def test_hostile_pdf_builds_and_shows_the_text_literally(hostile_ds):
     from pypdf import PdfReader
 
-    from atlas.brief import to_pdf_brief
+    from atlas.brief_pdf import to_pdf_brief
 
     pdf = to_pdf_brief(hostile_ds, View(lang="fr"), "10")
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)

@@ -111,10 +111,10 @@ def test_broken_data_dir_exits_1_listing_problems(tmp_path, data_copy):
 
 
 def test_missing_font_is_a_clear_error_not_a_traceback(tmp_path, monkeypatch, capsys):
-    from atlas import brief
+    from atlas import brief_pdf
 
-    monkeypatch.setattr(brief, "FONT_CANDIDATES", ("/nonexistent/DejaVuSans.ttf",))
-    monkeypatch.setattr(brief.shutil, "which", lambda name: None)
+    monkeypatch.setattr(brief_pdf, "FONT_CANDIDATES", ("/nonexistent/DejaVuSans.ttf",))
+    monkeypatch.setattr(brief_pdf.shutil, "which", lambda name: None)
     out = tmp_path / "brief.pdf"
     code = cli.main(["export", "--format", "pdf", "-o", str(out)])
     err = capsys.readouterr().err
@@ -136,7 +136,7 @@ def test_french_excel_csv_of_the_scorecard_in_a_zip_with_its_metadata(tmp_path, 
     import zipfile
 
     from atlas import exports
-    from atlas import regionview as rv
+    from atlas import scorecard as sc
     from atlas.view import View
 
     result = run("--format", "csv-fr", "--table", "accountability", "--zip", "--region", "3", "-o", str(tmp_path))
@@ -150,7 +150,7 @@ def test_french_excel_csv_of_the_scorecard_in_a_zip_with_its_metadata(tmp_path, 
         frame = pd.read_csv(zf.open(csv_name), encoding="utf-8-sig", sep=";", dtype=str)
         meta = json.loads(zf.read("metadata.json"))
     assert frame[t("export.col.acc.question", "fr")].tolist() == [
-        line.label for line in rv.scorecard(ds, "jazari-fes", "fr").lines
+        line.label for line in sc.scorecard(ds, "jazari-fes", "fr").lines
     ]
     assert meta["metadata"]["dataset_version"] == ds.version
     assert meta["metadata"]["filters"]["regions"] == ["03"]

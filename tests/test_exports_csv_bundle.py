@@ -13,8 +13,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from atlas import exports
-from atlas import regionview as rv
+from atlas import exports, tables
+from atlas import scorecard as sc
 from atlas.i18n import t
 from atlas.view import View
 from tests.test_exports import FORMULA_START, HOSTILE, _is_number, assert_same, expected_frame, hostile_ds  # noqa: F401
@@ -29,7 +29,7 @@ def unzip(data: bytes) -> dict[str, bytes]:
         return {name: zf.read(name) for name in zf.namelist()}
 
 
-def read_fr_csv(data: bytes, table: exports.Table) -> pd.DataFrame:
+def read_fr_csv(data: bytes, table: tables.Table) -> pd.DataFrame:
     """Read a ``csv-fr`` file the way a French spreadsheet does: ``;`` between cells, decimal comma."""
     text_cols = {h: str for h, k in zip(table.headers, table.kinds, strict=True) if k in ("text", "url")}
     return pd.read_csv(io.BytesIO(data), encoding="utf-8-sig", sep=";", decimal=",", dtype=text_cols,
@@ -40,12 +40,12 @@ def read_fr_csv(data: bytes, table: exports.Table) -> pd.DataFrame:
 
 
 @pytest.mark.parametrize("lang", LANGS)
-@pytest.mark.parametrize("table", exports.TABLES)
+@pytest.mark.parametrize("table", tables.TABLES)
 def test_csv_fr_round_trips_with_semicolons_and_decimal_commas(ds, lang, table):
     view = View(lang=lang)
     data = exports.to_csv(ds, view, table, "csv-fr")
     assert data.startswith(b"\xef\xbb\xbf") and b"\r\n" in data
-    tb = exports._table(ds, view, table)
+    tb = tables.table_data(ds, view, table)
     assert_same(read_fr_csv(data, tb), expected_frame(tb))
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
     assert rows[0] == exports.safe_frame(tb.frame()).columns.tolist()
@@ -54,7 +54,7 @@ def test_csv_fr_round_trips_with_semicolons_and_decimal_commas(ds, lang, table):
 
 def test_csv_fr_writes_decimal_commas_where_the_standard_csv_writes_points(ds):
     view = View(lang="fr", regions=("01",))
-    tb = exports.summary_table(ds, view)
+    tb = tables.summary_table(ds, view)
     fr = next(csv.DictReader(io.StringIO(exports.to_csv(ds, view, "regions", "csv-fr").decode("utf-8-sig")),
                              delimiter=";"))
     std = next(csv.DictReader(io.StringIO(exports.to_csv(ds, view, "regions", "csv").decode("utf-8-sig"))))
@@ -66,11 +66,11 @@ def test_csv_fr_writes_decimal_commas_where_the_standard_csv_writes_points(ds):
             continue
         assert "," in fr[header] and "." not in fr[header], (header, fr[header])
         assert std[header] == fr[header].replace(",", "."), header
-    population = exports.figure_header(ds, "population", "fr")
+    population = tables.figure_header(ds, "population", "fr")
     assert fr[population] == std[population] and fr[population].isdigit()  # integers: no separator at all
 
 
-@pytest.mark.parametrize("table", exports.TABLES)
+@pytest.mark.parametrize("table", tables.TABLES)
 def test_hostile_csv_fr_cells_cannot_run_as_formulas(hostile_ds, table):  # noqa: F811
     data = exports.to_csv(hostile_ds, View(lang="fr"), table, "csv-fr").decode("utf-8-sig")
     cells = [cell for row in csv.reader(io.StringIO(data), delimiter=";") for cell in row]
@@ -109,13 +109,13 @@ def test_csv_bundle_holds_the_bare_csv_and_its_version_date_and_filters(ds, fmt,
     assert doc["table"] == "institutes"
     assert doc["csv"]["file"] == csv_name
     assert (doc["csv"]["separator"], doc["csv"]["decimal"]) == ((";", ",") if fmt == "csv-fr" else (",", "."))
-    assert [f["key"] for f in doc["fields"]] == exports.institutes_table_data(ds, view).keys
+    assert [f["key"] for f in doc["fields"]] == tables.institutes_table_data(ds, view).keys
 
     readme = files["README.txt"].decode("utf-8-sig")
     assert csv_name in readme
     assert f"{t('export.meta.version', lang)}: {ds.version}" in readme
     assert f"{t('export.meta.exported_at', lang)}: 2026-11-29T09:30:00Z" in readme
-    assert f"{t('export.meta.filters', lang)}: {exports.filters_text(ds, view)}" in readme
+    assert f"{t('export.meta.filters', lang)}: {tables.filters_text(ds, view)}" in readme
     assert "CC BY 4.0" in readme and "MIT" in readme
 
 
@@ -143,11 +143,11 @@ def test_filenames_of_the_french_csv_and_of_bundles(ds):
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_accountability_table_is_the_scorecard_of_every_shown_institute(ds, lang):
-    tb = exports.accountability_table_data(ds, View(lang=lang))
-    with_card = [i for i in ds.institutes.index if rv.scorecard(ds, i, lang) is not None]
+    tb = tables.accountability_table_data(ds, View(lang=lang))
+    with_card = [i for i in ds.institutes.index if sc.scorecard(ds, i, lang) is not None]
     assert with_card and sorted({r["institute_id"] for r in tb.rows}) == sorted(with_card)
     for inst_id in with_card:
-        card = rv.scorecard(ds, inst_id, lang)
+        card = sc.scorecard(ds, inst_id, lang)
         rows = [r for r in tb.rows if r["institute_id"] == inst_id]
         assert [r["question_key"] for r in rows] == [line.question for line in card.lines]
         assert [r["answer"] for r in rows] == [line.answer for line in card.lines]
@@ -160,15 +160,15 @@ def test_accountability_table_is_the_scorecard_of_every_shown_institute(ds, lang
 
 
 def test_accountability_follows_the_view_filters(ds):
-    tb = exports.accountability_table_data(ds, View(regions=("10",)))
+    tb = tables.accountability_table_data(ds, View(regions=("10",)))
     assert {r["region_code"] for r in tb.rows} == {"10"}
-    assert len(tb.rows) == rv.region_scorecard_count(ds, "10", "fr")[1]
-    assert exports.accountability_table_data(ds, View(regions=("01",))).rows == []  # no institute there
+    assert len(tb.rows) == sc.region_scorecard_count(ds, "10", "fr")[1]
+    assert tables.accountability_table_data(ds, View(regions=("01",))).rows == []  # no institute there
 
 
 def test_accountability_is_a_sheet_of_the_workbook_and_a_key_of_the_json(ds):
     view = View(lang="ar", regions=("03",))
-    tb = exports.accountability_table_data(ds, view)
+    tb = tables.accountability_table_data(ds, view)
     wb = openpyxl.load_workbook(io.BytesIO(exports.to_xlsx(ds, view, now=NOW)))
     sheet = wb[t("export.sheet.accountability", "ar")]
     assert sheet.sheet_view.rightToLeft
@@ -184,20 +184,20 @@ def test_accountability_is_a_sheet_of_the_workbook_and_a_key_of_the_json(ds):
 
 def test_arabic_cells_separate_list_items_with_the_arabic_comma(ds):
     for lang, sep in (("ar", "، "), ("fr", "; ")):
-        tb = exports.institutes_table_data(ds, View(lang=lang))
+        tb = tables.institutes_table_data(ds, View(lang=lang))
         several = [r["focus_areas"] for r in tb.rows if len(ds.institutes.at[r["id"], "focus_list"]) > 1]
         assert several and all(sep in cell for cell in several), (lang, several)
         if lang == "ar":
             assert not any("; " in cell for cell in several)
-        sources = exports.sources_table_data(ds, View(lang=lang))
+        sources = tables.sources_table_data(ds, View(lang=lang))
         multi = [r["fields"] for r in sources.rows if sep.strip() in r["fields"]]
         assert multi, lang
 
 
 def test_sources_note_column_is_not_labelled_english_but_the_metadata_says_so(ds):
     assert "(" not in t("export.col.note", "fr") and "(" not in t("export.col.note", "ar")
-    fr = exports.metadata(ds, View(lang="fr"), now=NOW)
+    fr = tables.metadata(ds, View(lang="fr"), now=NOW)
     assert fr["english_only"] == ["sources"]
-    lines = dict(exports.metadata_rows(fr, "fr"))
+    lines = dict(tables.metadata_rows(fr, "fr"))
     assert t("export.sheet.sources", "fr") in lines[t("export.meta.english_only_label", "fr")]
-    assert exports.metadata(ds, View(lang="en"), now=NOW)["english_only"] == []
+    assert tables.metadata(ds, View(lang="en"), now=NOW)["english_only"] == []

@@ -12,7 +12,7 @@ import pytest
 from pypdf import PdfReader
 from streamlit.testing.v1 import AppTest
 
-from atlas import exports
+from atlas import exports, tables
 from atlas.i18n import t
 
 REPO = Path(__file__).resolve().parent.parent
@@ -101,7 +101,7 @@ def test_deferred_builders_make_the_files_of_the_view(ds):
     from pages._downloads import deferred
 
     view = View(lang="ar", specialisations=("water",))
-    expected = exports.regional_summary(ds, view)
+    expected = tables.regional_summary(ds, view)
     institutes = expected[t("export.col.institutes", "ar")].tolist()
     assert deferred("csv", ds, view)() == exports.to_csv(ds, view)
     with zipfile.ZipFile(io.BytesIO(deferred("csv", ds, view, bundle=True)())) as zf:

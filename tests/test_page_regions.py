@@ -185,11 +185,11 @@ def test_charts_draw_in_a_browser_with_no_internet():
 
 @pytest.mark.parametrize("lang", ("fr", "ar"))
 def test_table_counts_the_published_accountability_answers_as_a_sortable_number(ds, lang):
-    from atlas import regionview as rv
+    from atlas import scorecard as sc
 
     at = open_regions(lang)
     table = comparison(at).value
-    expected = {c: rv.region_scorecard_count(ds, c, lang) for c in ds.regions.index}
+    expected = {c: sc.region_scorecard_count(ds, c, lang) for c in ds.regions.index}
     for code, published in zip(table["code"], table["acc_published"], strict=True):
         got, total, _ = expected[code]
         if total:

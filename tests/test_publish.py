@@ -17,7 +17,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from atlas import load, publish
+from atlas import feed, load, publish
 from atlas.i18n import LANGS, pick, t
 from atlas.schema import split_list
 from tests.conftest import REPO, read_rows, set_cell, write_rows
@@ -83,11 +83,11 @@ def test_every_link_and_download_resolves(edition: Path):
             if target is not None:
                 assert target.is_file(), f"{page.relative_to(edition)}: broken link {link!r}"
                 linked.add(target)
-    for feed in [edition / "changes.xml", *(edition / lang / "changes.xml" for lang in LANGS)]:
-        for el in ET.parse(feed).getroot().iter(f"{ATOM}link"):
-            target = local_target(feed, el.get("href", ""))
+    for feed_file in [edition / "changes.xml", *(edition / lang / "changes.xml" for lang in LANGS)]:
+        for el in ET.parse(feed_file).getroot().iter(f"{ATOM}link"):
+            target = local_target(feed_file, el.get("href", ""))
             if target is not None:
-                assert target.is_file(), f"{feed.relative_to(edition)}: broken link {el.get('href')!r}"
+                assert target.is_file(), f"{feed_file.relative_to(edition)}: broken link {el.get('href')!r}"
     files = [f.resolve() for lang in LANGS for f in sorted((edition / lang / "downloads").iterdir())]
     assert len(files) == len(LANGS) * 13 * 6  # the country and 12 regions, 6 formats, 3 languages
     assert not set(files) - linked, "downloads that no page links"
@@ -174,7 +174,7 @@ def test_build_twice_gives_identical_files(edition: Path, tmp_path: Path, ds):
 
 
 def test_only_the_data_date_is_written(edition: Path, ds):
-    day = publish.data_date(ds).isoformat()
+    day = feed.data_date(ds).isoformat()
     text = (edition / "fr" / "index.html").read_text(encoding="utf-8")
     assert f"{day}T00:00:00Z" in text  # the map caption's export time is the data's date
     import re
@@ -216,9 +216,9 @@ def test_status_history_is_in_changes_csv(ds):
     institutes.csv and sources.csv, citing the sources that give the date."""
     _, rows = read_rows(REPO / "data" / "changes.csv")
     recorded = [{k: v for k, v in r.items() if k != "id"} for r in rows]
-    for derived in publish.status_changes(ds):
+    for derived in feed.status_changes(ds):
         assert derived in recorded
-    assert publish.data_date(ds) >= max(ds.institutes["status_day"])
+    assert feed.data_date(ds) >= max(ds.institutes["status_day"])
 
 
 @pytest.mark.parametrize(

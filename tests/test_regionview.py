@@ -1,4 +1,5 @@
-"""Tests of atlas.regionview: what the side panel and the regions page show, as plain data."""
+"""Tests of atlas.regionview, atlas.network and atlas.scorecard: what the side panel and the regions page
+show, as plain data."""
 
 from __future__ import annotations
 
@@ -7,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from atlas import load, present
+from atlas import load, network, present
 from atlas import regionview as rv
+from atlas import scorecard as sc
 from atlas.flags import evaluate_flags
 from atlas.i18n import LANGS, t
 from atlas.schema import CLAIM_STATUSES, STATUSES
@@ -200,7 +202,7 @@ def test_national_caveats_show_range_across_regions(ds):
 
 
 def test_coverage_counts_add_up_to_twelve(ds):
-    cov = rv.coverage_by_status(ds)
+    cov = network.coverage_by_status(ds)
     assert list(cov.index) == [*STATUSES, "none"]
     assert cov["count"].sum() == 12
     assert cov.loc["none", "count"] == 6 and list(cov.loc["none", "codes"]) == UNCOVERED
@@ -209,7 +211,7 @@ def test_coverage_counts_add_up_to_twelve(ds):
 
 
 def test_national_picture_names_the_six_regions_with_none(ds):
-    pic = rv.national_picture(ds, "fr")
+    pic = network.national_picture(ds, "fr")
     assert (pic.covered, pic.total_regions, pic.hubs, pic.regional) == (6, 12, 1, 5)
     assert [u.key for u in pic.uncovered] == UNCOVERED
     for name in ("Béni Mellal-Khénifra", "Casablanca-Settat", "Souss-Massa", "Drâa-Tafilalet"):
@@ -219,14 +221,14 @@ def test_national_picture_names_the_six_regions_with_none(ds):
 
 
 def test_matrix_reveals_gaps_and_overlaps(ds):
-    m = rv.specialisation_matrix(ds)
+    m = network.specialisation_matrix(ds)
     assert m.shape == (12, len(ds.specialisations))
-    assert m.at["10", "water"] == rv.MARK_COMMENTARY
-    assert m.at["10", "agriculture"] == rv.MARK_CONVENTION
-    assert m.at["12", "energy"] == rv.MARK_BOTH
-    assert m.at["02", "autonomous_systems"] == rv.MARK_COMMENTARY
-    assert rv.matrix_gaps(m) == UNCOVERED
-    overlaps = rv.matrix_overlaps(m)
+    assert m.at["10", "water"] == network.MARK_COMMENTARY
+    assert m.at["10", "agriculture"] == network.MARK_CONVENTION
+    assert m.at["12", "energy"] == network.MARK_BOTH
+    assert m.at["02", "autonomous_systems"] == network.MARK_COMMENTARY
+    assert network.matrix_gaps(m) == UNCOVERED
+    overlaps = network.matrix_overlaps(m)
     assert overlaps["energy"] == ["02", "10", "12"]
     assert overlaps["agriculture"] == ["02", "10"]
     assert "water" not in overlaps
@@ -243,13 +245,13 @@ def test_second_institute_in_a_region_counts_once_at_its_most_advanced_status(da
     src = dict(sources[0], source_id="S999", institute_id="jazari-guelmim-2")
     write_rows(data_copy / "sources.csv", src_header, [*sources, src])
     ds = load(data_copy)
-    cov = rv.coverage_by_status(ds)
+    cov = network.coverage_by_status(ds)
     assert cov["count"].sum() == 12
     assert "10" in cov.loc["operational", "codes"] and "10" not in cov.loc["agreement_signed", "codes"]
-    assert rv.specialisation_matrix(ds).at["10", "tourism"] == rv.MARK_CONVENTION
-    assert "tourism" in rv.matrix_overlaps(rv.specialisation_matrix(ds))
+    assert network.specialisation_matrix(ds).at["10", "tourism"] == network.MARK_CONVENTION
+    assert "tourism" in network.matrix_overlaps(network.specialisation_matrix(ds))
     assert len(rv.region_card(ds, "10", "fr").institutes) == 2
-    assert len(rv.comparison_table(ds, "fr")) == 12
+    assert len(network.comparison_table(ds, "fr")) == 12
 
 
 def test_new_institute_in_an_empty_region_leaves_the_gaps(data_copy: Path):
@@ -257,8 +259,8 @@ def test_new_institute_in_an_empty_region_leaves_the_gaps(data_copy: Path):
     set_cell(data_copy / "institutes.csv", "id", "jazari-benguerir", "lat", "32.3373")
     set_cell(data_copy / "institutes.csv", "id", "jazari-benguerir", "lon", "-6.3498")  # Béni Mellal
     ds = load(data_copy)
-    assert "05" not in rv.matrix_gaps(rv.specialisation_matrix(ds))
-    assert "07" in rv.matrix_gaps(rv.specialisation_matrix(ds))
+    assert "05" not in network.matrix_gaps(network.specialisation_matrix(ds))
+    assert "07" in network.matrix_gaps(network.specialisation_matrix(ds))
     assert rv.region_card(ds, "05", "fr").has_institute
 
 
@@ -267,7 +269,7 @@ def test_new_institute_in_an_empty_region_leaves_the_gaps(data_copy: Path):
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_comparison_table_has_twelve_rows_and_every_figure(ds, lang):
-    table = rv.comparison_table(ds, lang)
+    table = network.comparison_table(ds, lang)
     assert len(table) == 12 and list(table["code"]) == list(ds.regions.index)
     for key in ds.figure_defs.index:
         assert table[key].dtype.kind == "f" and table[key].notna().all()
@@ -279,20 +281,20 @@ def test_comparison_table_has_twelve_rows_and_every_figure(ds, lang):
 
 
 def test_comparison_filters(ds):
-    table = rv.comparison_table(ds, "en")
-    assert list(rv.filter_comparison(ds, table, View(regions=("10", "12")))["code"]) == ["10", "12"]
-    assert list(rv.filter_comparison(ds, table, View(specialisations=("energy",)))["code"]) == ["02", "10", "12"]
-    assert list(rv.filter_comparison(ds, table, View(specialisations=("water",)))["code"]) == ["10"]
-    assert len(rv.filter_comparison(ds, table, View())) == 12
+    table = network.comparison_table(ds, "en")
+    assert list(network.filter_comparison(ds, table, View(regions=("10", "12")))["code"]) == ["10", "12"]
+    assert list(network.filter_comparison(ds, table, View(specialisations=("energy",)))["code"]) == ["02", "10", "12"]
+    assert list(network.filter_comparison(ds, table, View(specialisations=("water",)))["code"]) == ["10"]
+    assert len(network.filter_comparison(ds, table, View())) == 12
     # status, confidence and search filter the regions too (they were once ignored here)
-    assert list(rv.filter_comparison(ds, table, View(confidences=("weak",)))["code"]) == ["07"]
-    assert list(rv.filter_comparison(ds, table, View(query="Igoudar"))["code"]) == ["12"]
-    assert rv.filter_comparison(ds, table, View(statuses=("operational",))).empty
+    assert list(network.filter_comparison(ds, table, View(confidences=("weak",)))["code"]) == ["07"]
+    assert list(network.filter_comparison(ds, table, View(query="Igoudar"))["code"]) == ["12"]
+    assert network.filter_comparison(ds, table, View(statuses=("operational",))).empty
 
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_claims_table(ds, lang):
-    claims = rv.claims_table(ds, lang)
+    claims = network.claims_table(ds, lang)
     assert list(claims["key"]) == list(ds.claims.sort_values("order").index)
     assert set(claims["status"]) <= set(CLAIM_STATUSES)
     by_key = claims.set_index("key")
@@ -310,24 +312,24 @@ def test_claims_table(ds, lang):
 def test_scorecard_answers_every_question_with_a_fact_or_not_published(ds):
     for inst in ds.institutes.index:
         for lang in ("fr", "ar", "en"):
-            card = rv.scorecard(ds, str(inst), lang)
+            card = sc.scorecard(ds, str(inst), lang)
             assert card is not None and card.total == 7
             for line in card.lines:
                 assert line.answer.strip()
                 assert line.published == (line.source is not None and bool(line.source.url))
-    fes = rv.scorecard(ds, "jazari-fes", "en")
+    fes = sc.scorecard(ds, "jazari-fes", "en")
     host = {line.question: line for line in fes.lines}["host_university"]
     assert host.published and "Euro-Mediterranean University of Fez" in host.answer
     assert host.source.publisher == "Le Reporter"
     budget = {line.question: line for line in fes.lines}["budget"]
     assert not budget.published and budget.answer == "not published as of 12 March 2026"
     assert fes.count_text == "published answers: 1 of 7"
-    assert rv.scorecard(ds, "jazari-guelmim", "ar").count_text == "الأجوبة المنشورة: 0 من 7"
+    assert sc.scorecard(ds, "jazari-guelmim", "ar").count_text == "الأجوبة المنشورة: 0 من 7"
 
 
 def test_region_scorecard_count(ds):
-    assert rv.region_scorecard_count(ds, "04", "fr")[:2] == (1, 7)  # JAZARI ROOT: legal form only
-    assert rv.region_scorecard_count(ds, "05", "fr") == (0, 0, "")  # no institute
+    assert sc.region_scorecard_count(ds, "04", "fr")[:2] == (1, 7)  # JAZARI ROOT: legal form only
+    assert sc.region_scorecard_count(ds, "05", "fr") == (0, 0, "")  # no institute
 
 
 def test_scorecard_html_is_escaped(data_copy: Path):
@@ -348,7 +350,7 @@ def test_national_picture_follows_the_filters(ds):
     from atlas.view import View, apply_filters
 
     water = apply_filters(ds, View(lang="fr", specialisations=("water",)))
-    pic = rv.national_picture(ds, "fr", water)
+    pic = network.national_picture(ds, "fr", water)
     assert pic.covered == 1 and pic.institutes == 1
     assert "régions ayant un institut qui y répond : 1 sur 12" in pic.summary
-    assert "6 régions sur 12" in rv.national_picture(ds, "fr").summary
+    assert "6 régions sur 12" in network.national_picture(ds, "fr").summary

@@ -12,7 +12,7 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from atlas import brief, exports, mapview
+from atlas import brief, brief_pdf, exports, mapview, tables
 from atlas import regionview as rv
 from atlas.i18n import pick, t
 from atlas.present import UNIT_DECIMALS, format_value
@@ -47,7 +47,8 @@ def test_every_figure_reads_the_same_in_map_panel_and_briefs(ds, lang):
     for code in ("03", "10"):
         view = View(lang=lang)
         md = brief.to_markdown_brief(ds, view, code).decode("utf-8")
-        pdf = "".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(brief.to_pdf_brief(ds, view, code))).pages)
+        pdf_bytes = brief_pdf.to_pdf_brief(ds, view, code)
+        pdf = "".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(pdf_bytes)).pages)
         for key, fdef in ds.figure_defs.iterrows():
             if key not in ds.figures.columns:
                 continue
@@ -66,7 +67,7 @@ def test_the_example_of_the_issue_reads_30_25_everywhere(ds):
 
 def test_regions_table_and_csv_hold_the_same_numbers_at_the_unit_precision(ds):
     view = View(lang="en")
-    table = exports.summary_table(ds, view)
+    table = tables.summary_table(ds, view)
     rows = list(csv.DictReader(io.StringIO(exports.to_csv(ds, view, "regions").decode("utf-8-sig"))))
     for key, fdef in ds.figure_defs.iterrows():
         if key not in ds.figures.columns:

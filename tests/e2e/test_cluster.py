@@ -29,12 +29,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from bench.concurrent_sessions import check_csv
 
 from atlas import exports, load
 from atlas.i18n import LANG_NAMES, pick, t
 from atlas.view import apply_filters, parse_query
 from bench.cluster_load import CONNECTED_JS, RAN_JS, WATCH_RUN_JS
+from bench.concurrent_sessions import check_csv
 from tests.e2e.conftest import REPO, _skip_or_fail
 
 REPLICAS = 3

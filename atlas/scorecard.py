@@ -1,0 +1,109 @@
+"""The accountability scorecard (``data/accountability.csv``): per institute, seven questions, each a
+sourced fact or "not published as of <date>".
+
+A scorecard is never a score: it counts published answers, and an unanswered question says what was
+looked for and when. The side panel, the map popup (:func:`atlas.regionview.scorecard_html`), the
+regions page, the exports and the briefs all read it from here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from atlas.i18n import fmt_date, pick, t
+from atlas.present import SourceRef, source_date_text
+
+if TYPE_CHECKING:
+    from atlas.dataset import Dataset
+
+# The caveats each question speaks to (shown in those caveats for the selected region).
+QUESTION_CAVEATS: dict[str, tuple[str, ...]] = {
+    "legal_form": ("governance_funding",),
+    "budget": ("governance_funding",),
+    "staff": ("resourcing",),
+    "targets": ("measurable_results",),
+    "indicators": ("measurable_results",),
+    "host_university": ("resourcing", "critical_mass"),
+    "operating_since": ("measurable_results",),
+}
+
+
+def questions_for(caveat: str) -> tuple[str, ...]:
+    """The accountability questions that speak to ``caveat``, in question order."""
+    return tuple(q for q, caveats in QUESTION_CAVEATS.items() if caveat in caveats)
+
+
+@dataclass(frozen=True)
+class ScoreLine:
+    """One question of an institute's scorecard: a sourced fact, or "not published as of <date>"."""
+
+    question: str
+    label: str  # the question in the language
+    published: bool
+    answer: str  # the fact, or "not published as of 12 March 2026"
+    note: str  # what was looked for ("" when nothing to add)
+    source: SourceRef | None  # the fact's source (None when not published)
+    verified: str  # the data's partial date
+    verified_text: str
+
+
+@dataclass(frozen=True)
+class Scorecard:
+    institute_id: str
+    institute: str
+    lines: tuple[ScoreLine, ...]
+    published: int
+    total: int
+    count_text: str  # "published answers: 1 of 7"
+
+
+def scorecard(ds: Dataset, institute_id: str, lang: str) -> Scorecard | None:
+    """Institute ``institute_id``'s scorecard in ``lang``, or None when the dataset has none."""
+    acc = ds.accountability
+    if acc is None or acc.empty or institute_id not in set(acc["institute_id"]):
+        return None
+    rows = acc[acc["institute_id"] == institute_id]
+    lines = []
+    for _, row in rows.iterrows():
+        published = str(row["state"]) == "published"
+        verified = str(row["last_verified"])
+        source = None
+        if published:
+            date = str(row["source_date"] or "")
+            source = SourceRef(publisher=str(row["source_publisher"]), url=str(row["source_url"]), date=date,
+                               date_text=source_date_text(date, lang), kind="press", fields=())
+        lines.append(
+            ScoreLine(
+                question=str(row["question"]),
+                label=t(f"panel.acc.q.{row['question']}", lang),
+                published=published,
+                answer=pick(row, "answer", lang) if published else t(
+                    "panel.acc.not_published", lang, date=fmt_date(verified, lang)
+                ),
+                note="" if published else pick(row, "note", lang),
+                source=source,
+                verified=verified,
+                verified_text=fmt_date(verified, lang),
+            )
+        )
+    count = sum(1 for line in lines if line.published)
+    return Scorecard(
+        institute_id=institute_id,
+        institute=pick(ds.institutes.loc[institute_id], "name", lang),
+        lines=tuple(lines),
+        published=count,
+        total=len(lines),
+        count_text=t("panel.acc.count", lang, published=count, total=len(lines)),
+    )
+
+
+def region_scorecard_count(ds: Dataset, code: str, lang: str) -> tuple[int, int, str]:
+    """(published answers, questions, text) over the institutes of region ``code``; (0, 0, "") when
+    it has none or the dataset has no scorecard."""
+    cards = [scorecard(ds, str(i), lang) for i in ds.institutes_in(code).index]
+    cards = [c for c in cards if c is not None]
+    if not cards:
+        return 0, 0, ""
+    published, total = sum(c.published for c in cards), sum(c.total for c in cards)
+    return published, total, t("panel.acc.count", lang, published=published, total=total)

@@ -166,13 +166,14 @@ def _score_line_md(line: ScoreLine, lang: str, institute: str = "") -> str:
 
 
 def _caveats(ds, code: str | None, lang: str) -> None:  # type: ignore[no-untyped-def]
-    """The caveats, collapsed, in two columns. A flag's rule is written once (in the flags block of
+    """The caveats, collapsed, in four columns (two rows on a wide screen; stacked on a phone). A
+    flag's rule is written once (in the flags block of
     the region, or here nationally); inside a region's caveat a flag is named with a pointer."""
     items = rv.caveat_panel(ds, code, lang)
     st.markdown(f"#### {t('panel.caveats_title', lang)}")
     st.caption(t("panel.caveats_intro", lang))
     cards = [c for c in (scorecard(ds, str(i), lang) for i in ds.institutes_in(code).index)] if code else []
-    columns = st.columns(2)
+    columns = st.columns(4)
     for index, item in enumerate(items):
         n = item.raised_count if code else sum(1 for f in item.flags if f.regions)
         label = f"{item.order}. {md_escape(item.title)}"
@@ -180,7 +181,7 @@ def _caveats(ds, code: str | None, lang: str) -> None:  # type: ignore[no-untype
             label += " · " + t("panel.flags_in_caveat", lang, count=n)
         elif not item.figures and not item.questions:
             label += " · " + t("panel.caveat_no_census", lang)
-        with columns[index % 2].expander(label, expanded=False, icon=":material/flag:" if n else None):
+        with columns[index % 4].expander(label, expanded=False, icon=":material/flag:" if n else None):
             st.markdown(md_escape(item.body))
             if item.figures:
                 st.markdown(f"**{t('panel.figures_for_caveat', lang)}**")
@@ -280,13 +281,11 @@ def _institute(inst: rv.InstituteCard, lang: str) -> None:
             st.caption(t("panel.specs_differ", lang))
         elif inst.agree:
             st.caption(t("panel.specs_agree", lang))
-        st.markdown(f"**{t('panel.partners', lang)}**")
-        if inst.partners:
-            st.markdown("\n".join(f"- {md_escape(p)}" for p in inst.partners))
-        else:
-            st.markdown(md_escape(t("common.not_announced", lang)))
+        partners = t("panel.list_sep", lang).join(inst.partners) if inst.partners else t("common.not_announced", lang)
+        st.markdown(f"**{t('panel.partners', lang)}**  \n{md_escape(partners)}")
         if inst.notes:
-            st.caption(md_escape(inst.notes))
+            with st.expander(t("map.popup.notes", lang)):
+                st.caption(md_escape(inst.notes))
         with st.expander(t("panel.sources_count", lang, count=len(inst.sources))):
             st.markdown(sources_md(inst.sources, lang))
             st.caption(t("panel.last_verified", lang, date=md_escape(inst.last_verified_text)))
@@ -299,7 +298,8 @@ def _region(ctx: Context, code: str) -> None:
     st.subheader(md_escape(card.name))
     others = [card.names[lg] for lg in ("fr", "ar", "en") if lg != lang and card.names[lg] != card.name]
     st.caption(md_escape(" · ".join(dict.fromkeys(others))) + f" · {t('panel.region_code', lang, code=code)}")
-    left, right = st.columns([1, 1], gap="large")
+    # The figures table has four columns and the card is prose: a wider figures column balances the two.
+    left, right = st.columns([2, 3], gap="medium")
     with left:
         if card.institutes:
             for inst in card.institutes:

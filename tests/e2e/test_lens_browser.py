@@ -31,9 +31,9 @@ def _pins(page, ds):
 
 def _hover_text(frame, ds, iid: str, lang: str) -> str:
     name = pick(ds.institutes.loc[iid], "name", lang)
-    pin = frame.locator(f'.atlas-pin[aria-label^="{name}"]')
+    pin = frame.locator(f'.atlas-pin[aria-label^="{name} · "]')
     pin.first.hover()
-    tip = frame.locator(".leaflet-tooltip .atlas-tip")
+    tip = frame.locator(".leaflet-tooltip .atlas-tip", has_text=name)
     tip.first.wait_for(state="visible", timeout=TIMEOUT_MS)
     text = tip.first.inner_text()
     frame.locator(".leaflet-container").first.hover(position={"x": 5, "y": 5})

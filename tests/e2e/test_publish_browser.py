@@ -32,7 +32,8 @@ def site(ds, tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def visible_pins(page) -> list[str]:
     return sorted(page.eval_on_selector_all(
-        ".atlas-pin", "els => els.filter(e => e.offsetParent !== null).map(e => e.getAttribute('aria-label'))"))
+        ".atlas-pin", "els => els.filter(e => e.offsetParent !== null)"
+        ".map(e => e.getAttribute('aria-label').split(' · ')[0])"))
 
 
 @pytest.mark.parametrize("lang", ["fr", "ar"])

@@ -138,7 +138,8 @@ def bootstrap() -> Context:
     lang = lang if lang in LANGS else "fr"
     if direction(lang) == "rtl":
         st.markdown(_rtl_css(), unsafe_allow_html=True)
-    st.html(A11Y_CSS)  # contrast, visible focus, phone layout (issue 15)
+    # Contrast, visible focus, phone layout (issue 15); a style block, like the RTL one above.
+    st.markdown(f"<style>{A11Y_CSS.read_text(encoding='utf-8')}</style>", unsafe_allow_html=True)
 
     with st.sidebar:
         st.selectbox(

@@ -299,7 +299,7 @@ def _region(ctx: Context, code: str) -> None:
     others = [card.names[lg] for lg in ("fr", "ar", "en") if lg != lang and card.names[lg] != card.name]
     st.caption(md_escape(" · ".join(dict.fromkeys(others))) + f" · {t('panel.region_code', lang, code=code)}")
     # The figures table has four columns and the card is prose: a wider figures column balances the two.
-    left, right = st.columns([2, 3], gap="medium")
+    left, right = st.columns([1, 2], gap="medium")
     with left:
         if card.institutes:
             for inst in card.institutes:

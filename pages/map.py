@@ -26,7 +26,7 @@ from pages._downloads import render_downloads
 from pages._layout import context, select_region, sync_url
 from pages._panels import render_side_panel, rtl_frame
 
-MAP_HEIGHT = 520
+MAP_HEIGHT = 600
 RETURNED = ["last_object_clicked", "last_active_drawing"]
 
 

@@ -136,10 +136,10 @@ def bootstrap() -> Context:
 
     lang = st.session_state.get("w_lang", "fr")
     lang = lang if lang in LANGS else "fr"
-    if direction(lang) == "rtl":
-        st.markdown(_rtl_css(), unsafe_allow_html=True)
-    # Contrast, visible focus, phone layout (issue 15); a style block, like the RTL one above.
-    st.markdown(f"<style>{A11Y_CSS.read_text(encoding='utf-8')}</style>", unsafe_allow_html=True)
+    # One style block (one element, no extra gap): contrast, visible focus and phone layout (issue 15),
+    # and right to left for Arabic.
+    rtl = _rtl_css() if direction(lang) == "rtl" else ""
+    st.markdown(f"<style>{A11Y_CSS.read_text(encoding='utf-8')}</style>{rtl}", unsafe_allow_html=True)
 
     with st.sidebar:
         st.selectbox(

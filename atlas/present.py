@@ -51,40 +51,43 @@ UNIT_DECIMALS = {"people": 0, "households": 0, "count": 0, "percent": 1, "per_10
 """Decimals shown for each figure unit (an unknown unit shows one)."""
 
 
+def _finite(value: Any) -> float | None:
+    """``value`` as a finite float, or None (missing, not a number, infinite)."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if number == number and number not in (float("inf"), float("-inf")) else None
+
+
+def _in_unit(number: float, unit: str, lang: str, decimals: int) -> str:
+    return fmt_percent(number, lang, decimals) if unit == "percent" else fmt_number(number, lang, decimals)
+
+
 def format_value(value: Any, unit: str, lang: str) -> str:
     """A figure in ``lang`` with its unit's usual precision (``–`` when missing or not a number).
 
     Rounds half away from zero on the printed decimal (a median of 242,084.5 people shows 242,085),
     the same everywhere it is shown."""
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return "–"
-    if number != number or number in (float("inf"), float("-inf")):
+    number = _finite(value)
+    if number is None:
         return "–"
     decimals = UNIT_DECIMALS.get(unit, 1)
     number = float(Decimal(repr(number)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP))
-    if unit == "percent":
-        return fmt_percent(number, lang, decimals)
-    return fmt_number(number, lang, decimals)
+    return _in_unit(number, unit, lang, decimals)
 
 
 def format_exact(value: Any, unit: str, lang: str, max_decimals: int = 4) -> str:
     """A reference number (median, total, threshold) without rounding it away: at least the unit's
     usual decimals, more when the number has them (a median of 242,084.5 people, a threshold of
     16.965 %), so "strictly below" never compares two numbers that print the same."""
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return "–"
-    if number != number or number in (float("inf"), float("-inf")):
+    number = _finite(value)
+    if number is None:
         return "–"
     exact = Decimal(repr(number)).quantize(Decimal(1).scaleb(-max_decimals), rounding=ROUND_HALF_UP)
     needed = max(0, -exact.normalize().as_tuple().exponent)  # type: ignore[operator]
     decimals = max(UNIT_DECIMALS.get(unit, 1), min(needed, max_decimals))
-    if unit == "percent":
-        return fmt_percent(float(exact), lang, decimals)
-    return fmt_number(float(exact), lang, decimals)
+    return _in_unit(float(exact), unit, lang, decimals)
 
 
 def fmt_ratio(ratio: float, lang: str) -> str:

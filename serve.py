@@ -1,8 +1,11 @@
 """The server: ``app.py`` as a Streamlit ASGI app, with what must happen once when it starts.
 
 Run with ``streamlit run serve.py`` (what ``scripts/start.sh``, the container and the tests do);
-``streamlit run app.py`` still works, without the two things below.
+``streamlit run app.py`` still works, without the first-visitor parts below.
 
+- The socket fix of ``pages/_serverfix.py`` (``TCP_NODELAY``) on the listening socket as soon as it
+  exists (Streamlit binds it before the lifespan starts), so even the first visitor's ~140 script
+  files are not held back by Nagle's algorithm; ``app.py`` applies it on the first run otherwise.
 - Pre-load on start-up (``lifespan``, Streamlit's public ``st.App`` hook): the heavy imports, the
   validated dataset (the same ``st.cache_resource`` the pages read) and the default view's map and
   table, so the first visitor after a deploy or a replica restart does not pay for them.
@@ -54,6 +57,9 @@ def preload() -> float:
 
 @asynccontextmanager
 async def lifespan(_app):
+    from pages._serverfix import disable_nagle_on_listening_sockets
+
+    disable_nagle_on_listening_sockets()
     seconds = preload()
     log.info("pre-loaded the dataset and the default map in %.2f s", seconds)
     yield {"preload_s": seconds}

@@ -5,7 +5,8 @@ loads its assets from CDNs, and ``st_folium`` blanks the whole map if one script
 URL folium uses is answered with ``route.fulfill`` from a local file:
 
 - Leaflet 1.9.3 (``leaflet.js``, ``leaflet.css``, marker images): ``XStatic-Leaflet`` 1.9.3;
-- jQuery 3.7.1: ``XStatic-jQuery`` 3.7.1 (if installed; otherwise an empty script);
+- jQuery 3.7.1: ``XStatic-jQuery`` 3.7.1 (in requirements-dev.txt; without it folium's scripts stop
+  after the first marker, so the benchmarks refuse to run);
 - Font Awesome 6.2.0 ``all.min.css`` and its webfonts: ``XStatic-Font-Awesome`` 6.2.1;
 - Bootstrap 5.2.2 (JS and CSS), Bootstrap 3 glyphicons CSS, Leaflet.awesome-markers 2.0.2 (JS and
   CSS) and folium's ``leaflet.awesome.rotate.min.css``: an EMPTY 200 body. They only style

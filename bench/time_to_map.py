@@ -55,8 +55,9 @@ MARKS = (
 OURS_MARKS = (*MARKS, ("panel", ".st-key-side_panel h3"), ("table", ".stDataFrame canvas"))
 
 # In the map frame: Date.now() when the pins match ``want`` (JS predicate over the pin elements).
+# Returned inside an object: Playwright's evaluate_handle would otherwise wait for the promise itself.
 REDRAW_JS = """
-(want) => new Promise((resolve) => {
+(want) => ({drawn: new Promise((resolve) => {
   const test = new Function("pins", "return " + want);
   const check = () => {
     const pins = Array.from(document.querySelectorAll(".atlas-pin"));
@@ -66,7 +67,7 @@ REDRAW_JS = """
   if (check()) return;
   const obs = new MutationObserver(() => { if (check()) obs.disconnect(); });
   obs.observe(document, {childList: true, subtree: true, attributes: true});
-})
+})})
 """
 
 
@@ -84,6 +85,10 @@ def static_map(path: Path) -> int:
     ds = load()
     path.write_text(mapview.build_map(ds, View(), asset_mode="inline").get_root().render(), encoding="utf-8")
     return len(apply_filters(ds, View()))
+
+
+def progress(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
 
 
 def redraw_times(browser, url: str, n: int, rounds: int) -> dict[str, list[float]]:
@@ -110,7 +115,9 @@ def redraw_times(browser, url: str, n: int, rounds: int) -> dict[str, list[float
             page.evaluate("window.__clicks = []")
             pending = map_frame.evaluate_handle(REDRAW_JS, want)
             click(page)
-            drawn = float(pending.evaluate("p => p"))
+            progress(f"  redraw after a {name} change")
+            drawn = float(pending.evaluate("o => Promise.race([o.drawn, new Promise((_, no) => setTimeout("
+                                           "() => no(new Error('markers not redrawn within 30 s')), 30000))])"))
             # The click that made the change: the last one the page saw before the redraw.
             clicked = max(c for c in page.evaluate("window.__clicks") if c <= drawn)
             out[name].append(drawn - clicked)
@@ -131,6 +138,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cold-runs", type=int, default=3, help="cold starts of ours and bare (default 3)")
     parser.add_argument("--redraws", type=int, default=3, help="pages on which a lens and a filter change are timed")
     args = parser.parse_args(argv)
+    if not peer_assets.have_jquery():
+        raise SystemExit("XStatic-jQuery is not installed (bash scripts/setup.sh dev): the peer cannot draw")
 
     tmp = Path(tempfile.mkdtemp(prefix="atlas-bench-"))
     html = tmp / "map.html"
@@ -144,8 +153,9 @@ def main(argv: list[str] | None = None) -> int:
     warm: dict[str, list] = {k: [] for k in probes}
     cold: dict[str, list[float]] = {"ours": [], "bare": []}
     with chromium() as browser:
-        for _ in range(args.cold_runs):
+        for i in range(args.cold_runs):
             for name, app in (("ours", "serve.py"), ("bare", "bench/bare_app.py")):
+                progress(f"cold {i + 1}/{args.cold_runs}: {name}")
                 with server(app) as url:
                     probe, fulfil = probes[name]
                     cold[name].append(timed_load(browser, url + "/", probe, fulfil).ms)
@@ -157,9 +167,11 @@ def main(argv: list[str] | None = None) -> int:
             urls = {"ours": ours_url + "/", "peer": peer_url + "/", "bare": bare_url + "/", "static": html.as_uri()}
             for name, (probe, fulfil) in probes.items():  # warm the servers (imports, caches)
                 timed_load(browser, urls[name], probe, fulfil)
-            for _ in range(args.runs):
+            for i in range(args.runs):
+                progress(f"warm {i + 1}/{args.runs}")
                 for name, (probe, fulfil) in probes.items():
                     warm[name].append(timed_load(browser, urls[name], probe, fulfil))
+            progress("redraws")
             redraws = redraw_times(browser, urls["ours"], n, args.redraws)
 
     med = {k: median([x.ms for x in v]) for k, v in warm.items()}

@@ -2,7 +2,7 @@
 
 Run: ``.venv/bin/python bench/concurrent_sessions.py [--sessions 20]`` (prints figures; asserts nothing).
 
-One ``streamlit run app.py`` on 127.0.0.1 (warmed by one load), one headless Debian chromium, N new
+One ``streamlit run serve.py`` on 127.0.0.1 (warmed by one load), one headless Debian chromium, N new
 contexts started together (asyncio), each offline (every non-local request aborted):
 
 1. opens ``/?spec=energy`` (the specialisation filter through the URL);

@@ -3,7 +3,7 @@
 Run: ``.venv/bin/python bench/scale.py [--points 100 1000 10000] [--runs 5]`` (prints figures).
 
 For each N, a synthetic dataset (``atlas.synthetic``, fixed seed) is written to a temporary folder
-and served by ``streamlit run app.py`` with ``ATLAS_DATA_DIR`` pointing at it. Figures:
+and served by ``streamlit run serve.py`` with ``ATLAS_DATA_DIR`` pointing at it. Figures:
 
 - payload: what ``st_folium`` sends for the map (base map + the filtered layers), and the size of
   the rendered standalone map; with Python's time to build the layers (cached and uncached);

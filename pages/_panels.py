@@ -23,6 +23,8 @@ if TYPE_CHECKING:
     from pages._layout import Context
 
 PICK_KEY = "panel_pick"
+CAVEAT_KEY = "caveat_"
+"""Key prefix of the caveat expanders (``caveat_1`` … ``caveat_8``): their state says whether one is open."""
 CONFIDENCE_COLOURS = {"confirmed": "green", "medium": "orange", "weak": "red"}
 
 
@@ -181,7 +183,12 @@ def _caveats(ds, code: str | None, lang: str) -> None:  # type: ignore[no-untype
             label += " · " + t("panel.flags_in_caveat", lang, count=n)
         elif not item.figures and not item.questions:
             label += " · " + t("panel.caveat_no_census", lang)
-        with columns[index % 4].expander(label, expanded=False, icon=":material/flag:" if n else None):
+        # Drawn only when opened (a rerun on toggle): the eight closed caveats would otherwise put about
+        # 600 hidden elements into the first render, which holds the map back (docs/performance.md).
+        with columns[index % 4].expander(label, expanded=False, icon=":material/flag:" if n else None,
+                                         key=f"{CAVEAT_KEY}{item.order}", on_change="rerun") as box:
+            if not box.open:
+                continue
             st.markdown(md_escape(item.body))
             if item.figures:
                 st.markdown(f"**{t('panel.figures_for_caveat', lang)}**")

@@ -8,6 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from atlas.i18n import LANGS, t
+from pages._panels import CAVEAT_KEY
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
@@ -29,21 +30,32 @@ def panel_script() -> None:
     render_side_panel(Context(ds=ds, view=view, lang=lang))
 
 
-def run_app(lang: str, sel: str | None) -> AppTest:
+CAVEATS = range(1, 9)
+
+
+def open_caveats(at: AppTest, which=CAVEATS) -> None:  # type: ignore[no-untyped-def]
+    """Open caveat expanders as a reader's clicks would (their contents are drawn only when open)."""
+    for order in which:
+        at.session_state[f"{CAVEAT_KEY}{order}"] = True
+
+
+def run_app(lang: str, sel: str | None, opened=CAVEATS) -> AppTest:  # type: ignore[no-untyped-def]
     at = AppTest.from_file(APP, default_timeout=90)
     at.query_params["lang"] = lang
     if sel:
         at.query_params["sel"] = sel
+    open_caveats(at, opened)
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
 
 
-def run_panel(lang: str = "fr", sel: str | None = None) -> AppTest:
+def run_panel(lang: str = "fr", sel: str | None = None, opened=CAVEATS) -> AppTest:  # type: ignore[no-untyped-def]
     at = AppTest.from_function(panel_script, default_timeout=60)
     at.query_params["lang"] = lang
     if sel:
         at.query_params["sel"] = sel
+    open_caveats(at, opened)
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
@@ -91,6 +103,25 @@ def test_map_page_panel_with_nothing_selected_shows_the_national_picture():
 
 
 # --- the panel alone ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("sel", ["10", None])
+def test_caveats_are_closed_until_opened_and_then_show_their_content(sel):
+    """The eight caveats start closed and empty (drawn on opening); opening one shows its text and
+    its figures, and leaves the others closed."""
+    at = run_panel("fr", sel, opened=())
+    caveats = [e for e in at.expander if e.label[:2] in {f"{i}." for i in CAVEATS}]
+    assert len(caveats) == 8
+    assert all(not e.markdown and not e.warning for e in caveats)
+    at.session_state[f"{CAVEAT_KEY}2"] = True  # "Masse critique"
+    at.run()
+    assert not at.exception
+    caveats = [e for e in at.expander if e.label[:2] in {f"{i}." for i in CAVEATS}]
+    opened = [e for e in caveats if e.markdown]
+    assert [e.label[:2] for e in opened] == ["2."]
+    inner = "\n".join(m.value for m in opened[0].markdown).replace("\\", "")
+    assert "Masse critique" in opened[0].label
+    assert t("panel.figures_for_caveat", "fr") in inner
 
 
 def test_flags_are_explained_with_rule_and_numbers():

@@ -87,6 +87,54 @@ def static_map(path: Path) -> int:
     return len(apply_filters(ds, View()))
 
 
+# Where a load's time goes, read in the page after the markers are drawn (ms from navigation start):
+# the resource timings of the top page and of the map's frame (shifted to the top page's origin).
+PHASES_JS = """
+() => {
+  const top = performance.getEntriesByType("resource");
+  const nav = performance.getEntriesByType("navigation")[0];
+  const first = (list, test, key) => { const e = list.find(test); return e ? e[key] : null; };
+  const out = {
+    html: nav ? nav.responseEnd : null,
+    bundle: first(top, (e) => /\\/static\\/js\\/index\\.[^/]*\\.js$/.test(e.name), "responseEnd"),
+    component: first(top, (e) => e.name.includes("/component/streamlit_folium"), "startTime"),
+    mounts: top.filter((e) => e.name.includes("/component/streamlit_folium") && e.name.includes("index.html")).length,
+    leaflet: null,
+  };
+  for (const frame of document.querySelectorAll("iframe")) {
+    try {
+      const w = frame.contentWindow;
+      const shift = w.performance.timeOrigin - performance.timeOrigin;
+      const leaflet = w.performance.getEntriesByType("resource").find((e) => e.name.endsWith("/leaflet.js"));
+      if (leaflet) out.leaflet = leaflet.startTime + shift;
+    } catch (e) { /* another origin */ }
+  }
+  return out;
+}
+"""
+PHASE_LABELS = (
+    ("html", "page HTML received"),
+    ("bundle", "Streamlit's main script received"),
+    ("ws_open", "WebSocket open"),
+    ("map_frame", "the message carrying the map received"),
+    ("component", "st_folium frame requested"),
+    ("leaflet", "Leaflet requested (in the map's frame)"),
+    ("markers", "markers drawn"),
+)
+
+
+def phases(page, load) -> dict[str, float]:  # type: ignore[no-untyped-def]
+    """Milestones of one load of ours (ms from navigation; see PHASE_LABELS), and the mount count."""
+    found = page.evaluate(PHASES_JS)
+    out = {k: float(v) for k, v in found.items() if v is not None}
+    if load.traffic.ws_open_ms is not None:
+        out["ws_open"] = load.traffic.ws_open_ms
+    if load.traffic.ws_frames:
+        out["map_frame"] = max(load.traffic.ws_frames, key=lambda f: f[1])[0]
+    out["markers"] = load.ms
+    return out
+
+
 def progress(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
@@ -167,10 +215,17 @@ def main(argv: list[str] | None = None) -> int:
             urls = {"ours": ours_url + "/", "peer": peer_url + "/", "bare": bare_url + "/", "static": html.as_uri()}
             for name, (probe, fulfil) in probes.items():  # warm the servers (imports, caches)
                 timed_load(browser, urls[name], probe, fulfil)
+            breakdown: list[dict[str, float]] = []
             for i in range(args.runs):
                 progress(f"warm {i + 1}/{args.runs}")
                 for name, (probe, fulfil) in probes.items():
-                    warm[name].append(timed_load(browser, urls[name], probe, fulfil))
+                    if name == "ours":
+                        load, page = timed_load(browser, urls[name], probe, fulfil, keep=True)
+                        breakdown.append(phases(page, load))
+                        page.context.close()
+                    else:
+                        load = timed_load(browser, urls[name], probe, fulfil)
+                    warm[name].append(load)
             progress("redraws")
             redraws = redraw_times(browser, urls["ours"], n, args.redraws)
 
@@ -186,6 +241,13 @@ def main(argv: list[str] | None = None) -> int:
             for k, v in load.marks.items():
                 marks.setdefault(k, []).append(v)
         print(f"  {name} milestones (median): " + ", ".join(f"{k} {fmt_s(median(v))}" for k, v in marks.items()))
+    print(f"  ours, where the time goes (median of {args.runs}; ms from navigation start):")
+    for key, label in PHASE_LABELS:
+        values = [b[key] for b in breakdown if key in b]
+        if values:
+            print(f"    {fmt_s(median(values)):>8}  {label}")
+    mounts = sorted({int(b.get("mounts", 0)) for b in breakdown})
+    print(f"    st_folium frame documents loaded per page: {', '.join(map(str, mounts))}")
     cold_floor = median(cold["bare"]) + med["static"]
     print(f"cold: first load after a server start, median of {args.cold_runs}")
     print(f"  ours    {fmt_s(median(cold['ours'])):>8}   ({spread(cold['ours'])})")

@@ -37,10 +37,11 @@ def preload() -> float:
     # Not streamlit_folium: a component declared before the server's runtime exists is not served
     # (its frame gets a 404), so the page script imports it on the first run, as usual.
     import altair  # noqa: F401 - the regions page's charts
+    import folium.plugins  # noqa: F401 - two thirds of importing streamlit_folium (0.2 s)
 
-    from atlas import assets, config, mapview
+    from atlas import assets, config, exports, mapview  # noqa: F401 - exports: the download buttons
     from atlas.view import View, apply_filters
-    from pages import _layout
+    from pages import _layout, _panels
 
     ds, _problems, _data_dir = _layout.load_dataset()
     if ds is not None:
@@ -52,6 +53,9 @@ def preload() -> float:
             mapview.base_map(ds, lang, tiles=tiles).get_root().render()
             mapview.map_layers(ds, view, shown, with_tiles=bool(tiles.url))  # fills the map's text cache
             mapview.table_frame(ds, shown, lang)
+            # the panel below the map: the national picture and its caveats (cached per data version)
+            _panels._caveat_items(ds.version, None, lang, ds)
+            _panels._national_picture(ds.version, lang, tuple(str(i) for i in shown.index), ds, shown)
     return time.perf_counter() - start
 
 

@@ -219,7 +219,8 @@ class Runner:
             download = await info.value
             failure = await download.failure()
             if failure:
-                result.errors.append(f"download failed: {failure}")
+                killed = ", killed" if result.hit else ""
+                result.errors.append(f"(replica {result.replica}{killed}) download failed: {failure}")
             else:
                 result.csv_rows, problems = check_csv(Path(await download.path()).read_bytes(), self.want)
                 result.errors += problems

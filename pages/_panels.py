@@ -28,6 +28,27 @@ CAVEAT_KEY = "caveat_"
 CONFIDENCE_COLOURS = {"confirmed": "green", "medium": "orange", "weak": "red"}
 
 
+# --- the panel's content, cached per data version (pure functions of the data below) ---------------
+# A panel is drawn on every run of the map page (a filter change, a click): without these, the eight
+# caveats with their figures and flags were recomputed each time (most of a rerun's server time,
+# docs/performance.md). The data's content hash is the key, so new data is never served stale.
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _caveat_items(version: str, code: str | None, lang: str, _ds) -> list[rv.CaveatItem]:  # type: ignore[no-untyped-def]
+    return rv.caveat_panel(_ds, code, lang)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _region_card(version: str, code: str, lang: str, _ds) -> rv.RegionCard:  # type: ignore[no-untyped-def]
+    return rv.region_card(_ds, code, lang)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _national_picture(version: str, lang: str, shown_ids: tuple[str, ...] | None, _ds, _shown):  # type: ignore[no-untyped-def]
+    return network.national_picture(_ds, lang, _shown)
+
+
 # --- small Markdown helpers -----------------------------------------------------------------
 
 
@@ -171,7 +192,7 @@ def _caveats(ds, code: str | None, lang: str) -> None:  # type: ignore[no-untype
     """The caveats, collapsed, in four columns (two rows on a wide screen; stacked on a phone). A
     flag's rule is written once (in the flags block of
     the region, or here nationally); inside a region's caveat a flag is named with a pointer."""
-    items = rv.caveat_panel(ds, code, lang)
+    items = _caveat_items(ds.version, code, lang, ds)
     st.markdown(f"#### {t('panel.caveats_title', lang)}")
     st.caption(t("panel.caveats_intro", lang))
     cards = [c for c in (scorecard(ds, str(i), lang) for i in ds.institutes_in(code).index)] if code else []
@@ -301,7 +322,7 @@ def _institute(inst: rv.InstituteCard, lang: str) -> None:
 
 def _region(ctx: Context, code: str) -> None:
     ds, lang = ctx.ds, ctx.lang
-    card = rv.region_card(ds, code, lang)
+    card = _region_card(ds.version, code, lang, ds)
     st.subheader(md_escape(card.name))
     others = [card.names[lg] for lg in ("fr", "ar", "en") if lg != lang and card.names[lg] != card.name]
     st.caption(md_escape(" · ".join(dict.fromkeys(others))) + f" · {t('panel.region_code', lang, code=code)}")
@@ -333,7 +354,8 @@ def _region(ctx: Context, code: str) -> None:
 
 def _national(ctx: Context, shown=None) -> None:  # type: ignore[no-untyped-def]
     ds, lang = ctx.ds, ctx.lang
-    pic = network.national_picture(ds, lang, shown)
+    ids = None if shown is None else tuple(str(i) for i in shown.index)
+    pic = _national_picture(ds.version, lang, ids, ds, shown)
     st.subheader(t("panel.national_title", lang))
     left, right = st.columns([1, 1], gap="large")
     with left:

@@ -8,11 +8,10 @@ Everything here turns the dataset into ready-to-display records in one language:
   and numbers;
 - :func:`caveat_panel`: the commentary's caveats, each with the figures and flags that speak to it,
   for one region or (``code=None``) for the whole country;
-- :func:`scorecard_html`: an institute's accountability scorecard (:mod:`atlas.scorecard`) as the
-  map popup's checklist.
 
 The network across the 12 regions (coverage, specialisation matrix, the regions page's tables) is
-in :mod:`atlas.network`; the scorecard's records in :mod:`atlas.scorecard`.
+in :mod:`atlas.network`; the scorecard (records and the popup's
+checklist) in :mod:`atlas.scorecard`.
 
 Nothing is invented: what the data does not say is shown as "not announced" / "no institute
 announced". A flag is never a score: it always comes with its rule in words and the numbers behind it.
@@ -25,11 +24,10 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from atlas.i18n import direction, fmt_date, fmt_number, fmt_percent, pick, t
+from atlas.i18n import fmt_date, fmt_number, fmt_percent, pick, t
 from atlas.present import SourceRef, fmt_ratio, format_exact, format_value, region_name, source_date_text, spec_label
 from atlas.schema import STATUSES, split_list
 from atlas.scorecard import Scorecard, questions_for, scorecard
-from atlas.text import h
 
 if TYPE_CHECKING:
     from atlas.dataset import Dataset
@@ -483,26 +481,3 @@ def caveat_panel(ds: Dataset, code: str | None, lang: str) -> list[CaveatItem]:
             )
         )
     return items
-
-
-def scorecard_html(ds: Dataset, institute_id: str, lang: str) -> str:
-    """The institute's scorecard as a compact, escaped HTML checklist for the map popup ("" when
-    there is none). Every piece of text passes :func:`atlas.text.h`; URLs are http(s) only (the
-    loader checks them) and escaped too (braces included, so no template engine can read the text)."""
-    card = scorecard(ds, institute_id, lang)
-    if card is None:
-        return ""
-    items = []
-    for line in card.lines:
-        mark = "✓" if line.published else "–"
-        text = f"<b>{h(line.label)}</b>: {h(line.answer)}"
-        if line.source is not None and line.source.url:
-            text += (f' (<a href="{h(line.source.url)}" target="_blank" rel="noopener noreferrer">'
-                     f"{h(line.source.publisher)}</a>, {h(line.source.date_text)})")
-        items.append(f'<li class="{"pub" if line.published else "nopub"}"><span aria-hidden="true">{mark}</span> '
-                     f"{text}</li>")
-    return (
-        f'<div class="atlas-scorecard" dir="{direction(lang)}" lang="{h(lang)}">'
-        f"<div><b>{h(t('panel.acc.title', lang))}</b> · {h(card.count_text)}</div>"
-        f'<ul style="margin:2px 0;padding-inline-start:16px">{"".join(items)}</ul></div>'
-    )

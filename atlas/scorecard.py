@@ -2,7 +2,7 @@
 sourced fact or "not published as of <date>".
 
 A scorecard is never a score: it counts published answers, and an unanswered question says what was
-looked for and when. The side panel, the map popup (:func:`atlas.regionview.scorecard_html`), the
+looked for and when. The side panel, the map popup (:func:`scorecard_html`), the
 regions page, the exports and the briefs all read it from here.
 """
 
@@ -11,8 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from atlas.i18n import fmt_date, pick, t
+from atlas.i18n import direction, fmt_date, pick, t
 from atlas.present import SourceRef, source_date_text
+from atlas.text import h
 
 if TYPE_CHECKING:
     from atlas.dataset import Dataset
@@ -107,3 +108,26 @@ def region_scorecard_count(ds: Dataset, code: str, lang: str) -> tuple[int, int,
         return 0, 0, ""
     published, total = sum(c.published for c in cards), sum(c.total for c in cards)
     return published, total, t("panel.acc.count", lang, published=published, total=total)
+
+
+def scorecard_html(ds: Dataset, institute_id: str, lang: str) -> str:
+    """The institute's scorecard as a compact, escaped HTML checklist for the map popup ("" when
+    there is none). Every piece of text passes :func:`atlas.text.h`; URLs are http(s) only (the
+    loader checks them) and escaped too (braces included, so no template engine can read the text)."""
+    card = scorecard(ds, institute_id, lang)
+    if card is None:
+        return ""
+    items = []
+    for line in card.lines:
+        mark = "✓" if line.published else "–"
+        text = f"<b>{h(line.label)}</b>: {h(line.answer)}"
+        if line.source is not None and line.source.url:
+            text += (f' (<a href="{h(line.source.url)}" target="_blank" rel="noopener noreferrer">'
+                     f"{h(line.source.publisher)}</a>, {h(line.source.date_text)})")
+        items.append(f'<li class="{"pub" if line.published else "nopub"}"><span aria-hidden="true">{mark}</span> '
+                     f"{text}</li>")
+    return (
+        f'<div class="atlas-scorecard" dir="{direction(lang)}" lang="{h(lang)}">'
+        f"<div><b>{h(t('panel.acc.title', lang))}</b> · {h(card.count_text)}</div>"
+        f'<ul style="margin:2px 0;padding-inline-start:16px">{"".join(items)}</ul></div>'
+    )

@@ -119,6 +119,10 @@ defaults
     log global
     option httplog
     option redispatch 1
+    # A sticky session stays on its replica while a slow health check marks it down (a replica busy
+    # with script runs can miss a 5 s check): its WebSocket, session and download files live there.
+    # Only when the replica refuses the connection (really gone) does `redispatch` move the request.
+    option persist
     retries 3
     timeout connect 2s
     timeout client 60s

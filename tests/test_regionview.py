@@ -339,11 +339,11 @@ def test_scorecard_html_is_escaped(data_copy: Path):
              "convention-pour-la-creation-linstitut-jazari-industrie-x-0/", "answer_en",
              "<script>alert(1)</script> {{x}}")
     ds = load(data_copy)
-    html = rv.scorecard_html(ds, "jazari-fes", "en")
+    html = sc.scorecard_html(ds, "jazari-fes", "en")
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert "{{x}}" not in html  # braces escaped, so no template engine can read them
     assert html.count("<li") == 7 and 'href="https://www.lereporter.ma/' in html
-    assert 'dir="rtl"' in rv.scorecard_html(ds, "jazari-fes", "ar")
+    assert 'dir="rtl"' in sc.scorecard_html(ds, "jazari-fes", "ar")
 
 
 def test_national_picture_follows_the_filters(ds):

@@ -16,7 +16,7 @@ from atlas.mapview.elements import MarkerExtras
 from atlas.mapview.legends import LegendMarks, areas_legend
 from atlas.mapview.style import spec_style, text_colour
 from atlas.present import commentary_keys, region_name, spec_label, spec_labels, spec_line, spec_reading, status_date
-from atlas.regionview import scorecard_html
+from atlas.scorecard import scorecard_html
 from atlas.text import h
 from atlas.view import View
 

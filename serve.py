@@ -34,8 +34,9 @@ log = get_logger("jazari_atlas.serve")
 def preload() -> float:
     """Imports, dataset and the default view's map parts, as the first page run needs them; seconds."""
     start = time.perf_counter()
-    # Not streamlit_folium: a component declared before the server's runtime exists is not served
-    # (its frame gets a 404), so the page script imports it on the first run, as usual.
+    # Not streamlit_folium: Streamlit 1.67 registers a component only when it is declared inside a
+    # script run, and a module is imported once, so importing it here leaves its frame a 404. The
+    # page script imports it on the first run, as usual (folium.plugins below is most of the cost).
     import altair  # noqa: F401 - the regions page's charts
     import folium.plugins  # noqa: F401 - two thirds of importing streamlit_folium (0.2 s)
 
@@ -53,9 +54,7 @@ def preload() -> float:
             mapview.base_map(ds, lang, tiles=tiles).get_root().render()
             mapview.map_layers(ds, view, shown, with_tiles=bool(tiles.url))  # fills the map's text cache
             mapview.table_frame(ds, shown, lang)
-            # the panel below the map: the national picture and its caveats (cached per data version)
-            _panels._caveat_items(ds.version, None, lang, ds)
-            _panels._national_picture(ds.version, lang, tuple(str(i) for i in shown.index), ds, shown)
+            _panels.prepare_national_panel(ds, lang, shown)  # the panel below the map
     return time.perf_counter() - start
 
 

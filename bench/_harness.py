@@ -76,11 +76,15 @@ class Traffic:
 
     aborted: list[str] = field(default_factory=list)
     fulfilled: list[str] = field(default_factory=list)
-    ws_bytes: int = 0
     ws_open_ms: float | None = None
     """When the page's WebSocket opened, in ms since the navigation was asked for."""
     ws_frames: list[tuple[float, int]] = field(default_factory=list)
     """(ms since the navigation was asked for, bytes) of every WebSocket message received."""
+
+    @property
+    def ws_bytes(self) -> int:
+        """Bytes received on the WebSocket."""
+        return sum(size for _, size in self.ws_frames)
 
 
 def offline_context(browser, fulfil: Fulfil | None = None, **kwargs):
@@ -248,7 +252,6 @@ def timed_load(browser, url: str, probe: Probe, fulfil: Fulfil | None = None, ke
             traffic.ws_open_ms = (time.perf_counter() - start) * 1000
 
         def on_frame(payload):
-            traffic.ws_bytes += len(payload)
             traffic.ws_frames.append(((time.perf_counter() - start) * 1000, len(payload)))
 
         ws.on("framereceived", on_frame)

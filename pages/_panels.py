@@ -49,6 +49,20 @@ def _national_picture(version: str, lang: str, shown_ids: tuple[str, ...] | None
     return network.national_picture(_ds, lang, _shown)
 
 
+def national_picture(ds, lang: str, shown=None) -> network.NationalPicture:  # type: ignore[no-untyped-def]
+    """The national picture for the filtered institutes ``shown`` (all when None), cached per data
+    version and the ids shown."""
+    ids = None if shown is None else tuple(str(i) for i in shown.index)
+    return _national_picture(ds.version, lang, ids, ds, shown)
+
+
+def prepare_national_panel(ds, lang: str, shown=None) -> None:  # type: ignore[no-untyped-def]
+    """Fill the caches of the national panel (picture and caveats) before a visitor asks for it
+    (``serve.py``'s start-up pre-load)."""
+    national_picture(ds, lang, shown)
+    _caveat_items(ds.version, None, lang, ds)
+
+
 # --- small Markdown helpers -----------------------------------------------------------------
 
 
@@ -354,8 +368,7 @@ def _region(ctx: Context, code: str) -> None:
 
 def _national(ctx: Context, shown=None) -> None:  # type: ignore[no-untyped-def]
     ds, lang = ctx.ds, ctx.lang
-    ids = None if shown is None else tuple(str(i) for i in shown.index)
-    pic = _national_picture(ds.version, lang, ids, ds, shown)
+    pic = national_picture(ds, lang, shown)
     st.subheader(t("panel.national_title", lang))
     left, right = st.columns([1, 1], gap="large")
     with left:

@@ -9,6 +9,11 @@ Run with ``streamlit run serve.py`` (what ``scripts/start.sh``, the container an
 - Pre-load on start-up (``lifespan``, Streamlit's public ``st.App`` hook): the heavy imports, the
   validated dataset (the same ``st.cache_resource`` the pages read) and the default view's map and
   table, so the first visitor after a deploy or a replica restart does not pay for them.
+- Streamlit's own front-end files from memory (``atlas.frontend_files``): read and compressed once,
+  in a thread beside the pre-load, then answered without touching the disk or the thread pool, so
+  the ~130 files of a first visit are not slowed down by the visitor's own first script run.
+- Out of Streamlit's legacy pages-folder mode from the start (``pages/_streamlit_mode.py``), so the
+  first visitor's first run is not spent on a rerun.
 - Browser caching of the map's files (``StaticCacheHeaders``): Leaflet, the icon font and the
   favicon under ``/app/static`` are the installed packages' files and never change while a server
   runs, so browsers keep them for a day instead of asking again on every visit.
@@ -16,6 +21,7 @@ Run with ``streamlit run serve.py`` (what ``scripts/start.sh``, the container an
 
 from __future__ import annotations
 
+import threading
 import time
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -24,11 +30,21 @@ import streamlit as st
 from starlette.middleware import Middleware
 from streamlit.logger import get_logger
 
+from atlas.frontend_files import FrontendFiles, ServeFrontendFiles
+
 REPO = Path(__file__).resolve().parent
 STATIC_PREFIX = "/app/static/"
 STATIC_MAX_AGE_S = 86_400
 
 log = get_logger("jazari_atlas.serve")
+
+
+def _frontend_prefix() -> str:
+    base = str(st.get_option("server.baseUrlPath") or "").strip("/")
+    return (f"/{base}" if base else "") + "/static/"
+
+
+FRONTEND = FrontendFiles(Path(st.__file__).resolve().parent / "static" / "static", _frontend_prefix)
 
 
 def preload() -> float:
@@ -61,10 +77,18 @@ def preload() -> float:
 @asynccontextmanager
 async def lifespan(_app):
     from pages._serverfix import disable_nagle_on_listening_sockets
+    from pages._streamlit_mode import start_in_navigation_mode
 
     disable_nagle_on_listening_sockets()
+    start_in_navigation_mode()
+    # Reading and compressing the front-end files is mostly zlib, which releases the GIL: it runs
+    # beside the pre-load on a second core instead of after it.
+    warm = threading.Thread(target=FRONTEND.warm, name="frontend-files", daemon=True)
+    warm.start()
     seconds = preload()
-    log.info("pre-loaded the dataset and the default map in %.2f s", seconds)
+    warm.join()
+    log.info("pre-loaded the dataset and the default map in %.2f s; %d front-end files in memory",
+             seconds, len(FRONTEND.files))
     yield {"preload_s": seconds}
 
 
@@ -89,4 +113,8 @@ class StaticCacheHeaders:
         await self.app(scope, receive, send_with_cache)
 
 
-app = st.App(REPO / "app.py", lifespan=lifespan, middleware=[Middleware(StaticCacheHeaders)])
+app = st.App(
+    REPO / "app.py",
+    lifespan=lifespan,
+    middleware=[Middleware(StaticCacheHeaders), Middleware(ServeFrontendFiles, files=FRONTEND)],
+)

@@ -121,11 +121,12 @@ def streamlit_server(request: pytest.FixtureRequest) -> Iterator[str]:
 
 @pytest.fixture
 def start_streamlit() -> Iterator:
-    """Factory: ``start_streamlit(env) -> base URL``; every server started is stopped after the test."""
+    """Factory: ``start_streamlit(env, app="serve.py") -> base URL``; every server started is stopped
+    after the test."""
     stack = contextlib.ExitStack()
 
-    def start(env: Mapping[str, str] | None = None) -> str:
-        return stack.enter_context(run_streamlit(env))
+    def start(env: Mapping[str, str] | None = None, app: str = "serve.py") -> str:
+        return stack.enter_context(run_streamlit(env, app=app))
 
     with stack:
         yield start

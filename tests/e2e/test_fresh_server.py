@@ -1,11 +1,15 @@
 """The first session on a freshly started server: deep links and the very first filter change.
 
 Streamlit 1.67 runs its first script run in a legacy pages-folder mode when ``pages/`` sits beside
-the entry point; ``pages._layout.leave_legacy_pages_mode`` leaves it. These tests start a server
-of their own so that nothing has run ``app.py`` before them.
+the entry point (``pages/_streamlit_mode.py``): ``serve.py`` leaves it when the server starts, and
+``app.py`` on its first run when it is started directly (``streamlit run app.py``); the first filter
+change is checked through both. These tests start a server of their own so that nothing has run
+``app.py`` before them.
 """
 
 from __future__ import annotations
+
+import pytest
 
 from atlas import load
 from atlas.i18n import pick
@@ -33,12 +37,13 @@ def test_deep_link_on_a_fresh_server(start_streamlit, page):
     page.screenshot(path=str(ARTIFACTS / "deep_link_regions_en.png"))
 
 
-def test_first_filter_change_on_a_fresh_server_is_applied(start_streamlit, page):
+@pytest.mark.parametrize("entry", ["serve.py", "app.py"])
+def test_first_filter_change_on_a_fresh_server_is_applied(start_streamlit, page, entry):
     from playwright.sync_api import expect
 
     ds = load(DATA)
     energy = apply_filters(ds, View(specialisations=("energy",)))
-    url = start_streamlit({})
+    url = start_streamlit({}, app=entry)
     page.goto(url + "/", wait_until="domcontentloaded")
     pins = page.frame_locator(MAP_FRAME).locator(".atlas-pin")
     expect(pins).to_have_count(len(ds.institutes), timeout=TIMEOUT_MS)

@@ -52,7 +52,7 @@ MARKS = (
     ("leaflet", ".leaflet-container"),
     ("regions", "path.leaflet-interactive"),
 )
-OURS_MARKS = (*MARKS, ("panel", ".st-key-side_panel h3"), ("table", ".stDataFrame canvas"))
+OURS_MARKS = (*MARKS, ("panel", ".st-key-side_panel h3"), ("table", ".atlas-table tbody"))
 
 # In the map frame: Date.now() when the pins match ``want`` (JS predicate over the pin elements).
 # Returned inside an object: Playwright's evaluate_handle would otherwise wait for the promise itself.

@@ -6,7 +6,8 @@ the browser without reloading the map or sending it back to its start view. Only
 (``returned_objects``): panning and zooming never rerun this script. A click on a region or a
 marker selects that region.
 
-Speed (see docs/performance.md): the map is drawn before the side panel and the table; the map's
+Speed (see docs/performance.md): the map is drawn before the side panel and the table, and the
+table is plain HTML (the data grid's code held the map back by 0.6 s on a first load); the map's
 parts are cached in :mod:`atlas.mapview` per data version, the filtered set per view; the server's
 sockets send small responses at once (``pages/_serverfix.py``, applied by ``app.py``).
 """
@@ -24,7 +25,7 @@ from atlas.text import md_escape
 from atlas.view import apply_filters, query_specialisations
 from pages._downloads import render_downloads
 from pages._layout import context, select_region, sync_url
-from pages._panels import render_side_panel, rtl_frame
+from pages._panels import render_side_panel
 
 MAP_HEIGHT = 600
 RETURNED = ["last_object_clicked", "last_active_drawing"]
@@ -90,7 +91,6 @@ with st.container():
 render_side_panel(ctx, shown)
 
 st.subheader(t("map.table.title", lang), anchor=mapview.TABLE_ANCHOR)  # the map's frame points here
-st.caption(t("a11y.table_alternative", lang, shown=len(shown), total=len(ds.institutes)))
-st.dataframe(rtl_frame(mapview.table_frame(ds, shown, lang), lang), hide_index=True)
+st.html(mapview.table_html(mapview.table_frame(ds, shown, lang), lang, total=len(ds.institutes)))
 
 render_downloads(ctx, "map")

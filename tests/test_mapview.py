@@ -18,6 +18,7 @@ from atlas.config import Tiles, tiles_setting
 from atlas.i18n import pick, t
 from atlas.view import View, apply_filters
 from tests.conftest import read_rows, set_cell, write_rows
+from tests.html_table import read_table
 
 JS_STRING = re.compile(r'"(?:[^"\\\n]|\\.)*"')
 FEATURE_PROPS = re.compile(r'layer\.feature = \{"type": "Feature", "properties": (\{.*?\})\};')
@@ -265,7 +266,11 @@ def test_hostile_text_is_escaped_everywhere(hostile_ds, view):
 
 def test_hostile_text_in_the_table_stays_text(hostile_ds):
     frame = mapview.table_frame(hostile_ds, apply_filters(hostile_ds, View()), "fr")
-    assert HOSTILE in frame.iloc[:, 0].tolist()  # a dataframe cell shows text, not markup
+    assert HOSTILE in frame.iloc[:, 0].tolist()
+    markup = mapview.table_html(frame, "fr", total=len(hostile_ds.institutes))
+    assert "<img" not in markup and "<script" not in markup and "&lt;img src=x onerror=alert(1)&gt;" in markup
+    back, _attrs, _caption = read_table(markup)  # what a reader sees: the name as text, unchanged
+    assert HOSTILE in back.iloc[:, 0].tolist()
 
 
 # --- Offline ----------------------------------------------------------------------------------------
@@ -385,6 +390,24 @@ def test_table_mirrors_the_markers(ds):
     assert root[t("map.table.spec_commentary", "en")] == t("common.not_announced", "en")
     benguerir = mapview.table_frame(ds, ds.institutes.loc[["jazari-benguerir"]], "en").iloc[0]
     assert benguerir[t("map.table.date", "en")] == "April 2025"
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar", "en"])
+def test_the_page_table_is_the_frame_as_an_html_table(ds, lang):
+    frame = mapview.table_frame(ds, apply_filters(ds, View()), lang)
+    back, attrs, caption = read_table(mapview.table_html(frame, lang, total=len(ds.institutes)))
+    assert back.equals(frame.reset_index(drop=True).astype(str))
+    assert attrs["dir"] == ("rtl" if lang == "ar" else "ltr") and attrs["lang"] == lang
+    assert caption == t("a11y.table_alternative", lang, shown=len(frame), total=len(ds.institutes))
+
+
+def test_a_long_table_draws_its_first_rows_and_says_how_many_more(ds):
+    frame = mapview.table_frame(ds, apply_filters(ds, View()), "en")
+    markup = mapview.table_html(frame, "en", total=len(ds.institutes), max_rows=3)
+    back, _attrs, _caption = read_table(markup)
+    assert back.equals(frame.head(3).reset_index(drop=True).astype(str))
+    assert t("map.table.more", "en", drawn=3, shown=len(frame)) in markup
+    assert "atlas-table-more" not in mapview.table_html(frame, "en", total=len(ds.institutes))
 
 
 def test_institute_without_focus_area_gets_a_neutral_marker_and_legend_entry(data_copy):

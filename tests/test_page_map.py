@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 from atlas import mapview
 from atlas.i18n import pick, t
 from atlas.view import View, apply_filters
+from tests.html_table import read_table
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
@@ -64,9 +65,15 @@ def texts(at: AppTest) -> str:
     return re.sub(r"\\(.)", r"\1", "\n".join(parts))
 
 
+def table_html(at: AppTest) -> str:
+    tables = [str(el.value) for el in at.html if 'class="atlas-table"' in str(el.value)]
+    assert len(tables) == 1, "the page shows no table of institutes"
+    return tables[0]
+
+
 def table(at: AppTest):
-    assert at.dataframe, "the page shows no table"
-    return at.dataframe[0].value
+    """The table under the map, read back from its HTML."""
+    return read_table(table_html(at))[0]
 
 
 def test_default_view_draws_every_institute_on_map_and_table(fake, ds):
@@ -194,7 +201,10 @@ def test_arabic_page_table_and_map(fake, ds):
     at = app(lang="ar")
     at.run()
     assert not at.exception
-    # the columns read from the right: the name is the last column of the grid, i.e. the right-most
-    assert list(table(at).columns)[-1] == t("table.name", "ar")
+    # the table runs right to left: the name, its first column, is drawn right-most
+    frame, attrs, caption = read_table(table_html(at))
+    assert attrs["dir"] == "rtl" and attrs["lang"] == "ar"
+    assert list(frame.columns)[0] == t("table.name", "ar")
+    assert caption == t("a11y.table_alternative", "ar", shown=len(frame), total=len(ds.institutes))
     assert 'dir=\\"rtl\\"' in fake.last["html"] or 'dir="rtl"' in fake.last["html"]
     assert t("map.table.title", "ar") in texts(at)

@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from atlas.i18n import LANGS, catalogue
 from tests.conftest import REPO
+from tests.html_table import read_table
 
 PAGES = ["pages/map.py", "pages/regions.py", "pages/export.py", "pages/methods.py"]
 ARABIC = re.compile(r"[\u0600-\u06FF]")
@@ -22,6 +23,10 @@ def _texts(at: AppTest) -> list[str]:
         out += [str(e.label) for e in getattr(at, kind)]
     for frame in at.dataframe:
         out += [str(c) for c in frame.value.columns]
+    for block in at.html:  # the table under the map: its caption, headers and notes
+        if 'class="atlas-table"' in str(block.value):
+            frame, _attrs, caption = read_table(str(block.value))
+            out += [caption, *[str(c) for c in frame.columns]]
     return out
 
 

@@ -84,7 +84,7 @@ from atlas.mapview.style import (
     css,
     icons,
 )
-from atlas.mapview.table import TABLE_COLUMNS, table_frame
+from atlas.mapview.table import TABLE_COLUMNS, TABLE_MAX_ROWS, table_frame, table_html
 from atlas.text import h
 from atlas.view import View, apply_filters
 
@@ -96,7 +96,7 @@ __all__ = [
     "POINTS_THRESHOLD", "SEA", "TABLE_ANCHOR", "TABLE_COLUMNS", "TOOLTIP_MAX_NAMES",
     "base_map", "build_map", "institute_popup", "institute_tooltip", "institutes_layer", "label_points",
     "label_positions", "map_bounds", "map_layers", "marker_ids", "points_geojson",
-    "points_payload", "region_from_click", "regions_layer", "table_frame",
+    "TABLE_MAX_ROWS", "points_payload", "region_from_click", "regions_layer", "table_frame", "table_html",
 ]
 
 

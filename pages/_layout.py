@@ -136,10 +136,12 @@ def bootstrap() -> Context:
 
     lang = st.session_state.get("w_lang", "fr")
     lang = lang if lang in LANGS else "fr"
-    # One style block (one element, no extra gap): contrast, visible focus and phone layout (issue 15),
-    # and right to left for Arabic.
+    # One style block: contrast, visible focus and phone layout (issue 15), the table under the map,
+    # and right to left for Arabic. Style-only st.html takes no room in the page and needs no
+    # Markdown: as st.markdown it made the browser fetch the HTML-in-Markdown code (rehype-raw and
+    # two more chunks) before it could draw the title, 0.37 s of every first load (docs/performance.md).
     rtl = _rtl_css() if direction(lang) == "rtl" else ""
-    st.markdown(f"<style>{A11Y_CSS.read_text(encoding='utf-8')}</style>{rtl}", unsafe_allow_html=True)
+    st.html(f"<style>{A11Y_CSS.read_text(encoding='utf-8')}</style>{rtl}")
 
     with st.sidebar:
         st.selectbox(

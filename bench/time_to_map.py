@@ -247,7 +247,8 @@ def main(argv: list[str] | None = None) -> int:
         if values:
             print(f"    {fmt_s(median(values)):>8}  {label}")
     mounts = sorted({int(b.get("mounts", 0)) for b in breakdown})
-    print(f"    st_folium frame documents loaded per page: {', '.join(map(str, mounts))}")
+    print(f"    st_folium frame documents loaded per page: {', '.join(map(str, mounts))}"
+          " (Streamlit fetches the frame's URL once to check it, then the frame loads it)")
     cold_floor = median(cold["bare"]) + med["static"]
     print(f"cold: first load after a server start, median of {args.cold_runs}")
     print(f"  ours    {fmt_s(median(cold['ours'])):>8}   ({spread(cold['ours'])})")

@@ -70,7 +70,7 @@ def preload() -> float:
             shown = apply_filters(ds, view)
             mapview.base_map(ds, lang, tiles=tiles).get_root().render()
             mapview.map_layers(ds, view, shown, with_tiles=bool(tiles.url))  # fills the map's text cache
-            mapview.table_frame(ds, shown, lang)
+            mapview.table_html(mapview.table_frame(ds, shown, lang), lang, total=len(ds.institutes))  # + its template
             _panels.prepare_national_panel(ds, lang, shown)  # the panel below the map
     return time.perf_counter() - start
 

@@ -126,9 +126,12 @@ class ServeFrontendFiles:
         entry = None
         if scope["type"] == "http" and scope.get("method") in ("GET", "HEAD"):
             entry = self.files.lookup(scope.get("path", ""))
-        request = dict(scope.get("headers") or []) if entry is not None else {}
-        gzip_ok = entry is not None and entry.gzipped is not None and accepts_gzip(request.get(b"accept-encoding", b""))
-        if entry is None or (entry.body is None and not gzip_ok):
+        if entry is None:
+            await self.app(scope, receive, send)
+            return
+        request = dict(scope.get("headers") or [])
+        gzip_ok = entry.gzipped is not None and accepts_gzip(request.get(b"accept-encoding", b""))
+        if entry.body is None and not gzip_ok:  # only the gzip form is held: Streamlit serves the rest
             await self.app(scope, receive, send)
             return
         etag = entry.etag(gzip_ok)

@@ -93,10 +93,10 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BORDER", "CHOROPLETH", "COVERED", "COVERED_WEAK", "FALLBACK_COLOUR", "FALLBACK_ICON", "LAND", "NO_DATA",
-    "POINTS_THRESHOLD", "SEA", "TABLE_ANCHOR", "TABLE_COLUMNS", "TOOLTIP_MAX_NAMES",
+    "POINTS_THRESHOLD", "SEA", "TABLE_ANCHOR", "TABLE_COLUMNS", "TABLE_MAX_ROWS", "TOOLTIP_MAX_NAMES",
     "base_map", "build_map", "institute_popup", "institute_tooltip", "institutes_layer", "label_points",
     "label_positions", "map_bounds", "map_layers", "marker_ids", "points_geojson",
-    "TABLE_MAX_ROWS", "points_payload", "region_from_click", "regions_layer", "table_frame", "table_html",
+    "points_payload", "region_from_click", "regions_layer", "table_frame", "table_html",
 ]
 
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from atlas.i18n import pick, t
+from atlas.i18n import direction, pick, t
 from atlas.mapview.cache import memo
 from atlas.present import commentary_keys, region_name, spec_labels, status_date
 
@@ -27,7 +27,6 @@ PAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "page"
 # Rows drawn in the page's table; a longer list (scale mode) says how many more there are and that
 # the downloads below hold them all.
 TABLE_MAX_ROWS = 200
-RTL_LANGS = frozenset({"ar"})
 
 TABLE_COLUMNS = (
     ("name", "table.name"),
@@ -113,5 +112,5 @@ def table_html(frame: pd.DataFrame, lang: str, total: int, max_rows: int = TABLE
         rows=rows,
         more=more,
         lang=lang,
-        dir="rtl" if lang in RTL_LANGS else "ltr",
+        dir=direction(lang),
     )

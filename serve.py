@@ -31,21 +31,22 @@ import streamlit as st
 from starlette.middleware import Middleware
 from streamlit.logger import get_logger
 
+from atlas.assets import STATIC_URL, under_base
 from atlas.frontend_files import FrontendFiles, ServeFrontendFiles
 
 REPO = Path(__file__).resolve().parent
-STATIC_PREFIX = "/app/static/"
 STATIC_MAX_AGE_S = 86_400
 
 log = get_logger("jazari_atlas.serve")
 
 
-def _frontend_prefix() -> str:
-    base = str(st.get_option("server.baseUrlPath") or "").strip("/")
-    return (f"/{base}" if base else "") + "/static/"
+def _served(path: str) -> str:
+    """``path`` under the app's ``server.baseUrlPath`` (read per request: it is known once the
+    configuration is loaded, after this module is imported)."""
+    return under_base(st.get_option("server.baseUrlPath"), path)
 
 
-FRONTEND = FrontendFiles(Path(st.__file__).resolve().parent / "static" / "static", _frontend_prefix)
+FRONTEND = FrontendFiles(Path(st.__file__).resolve().parent / "static" / "static", lambda: _served("/static/"))
 
 
 def preload() -> float:
@@ -101,7 +102,7 @@ class StaticCacheHeaders:
         self.app = app
 
     async def __call__(self, scope, receive, send):
-        if scope["type"] != "http" or not scope.get("path", "").startswith(STATIC_PREFIX):
+        if scope["type"] != "http" or not scope.get("path", "").startswith(_served(STATIC_URL + "/")):
             await self.app(scope, receive, send)
             return
 

@@ -40,7 +40,13 @@ STATIC_DIR = REPO_ROOT / "static"
 
 VENDOR = "vendor"
 STATIC_URL = "/app/static"
-"""URL of :data:`STATIC_DIR` in the app (prefix it with ``server.baseUrlPath`` if one is set)."""
+"""URL of :data:`STATIC_DIR` in the app (prefix it with ``server.baseUrlPath`` if one is set: :func:`under_base`)."""
+
+
+def under_base(base_url_path: str | None, path: str) -> str:
+    """The absolute URL path ``path`` as the app serves it under Streamlit's ``server.baseUrlPath``."""
+    base = str(base_url_path or "").strip("/")
+    return (f"/{base}" if base else "") + path
 
 LEAFLET_DIR = "leaflet"
 FONTAWESOME_DIR = "fontawesome"

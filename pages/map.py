@@ -57,8 +57,7 @@ shown = ds.institutes.loc[_shown_ids(ds.version, view.filter_key, ds, view)]
 if shown.empty:
     st.info(t("map.no_match", lang))
 
-base_path = str(st.get_option("server.baseUrlPath") or "").strip("/")
-static_url = (f"/{base_path}" if base_path else "") + assets.STATIC_URL
+static_url = assets.under_base(st.get_option("server.baseUrlPath"), assets.STATIC_URL)
 
 if view.query:
     named = query_specialisations(ds, view.query, lang)

@@ -163,3 +163,11 @@ def test_every_file_of_the_installed_streamlit_page_is_held():
     assert missing == []
     entry = files.lookup("/static/" + next(n for n in named if n.endswith(".js")))
     assert entry.gzipped is not None and entry.body is None
+
+
+@pytest.mark.parametrize("base, want", [(None, "/static/"), ("", "/static/"), ("atlas", "/atlas/static/"),
+                                        ("/atlas/", "/atlas/static/"), ("a/b", "/a/b/static/")])
+def test_paths_under_the_base_url_path(base, want):
+    from atlas.assets import under_base
+
+    assert under_base(base, "/static/") == want

@@ -35,3 +35,10 @@ def test_the_page_scripts_come_gzipped_and_unchanged(streamlit_server):
     status, headers, body = fetch(f"{streamlit_server}/static/{named[0]}")  # no Accept-Encoding
     assert status == 200 and "content-encoding" not in headers
     assert body == (static / "static" / named[0]).read_bytes()
+
+
+def test_the_maps_own_files_carry_a_day_of_browser_cache(streamlit_server):
+    """Leaflet under /app/static (serve.py's StaticCacheHeaders), kept by browsers for a day."""
+    status, headers, body = fetch(f"{streamlit_server}/app/static/vendor/leaflet/leaflet.js")
+    assert status == 200 and b"Leaflet" in body[:2000]
+    assert headers["cache-control"] == "public, max-age=86400"

@@ -60,7 +60,7 @@ def preload() -> float:
 
     from atlas import assets, config, exports, mapview  # noqa: F401 - exports: the download buttons
     from atlas.view import View, apply_filters
-    from pages import _layout, _panels
+    from pages import _layout, _map_layers, _panels
 
     ds, _problems, _data_dir = _layout.load_dataset()
     if ds is not None:
@@ -70,7 +70,7 @@ def preload() -> float:
             view = View(lang=lang)
             shown = apply_filters(ds, view)
             mapview.base_map(ds, lang, tiles=tiles).get_root().render()
-            mapview.map_layers(ds, view, shown, with_tiles=bool(tiles.url))  # fills the map's text cache
+            _map_layers.layers(ds, view, shown, with_tiles=bool(tiles.url))  # the groups the first run sends
             mapview.table_html(mapview.table_frame(ds, shown, lang), lang, total=len(ds.institutes))  # + its template
             _panels.prepare_national_panel(ds, lang, shown)  # the panel below the map
     return time.perf_counter() - start

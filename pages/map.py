@@ -8,7 +8,8 @@ marker selects that region.
 
 Speed (see docs/performance.md): the map is drawn before the side panel and the table, and the
 table is plain HTML (the data grid's code held the map back by 0.6 s on a first load); the map's
-parts are cached in :mod:`atlas.mapview` per data version, the filtered set per view; the server's
+parts are cached in :mod:`atlas.mapview` per data version, the filtered set per view, the layers and
+their script per view (``pages/_map_layers.py``); the server's
 sockets send small responses at once (``pages/_serverfix.py``, applied by ``app.py``).
 """
 
@@ -23,6 +24,7 @@ from atlas import assets, config, mapview
 from atlas.i18n import pick, t
 from atlas.text import md_escape
 from atlas.view import apply_filters, query_specialisations
+from pages import _map_layers
 from pages._downloads import render_downloads
 from pages._layout import context, select_region, sync_url
 from pages._panels import render_side_panel
@@ -67,11 +69,12 @@ if view.query:
 
 # The map at full width; the region card (or the national picture) below it at full width, so card,
 # figures and caveats read as one view (and on a phone the card follows the map).
+_map_layers.install()
 with st.container():
     result = streamlit_folium.st_folium(
         mapview.base_map(ds, lang, tiles=tiles, static_url=static_url),
         key="atlas_map",
-        feature_group_to_add=mapview.map_layers(ds, view, shown, with_tiles=bool(tiles.url)),
+        feature_group_to_add=_map_layers.layers(ds, view, shown, with_tiles=bool(tiles.url)),
         returned_objects=RETURNED,
         use_container_width=True,
         height=MAP_HEIGHT,

@@ -70,8 +70,9 @@ def install() -> None:
 
 def check_internals() -> list[str]:
     """What this module relies on and no longer finds in the installed streamlit-folium (empty: all there)."""
-    import streamlit_folium
     from importlib.metadata import version
+
+    import streamlit_folium
 
     problems = []
     found = version("streamlit-folium")

@@ -79,7 +79,8 @@ def test_each_view_has_its_own_layers_but_selecting_a_region_reuses_them(ds, ins
     assert _map_layers.layers(ds, view.with_(selected=region), shown, with_tiles=False) is groups
     # ... which is right only because the layers never read the selection:
     assert scripts(ds, view.with_(selected=region)) == scripts(ds, view)
-    for other in (view.with_(lens="conventions"), view.with_(lang="en"), view.with_(figure=str(ds.figure_defs.index[0]))):
+    figure = str(ds.figure_defs.index[0])
+    for other in (view.with_(lens="conventions"), view.with_(lang="en"), view.with_(figure=figure)):
         assert _map_layers.layers(ds, other, apply_filters(ds, other), with_tiles=False) is not groups
     assert _map_layers.layers(ds, view, shown, with_tiles=True) is not groups
     water = view.with_(specialisations=("water",))

@@ -1,9 +1,12 @@
-"""Many institutes: ONE GeoJSON point layer of circle markers on a canvas.
+"""Many institutes: circle markers on ONE canvas, in one group that holds every tooltip and card.
 
 Above :data:`~atlas.mapview.labels.POINTS_THRESHOLD` institutes in view, pins would be thousands of DOM
-elements; instead the layer (``static/points.js``) draws circles on a canvas in a pane of its own,
-from a compact payload: one row per point whose fields are named by :data:`POINT_COLUMNS` (the script
-reads them by name), with small integers indexing lookup tables. Every text is HTML-escaped here;
+elements; instead the layer (``static/points.js``) draws circles on a canvas in a pane of its own.
+The group, not each point, holds the tooltip and the card (Leaflet opens them for the point under the
+pointer), and the points are made straight from the rows, without a GeoJSON pass: at 10,000 points
+that was most of the layer's time in the browser (docs/performance.md). They come from a compact
+payload: one row per point whose fields are named by :data:`POINT_COLUMNS` (the script reads them by
+name), with small integers indexing lookup tables. Every text is HTML-escaped here;
 the browser builds each tooltip and card only when it opens. About 100 bytes a point: 10,000 points
 are 1.3 MB and zoom smoothly.
 """
@@ -36,8 +39,9 @@ HUB_RADIUS = 6
 
 
 class PointsLayer(SafeMacro):
-    """Institutes as ONE ``L.geoJSON`` point layer of circle markers on a canvas (see :func:`points_payload`).
-    Once drawn, the map container gets ``data-atlas-points="N"``."""
+    """Institutes as circle markers on one canvas, in one ``L.featureGroup`` holding the tooltip and the
+    card of all of them (see :func:`points_payload`). Once drawn, the map container gets
+    ``data-atlas-points="N"``."""
 
     _template = static_template("points.js")
 
@@ -128,8 +132,8 @@ def points_payload(ds: Dataset, lang: str, ids: Sequence[str], lens: str = "comm
 
 
 def points_geojson(payload: str | Mapping[str, Any]) -> dict[str, Any]:
-    """The FeatureCollection the browser builds from a point payload (the same mapping as the layer's
-    script): one Point feature per institute with ``id``, ``code`` and ``kind`` properties."""
+    """A point payload as the browser reads it (the same mapping as the layer's script), as GeoJSON: one
+    Point feature per institute with the ``id``, ``code`` and ``kind`` a click on it reports."""
     d = json.loads(payload) if isinstance(payload, str) else payload
     col = {name: i for i, name in enumerate(d["cols"])}
     return {

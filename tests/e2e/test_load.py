@@ -73,7 +73,8 @@ def test_thousands_of_points_draw_on_a_canvas_and_hostile_text_stays_text(page, 
     page.wait_for_selector(f'[data-atlas-points="{n}"]', timeout=60_000)
     assert page.locator("canvas").count() >= 1
     assert page.locator(".atlas-pin").count() == 0  # no DOM element per institute
-    # Every institute is one circle marker of one GeoJSON layer, with its region code for clicks.
+    # Every institute is one circle marker of one group (which holds the tooltip and the card of all of
+    # them), with its region code for clicks.
     counts = page.evaluate(FIND_MAP + """ let n = 0, coded = 0; const layers = new Set();
         map.eachLayer(l => {
             if (!(l instanceof L.CircleMarker && l.feature)) return;
@@ -83,19 +84,25 @@ def test_thousands_of_points_draw_on_a_canvas_and_hostile_text_stays_text(page, 
         });
         return [n, layers.size, coded]; }""")
     assert counts == [n, 1, n]
-    # Open the hostile institute's tooltip and popup, as a hover and a click would.
-    texts = page.evaluate(FIND_MAP + """ let done = false;
+    # Hover, then click, the hostile institute's point with the mouse (zoomed in, drawn on top).
+    x, y = page.evaluate(FIND_MAP + """ let target = null;
         map.eachLayer(l => {
-            if (!done && l instanceof L.CircleMarker && l.feature && l.feature.properties.id === "synth-00001") {
-                l.openTooltip();
-                l.openPopup();
-                done = true;
+            if (!target && l instanceof L.CircleMarker && l.feature && l.feature.properties.id === "synth-00001") {
+                target = l;
             }
         });
-        const tip = document.querySelector(".leaflet-tooltip");
-        const card = document.querySelector(".leaflet-popup .atlas-card");
-        return [tip && tip.textContent, card && card.textContent,
-                card ? card.querySelectorAll("img, script").length : -1]; }""")
+        map.setView(target.getLatLng(), 11, {animate: false});
+        target.bringToFront();
+        const p = map.latLngToContainerPoint(target.getLatLng()), box = map.getContainer().getBoundingClientRect();
+        return [p.x + box.left, p.y + box.top]; }""")
+    page.mouse.move(x, y)
+    tip = page.locator(".leaflet-tooltip")
+    tip.wait_for(state="visible", timeout=5_000)
+    tip_text = tip.text_content()
+    page.mouse.click(x, y)
+    card = page.locator(".leaflet-popup .atlas-card")
+    card.wait_for(state="visible", timeout=5_000)
+    texts = [tip_text, card.text_content(), card.locator("img, script").count()]
     assert HOSTILE in texts[0] and HOSTILE in texts[1]
     assert texts[2] == 0
     page.wait_for_timeout(300)
@@ -103,3 +110,35 @@ def test_thousands_of_points_draw_on_a_canvas_and_hostile_text_stays_text(page, 
     assert page.locator("img[src=x]").count() == 0
     assert page.blocked_requests == []
     page.screenshot(path=str(artifacts_dir / "scale_2000_popup.png"))
+
+
+def test_a_click_on_one_of_thousands_of_points_opens_its_card_and_selects_its_region(start_streamlit, page, tmp_path):
+    """In the app: the canvas points report their region through st_folium like the pins do."""
+    out = synthetic.write_synthetic(tmp_path / "data", 600)
+    url = start_streamlit({"ATLAS_DATA_DIR": str(out)})
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(url + "/")
+    frame_box = page.locator('iframe[title="streamlit_folium.st_folium"]')
+    page.frame_locator('iframe[title="streamlit_folium.st_folium"]').locator('[data-atlas-points="600"]').wait_for(
+        timeout=90_000)
+    frame = next(f for f in page.frames if "st_folium" in f.url)
+    x, y, code = frame.evaluate("""() => { let target = null;
+        map.eachLayer(l => {
+            if (!target && l instanceof L.CircleMarker && l.feature && l.feature.properties.id === "synth-00005") {
+                target = l;
+            }
+        });
+        map.setView(target.getLatLng(), 10, {animate: false});
+        target.bringToFront();
+        const p = map.latLngToContainerPoint(target.getLatLng());
+        return [p.x, p.y, target.feature.properties.code]; }""")
+    box = frame_box.bounding_box()
+    page.mouse.click(box["x"] + x, box["y"] + y)
+    page.frame_locator('iframe[title="streamlit_folium.st_folium"]').locator(".leaflet-popup .atlas-card").wait_for(
+        timeout=10_000)
+    page.wait_for_function(f"() => new URLSearchParams(location.search).get('sel') === '{code}'", timeout=30_000)
+    region = load(out).regions.loc[code, "name_fr"]
+    page.locator(".st-key-side_panel h3", has_text=region).first.wait_for(timeout=30_000)
+    assert errors == []
+    assert page.blocked_requests == []

@@ -47,7 +47,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from bench._harness import NON_LOCAL, VIEWPORT, Probe, median, p95
-from bench.concurrent_sessions import CSV_BUTTON, check_csv, cpu_seconds
+from bench.concurrent_sessions import cpu_seconds, download_and_check
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
 
 REPO = Path(__file__).resolve().parent.parent
@@ -212,20 +212,10 @@ class Runner:
             shown = await self._markers(page)
             if shown != self.markers:
                 result.errors.append(f"{shown} markers, expected {self.markers}")
-            button = page.locator(CSV_BUTTON)
-            await button.wait_for(timeout=TIMEOUT_S * 1000)
-            async with page.expect_download(timeout=TIMEOUT_S * 1000) as info:
-                await button.click()
-            download = await info.value
-            failure = await download.failure()
-            if failure:
-                killed = ", killed" if result.hit else ""
-                result.errors.append(f"(replica {result.replica}{killed}) download failed: {failure}")
-            else:
-                result.csv_rows, problems = check_csv(Path(await download.path()).read_bytes(), self.want)
-                result.errors += problems
-            if await page.locator("[data-testid=stException]").count():
-                result.errors.append("Streamlit exception on the page")
+            result.csv_rows, problems = await download_and_check(page, self.want)
+            killed = ", killed" if result.hit else ""
+            result.errors += [f"(replica {result.replica}{killed}) {p}" if p.startswith("download failed") else p
+                              for p in problems]
         except Exception as exc:  # noqa: BLE001 - every failure is counted and reported
             where = f"(replica {result.replica}{', killed' if result.hit else ''}) "
             result.errors.append(f"{where}{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}")

@@ -90,6 +90,26 @@ def check_csv(data: bytes, want: bytes) -> tuple[int, list[str]]:
     return len(body), problems
 
 
+async def download_and_check(page, want: bytes) -> tuple[int | None, list[str]]:
+    """Click the page's CSV button and check the file: (data rows or None, problems), a failed
+    download and a Streamlit exception on the page included."""
+    rows, problems = None, []
+    button = page.locator(CSV_BUTTON)
+    await button.wait_for(timeout=TIMEOUT_S * 1000)
+    async with page.expect_download(timeout=TIMEOUT_S * 1000) as info:
+        await button.click()
+    download = await info.value
+    failure = await download.failure()
+    if failure:
+        problems.append(f"download failed: {failure}")
+    else:
+        rows, found = check_csv(Path(await download.path()).read_bytes(), want)
+        problems += found
+    if await page.locator("[data-testid=stException]").count():
+        problems.append("Streamlit exception on the page")
+    return rows, problems
+
+
 async def _ready(page) -> float:
     """Milliseconds from navigation to the markers drawn (the probe stamps the top page)."""
     await page.wait_for_function("() => window.__benchReadyAt", timeout=TIMEOUT_S * 1000, polling=250)
@@ -119,20 +139,8 @@ async def one_session(browser, url: str, index: int, markers: int, want: bytes, 
         result.markers = await frame.locator(".atlas-pin").count()
         if result.markers != markers:
             result.errors.append(f"{result.markers} markers, expected {markers}")
-        button = page.locator(CSV_BUTTON)
-        await button.wait_for(timeout=TIMEOUT_S * 1000)
-        async with page.expect_download(timeout=TIMEOUT_S * 1000) as info:
-            await button.click()
-        download = await info.value
-        failure = await download.failure()
-        if failure:
-            result.errors.append(f"download failed: {failure}")
-        else:
-            data = Path(await download.path()).read_bytes()
-            result.csv_rows, problems = check_csv(data, want)
-            result.errors += problems
-        if await page.locator("[data-testid=stException]").count():
-            result.errors.append("Streamlit exception on the page")
+        result.csv_rows, problems = await download_and_check(page, want)
+        result.errors += problems
         result.total_ms = (time.perf_counter() - t0) * 1000
     except Exception as exc:  # noqa: BLE001 - every failure is counted and reported
         result.errors.append(f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}")

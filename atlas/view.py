@@ -65,11 +65,15 @@ class View:
     def with_(self, **changes: object) -> View:
         return replace(self, **changes)  # type: ignore[arg-type]
 
+    def key_without(self, names: frozenset[str]) -> tuple:
+        """``(name, value)`` of every field but ``names``: a cache key in which a field added later is
+        included without anyone adding it."""
+        return tuple((f.name, getattr(self, f.name)) for f in fields(self) if f.name not in names)
+
     @property
     def filter_key(self) -> tuple:
-        """What decides which institutes pass the filters: every field but :data:`NOT_FILTERS`, so a new
-        filter field is part of the key (and of every cache keyed on it) without anyone adding it."""
-        return tuple((f.name, getattr(self, f.name)) for f in fields(self) if f.name not in NOT_FILTERS)
+        """What decides which institutes pass the filters: every field but :data:`NOT_FILTERS`."""
+        return self.key_without(NOT_FILTERS)
 
     @property
     def is_filtered(self) -> bool:

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import inspect
 import threading
-from dataclasses import fields
 from typing import TYPE_CHECKING, Any
 
 import streamlit as st
@@ -99,5 +98,4 @@ def layers(ds: Dataset, view: View, shown: pd.DataFrame, *, with_tiles: bool) ->
 
     ``shown`` must be what the view's filters pass (the page's ``_shown_ids``): the key is the view,
     not the frame. Every field of the view but :data:`NOT_LAYERS` is in the key, so a new one is too."""
-    key = tuple((f.name, getattr(view, f.name)) for f in fields(view) if f.name not in NOT_LAYERS)
-    return _cached_layers(ds.version, key, with_tiles, ds, view, shown)
+    return _cached_layers(ds.version, view.key_without(NOT_LAYERS), with_tiles, ds, view, shown)

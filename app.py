@@ -17,10 +17,8 @@ st.set_page_config(page_title="Jazari Atlas", page_icon=str(ICON), layout="wide"
 leave_legacy_pages_mode()
 _serverfix.apply_once()
 
-ctx = _layout.bootstrap()
-st.session_state["_ctx"] = ctx
-lang = ctx.lang
-
+# The navigation first: the sidebar leaves out what the current page draws itself.
+lang = _layout.current_lang()
 # .streamlit/config.toml hides the legacy pages-folder menu; the menu of st.navigation is wanted.
 st.set_option("client.showSidebarNavigation", True)
 navigation = st.navigation(
@@ -31,4 +29,5 @@ navigation = st.navigation(
         st.Page("pages/methods.py", title=t("nav.methods", lang), icon=":material/menu_book:", url_path="methods"),
     ]
 )
+st.session_state["_ctx"] = _layout.bootstrap(navigation.url_path)
 navigation.run()

@@ -3,7 +3,7 @@
 Run: ``.venv/bin/python bench/interaction.py [--runs 20] [--profile]`` (prints figures; asserts nothing).
 
 The home page (map, side panel with its figures and flags, table, downloads) runs once; then, 20
-times, one sidebar filter changes (the specialisation multiselect, alternating between "energy"
+times, one filter changes (the specialisation pills above the map, alternating between "energy"
 and no filter, so each rerun really has new layers and a new table) and the script reruns. The
 median of those reruns is the figure (goal <= 0.15 s). A region selection rerun (the side panel's
 region card) is timed too. ``--profile`` prints a pyinstrument profile of the filter reruns.
@@ -76,7 +76,7 @@ def measure(args: argparse.Namespace) -> int:
     at.run()
     first = time.perf_counter() - t0
     assert not at.exception, at.exception
-    spec = at.multiselect(key="w_spec")
+    spec = at.button_group(key="w_spec")
 
     fresh = []
     for _ in range(5):  # a new session on a warm server: what a new visitor's first script run costs
@@ -94,7 +94,7 @@ def measure(args: argparse.Namespace) -> int:
         at.run()
         times.append(time.perf_counter() - t0)
         assert not at.exception, at.exception
-        spec = at.multiselect(key="w_spec")
+        spec = at.button_group(key="w_spec")
 
     select = []
     for i in range(min(args.runs, 10)):

@@ -29,12 +29,14 @@ class Widget:
     field: str
     key: str
     translated: bool = True
+    toolbar: bool = False
+    """Drawn above the map on the map page (:func:`map_toolbar`), in the sidebar on the other pages."""
 
 
 WIDGETS = (
     Widget("lang", "w_lang", translated=False),
-    Widget("specialisations", "w_spec"),
-    Widget("lens", "w_lens"),
+    Widget("specialisations", "w_spec", toolbar=True),
+    Widget("lens", "w_lens", toolbar=True),
     Widget("regions", "w_region"),
     Widget("statuses", "w_status"),
     Widget("confidences", "w_conf"),
@@ -92,6 +94,13 @@ def _lang_from_url() -> str:
     return lang if lang in LANGS else "fr"
 
 
+def current_lang() -> str:
+    """The language of this run, before :func:`bootstrap` draws the language menu (the menu's value
+    once it exists, else the URL's ``lang``): for the titles of the navigation."""
+    lang = st.session_state.get("w_lang") or _lang_from_url()
+    return lang if lang in LANGS else "fr"
+
+
 def show_problems(problems: list[Problem], data_dir: Path, lang: str) -> None:
     """The error panel for a broken data directory: every problem, no traceback."""
     st.error(t("data.invalid", lang, count=len(problems), path=str(data_dir)))
@@ -122,8 +131,11 @@ iframe, [data-testid="stVegaLiteChart"], [data-testid="stDataFrame"] canvas { di
 """
 
 
-def bootstrap() -> Context:
-    """Load data, draw the sidebar, keep the URL in step. Stops the script on a broken dataset."""
+def bootstrap(page: str = "") -> Context:
+    """Load data, draw the sidebar, keep the URL in step. Stops the script on a broken dataset.
+
+    ``page``: the page this run draws (its URL path); on the map page (:data:`MAP_PAGE`) the
+    toolbar widgets are left out of the sidebar, since the page draws them above the map."""
     ds, problems, data_dir = load_dataset()
     if ds is None:
         lang = _lang_from_url()
@@ -133,6 +145,7 @@ def bootstrap() -> Context:
         params = {key: st.query_params.get_all(key) for key in st.query_params}  # to_dict keeps one value
         _init_widgets(parse_query(params, ds))
         st.session_state["view_ready"] = True
+    _carry_toolbar(page)
 
     lang = st.session_state.get("w_lang", "fr")
     lang = lang if lang in LANGS else "fr"
@@ -149,16 +162,9 @@ def bootstrap() -> Context:
         )
         lang = st.session_state["w_lang"]
         st.subheader(t("sidebar.filters", lang))
-        specs = ds.specialisations
-        st.multiselect(
-            t("filter.specialisation", lang), list(specs.index), key="w_spec",
-            format_func=lambda k: pick(specs.loc[k], "label", lang),
-            placeholder=t("filter.all", lang),
-        )
-        st.radio(
-            t("lens.label", lang), list(LENSES), key="w_lens", help=t("lens.help", lang),
-            format_func=lambda k: t(f"lens.{k}", lang),
-        )
+        if page != MAP_PAGE:
+            _specialisation_widget(ds, lang, pills=False)
+            _lens_widget(lang, horizontal=False)
         st.multiselect(
             t("filter.region", lang), list(ds.regions.index), key="w_region",
             format_func=lambda c: f"{c} · {pick(ds.regions.loc[c], 'name', lang)}",
@@ -186,6 +192,57 @@ def bootstrap() -> Context:
         lines = [t(f"notice.{n.reason}", lang, param=md_escape(n.param), value=md_escape(n.value)) for n in notices]
         st.warning(t("notice.title", lang) + "\n\n" + "\n".join(f"- {line}" for line in lines))
     return Context(ds=ds, view=view, lang=lang)
+
+
+MAP_PAGE = ""
+"""The URL path of the map page (the default page of ``app.py``'s navigation)."""
+
+
+def _carry_toolbar(page: str) -> None:
+    """Keep the toolbar widgets' values when the page changes.
+
+    The map page draws them as other widgets (pills, a horizontal radio) than the sidebar of the
+    other pages; Streamlit ties a widget's value to the widget, so on a page change the value is
+    set again through its key, and the widget drawn on the new page starts from it."""
+    if st.session_state.get("_page") != page:
+        for widget in WIDGETS:
+            if widget.toolbar and widget.key in st.session_state:
+                st.session_state[widget.key] = st.session_state[widget.key]
+    st.session_state["_page"] = page
+
+
+def _specialisation_widget(ds: Dataset, lang: str, *, pills: bool) -> None:
+    specs = ds.specialisations
+    label = t("filter.specialisation", lang)
+    options = list(specs.index)
+
+    def fmt(k: str) -> str:
+        return pick(specs.loc[k], "label", lang)
+
+    if pills:  # one click per choice, and the change goes to the server at once (a menu waits to close)
+        st.pills(label, options, key="w_spec", selection_mode="multi", format_func=fmt, wrap=True,
+                 help=t("filter.specialisation_help", lang))
+    else:
+        st.multiselect(label, options, key="w_spec", format_func=fmt, placeholder=t("filter.all", lang))
+
+
+def _lens_widget(lang: str, *, horizontal: bool) -> None:
+    st.radio(
+        t("lens.label", lang), list(LENSES), key="w_lens", help=t("lens.help", lang),
+        format_func=lambda k: t(f"lens.{k}", lang), horizontal=horizontal,
+    )
+
+
+def map_toolbar(ds: Dataset, lang: str) -> View:
+    """The lens and the specialisation filter above the map (the map page's fragment draws them, so
+    a change reruns the map and what follows it, not the sidebar); returns the view they make."""
+    with st.container(key="map_toolbar"):  # pages/a11y.css keeps it short on a phone
+        left, right = st.columns([1, 3], gap="medium")
+        with left:
+            _lens_widget(lang, horizontal=True)
+        with right:
+            _specialisation_widget(ds, lang, pills=True)
+    return _view_from_widgets(lang)
 
 
 def _view_from_widgets(lang: str) -> View:

@@ -6,6 +6,10 @@ the browser without reloading the map or sending it back to its start view. Only
 (``returned_objects``): panning and zooming never rerun this script. A click on a region or a
 marker selects that region.
 
+The toolbar above the map (lens, specialisation), the map, the panel, the table and the downloads
+are one fragment (``_view_part``): a change there reruns that part only, so the browser redraws the
+map without re-rendering the sidebar and the title first.
+
 Speed (see docs/performance.md): the map is drawn before the side panel and the table, and the
 table is plain HTML (the data grid's code held the map back by 0.6 s on a first load); the map's
 parts are cached in :mod:`atlas.mapview` per data version, the filtered set per view, the layers and
@@ -24,7 +28,7 @@ from atlas import assets, config, mapview
 from atlas.i18n import pick, t
 from atlas.text import md_escape
 from atlas.view import apply_filters, query_specialisations
-from pages import _map_layers
+from pages import _layout, _map_layers
 from pages._downloads import render_downloads
 from pages._layout import context, select_region, sync_url
 from pages._panels import render_side_panel
@@ -55,10 +59,6 @@ tiles = config.tiles_setting()
 if tiles.problem:
     st.warning(t("map.tiles_problem", lang, detail=md_escape(tiles.problem)))
 
-shown = ds.institutes.loc[_shown_ids(ds.version, view.filter_key, ds, view)]
-if shown.empty:
-    st.info(t("map.no_match", lang))
-
 static_url = assets.under_base(st.get_option("server.baseUrlPath"), assets.STATIC_URL)
 
 if view.query:
@@ -67,10 +67,27 @@ if view.query:
         labels = t("panel.list_sep", lang).join(pick(ds.specialisations.loc[k], "label", lang) for k in named)
         st.caption(t("panel.query_specialisation", lang, query=md_escape(view.query), labels=md_escape(labels)))
 
-# The map at full width; the region card (or the national picture) below it at full width, so card,
-# figures and caveats read as one view (and on a phone the card follows the map).
-_map_layers.install()
-with st.container():
+
+@st.fragment
+def _view_part(tiles: config.Tiles, static_url: str) -> None:
+    """The toolbar (lens, specialisation), the map, the panel below it, the table and the downloads:
+    everything the toolbar and a click on the map change. A fragment, so such a change reruns this
+    part alone: the sidebar and the title are not sent again, and the map is the first thing the
+    browser redraws (docs/performance.md). The sidebar's filters rerun the whole page."""
+    ctx = st.session_state["_ctx"]  # this run's (app.py), or the last full run's on a fragment rerun
+    ds, lang = ctx.ds, ctx.lang
+    view = _layout.map_toolbar(ds, lang)
+    if view != ctx.view:
+        ctx = replace(ctx, view=view)
+        st.session_state["_ctx"] = ctx
+        sync_url(view)
+    shown = ds.institutes.loc[_shown_ids(ds.version, view.filter_key, ds, view)]
+    if shown.empty:
+        st.info(t("map.no_match", lang))
+
+    # The map at full width; the region card (or the national picture) below it at full width, so
+    # card, figures and caveats read as one view (and on a phone the card follows the map).
+    _map_layers.install()
     result = streamlit_folium.st_folium(
         mapview.base_map(ds, lang, tiles=tiles, static_url=static_url),
         key="atlas_map",
@@ -90,9 +107,12 @@ with st.container():
             st.session_state["_ctx"] = ctx
             sync_url(view)
 
-render_side_panel(ctx, shown)
+    render_side_panel(ctx, shown)
 
-st.subheader(t("map.table.title", lang), anchor=mapview.TABLE_ANCHOR)  # the map's frame points here
-st.html(mapview.table_html(mapview.table_frame(ds, shown, lang), lang, total=len(ds.institutes)))
+    st.subheader(t("map.table.title", lang), anchor=mapview.TABLE_ANCHOR)  # the map's frame points here
+    st.html(mapview.table_html(mapview.table_frame(ds, shown, lang), lang, total=len(ds.institutes)))
 
-render_downloads(ctx, "map")
+    render_downloads(ctx, "map")
+
+
+_view_part(tiles, static_url)

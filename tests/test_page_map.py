@@ -134,6 +134,40 @@ def test_sidebar_filter_widgets_shrink_markers_and_table(fake, ds):
     assert len(table(at)) == len(expected)
 
 
+def _in(container, kind: str, key: str) -> bool:
+    return any(getattr(el, "key", None) == key for el in getattr(container, kind))
+
+
+def test_toolbar_above_the_map_filters_by_specialisation_and_follows_across_pages(fake, ds):
+    at = app()
+    at.run()
+    # On the map page the lens and the specialisation filter sit above the map, not in the sidebar.
+    assert _in(at.main, "button_group", "w_spec") and _in(at.main, "radio", "w_lens")
+    assert not _in(at.sidebar, "multiselect", "w_spec") and not _in(at.sidebar, "radio", "w_lens")
+    pills = at.button_group(key="w_spec")
+    assert list(pills.options) == [pick(ds.specialisations.loc[k], "label", "fr") for k in ds.specialisations.index]
+    pills.set_value(["energy"]).run()
+    assert not at.exception
+    expected = list(apply_filters(ds, View(specialisations=("energy",))).index)
+    assert 0 < len(expected) < len(ds.institutes)
+    assert fake.last["markers"] == expected
+    assert table(at)[t("table.name", "fr")].tolist() == [pick(ds.institutes.loc[i], "name", "fr") for i in expected]
+    assert at.query_params.get("spec") in ("energy", ["energy"])
+    at.radio(key="w_lens").set_value("conventions").run()
+    assert at.query_params.get("lens") in ("conventions", ["conventions"])
+    assert fake.last["markers"] == expected
+
+    # Another page draws them in the sidebar, with the same choices; back on the map, the same again.
+    at.switch_page("pages/regions.py").run()
+    assert not at.exception
+    assert at.sidebar.multiselect(key="w_spec").value == ["energy"]
+    assert at.sidebar.radio(key="w_lens").value == "conventions"
+    at.switch_page("pages/map.py").run()
+    assert at.button_group(key="w_spec").value == ["energy"]
+    assert at.radio(key="w_lens").value == "conventions"
+    assert fake.last["markers"] == expected
+
+
 def test_no_match_shows_an_empty_map_and_table_with_a_message(fake, ds):
     at = app(q="zzzz-no-match")
     at.run()

@@ -19,7 +19,7 @@ def _texts(at: AppTest) -> list[str]:
     out: list[str] = []
     for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning", "error", "success"):
         out += [str(e.value) for e in getattr(at, kind)]
-    for kind in ("selectbox", "multiselect", "text_input", "button", "radio", "checkbox", "toggle"):
+    for kind in ("selectbox", "multiselect", "text_input", "button", "radio", "checkbox", "toggle", "button_group"):
         out += [str(e.label) for e in getattr(at, kind)]
     for frame in at.dataframe:
         out += [str(c) for c in frame.value.columns]

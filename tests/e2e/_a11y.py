@@ -104,10 +104,11 @@ ACTIVE = """() => {
     window.__atlasFocus = {el: el, dx: dx, dy: dy};
     const pin = el.querySelector ? el.querySelector('.atlas-pin[aria-label]') : null;
     const group = el.closest ? el.closest('[role=radiogroup]') : null;
+    const toolbar = el.closest ? el.closest('[role=toolbar]') : null;  // the specialisation pills
     return {
         inFrame: inFrame, tag: el.tagName, role: el.getAttribute('role'),
         label: el.getAttribute('aria-label') || (pin && pin.getAttribute('aria-label'))
-            || (group && group.getAttribute('aria-label')) || '',
+            || (group && group.getAttribute('aria-label')) || (toolbar && toolbar.getAttribute('aria-label')) || '',
         sidebar: !!(el.closest && el.closest('[data-testid=stSidebar]')),
         panel: !!(el.closest && el.closest('.st-key-side_panel')),
         marker: !!(el.classList && el.classList.contains('leaflet-marker-icon')),

@@ -12,11 +12,14 @@ ARABIC = re.compile(r"[\u0600-\u06FF]")
 
 
 def _widget_text(page, label: str) -> str:
-    """The visible text of the sidebar or main widget whose label is ``label`` (chips, selected value)."""
-    return page.locator("[data-testid=stSelectbox], [data-testid=stMultiSelect]").filter(
+    """The chosen value(s) of the sidebar or main widget whose label is ``label``: a menu's chips and
+    selected value, or the pressed pills of a pill group (whose other pills show every choice)."""
+    return page.locator("[data-testid=stSelectbox], [data-testid=stMultiSelect], [data-testid=stButtonGroup]").filter(
         has=page.get_by_text(label, exact=True)
     ).first.evaluate(
-        "el => el.innerText + ' ' + [...el.querySelectorAll('input')].map(i => i.value).join(' ')"
+        "el => el.matches('[data-testid=stButtonGroup]')"
+        " ? [...el.querySelectorAll('button[aria-pressed=true]')].map(b => b.innerText).join(' ')"
+        " : el.innerText + ' ' + [...el.querySelectorAll('input')].map(i => i.value).join(' ')"
     )
 
 

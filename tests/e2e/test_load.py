@@ -19,6 +19,7 @@ from atlas import load, mapview, synthetic
 from atlas.view import View
 from bench import concurrent_sessions as concurrent
 from tests.conftest import read_rows, write_rows
+from tests.e2e._a11y import settle
 
 SESSIONS = 20
 FIND_MAP = "() => { const map = Object.values(window).find(v => v instanceof L.Map);"
@@ -122,6 +123,7 @@ def test_a_click_on_one_of_thousands_of_points_opens_its_card_and_selects_its_re
     frame_box = page.locator('iframe[title="streamlit_folium.st_folium"]')
     page.frame_locator('iframe[title="streamlit_folium.st_folium"]').locator('[data-atlas-points="600"]').wait_for(
         timeout=90_000)
+    settle(page)  # the first run is over and nothing above the map moves any more: click where a user sees it
     frame = next(f for f in page.frames if "st_folium" in f.url)
     x, y, code = frame.evaluate("""() => { let target = null;
         map.eachLayer(l => {

@@ -233,15 +233,27 @@ def _lens_widget(lang: str, *, horizontal: bool) -> None:
     )
 
 
-def map_toolbar(ds: Dataset, lang: str) -> View:
-    """The lens and the specialisation filter above the map (the map page's fragment draws them, so
-    a change reruns the map and what follows it, not the sidebar); returns the view they make."""
-    with st.container(key="map_toolbar"):  # pages/a11y.css keeps it short on a phone
-        left, right = st.columns([1, 3], gap="medium")
-        with left:
-            _lens_widget(lang, horizontal=True)
-        with right:
-            _specialisation_widget(ds, lang, pills=True)
+def map_toolbar_slot():  # type: ignore[no-untyped-def]
+    """The place of the toolbar above the map, filled by :func:`map_toolbar` once the map is drawn
+    (pages/a11y.css keeps it short on a phone)."""
+    return st.container(key="map_toolbar")
+
+
+def map_toolbar(ds: Dataset, lang: str) -> None:
+    """The lens and the specialisation filter (the map page's fragment draws them, so a change reruns
+    the map and what follows it, not the sidebar). Their values are in the session before they are
+    drawn (:func:`toolbar_view`)."""
+    left, right = st.columns([1, 3], gap="medium")
+    with left:
+        _lens_widget(lang, horizontal=True)
+    with right:
+        _specialisation_widget(ds, lang, pills=True)
+
+
+def toolbar_view(lang: str) -> View:
+    """The view the widgets hold, read before the toolbar is drawn: Streamlit has put a widget's
+    new value in the session before the run starts (and :func:`bootstrap` set them from the URL on
+    the first run), so the page can draw the map first and the toolbar above it afterwards."""
     return _view_from_widgets(lang)
 
 

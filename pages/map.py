@@ -76,7 +76,10 @@ def _view_part(tiles: config.Tiles, static_url: str) -> None:
     browser redraws (docs/performance.md). The sidebar's filters rerun the whole page."""
     ctx = st.session_state["_ctx"]  # this run's (app.py), or the last full run's on a fragment rerun
     ds, lang = ctx.ds, ctx.lang
-    view = _layout.map_toolbar(ds, lang)
+    # The toolbar's place comes first and the map is drawn before the toolbar: on a first visit the
+    # browser then starts the map's frame without waiting for the pills' code (docs/performance.md).
+    toolbar = _layout.map_toolbar_slot()
+    view = _layout.toolbar_view(lang)
     if view != ctx.view:
         ctx = replace(ctx, view=view)
         st.session_state["_ctx"] = ctx
@@ -106,6 +109,9 @@ def _view_part(tiles: config.Tiles, static_url: str) -> None:
             ctx = replace(ctx, view=view)
             st.session_state["_ctx"] = ctx
             sync_url(view)
+
+    with toolbar:
+        _layout.map_toolbar(ds, lang)
 
     render_side_panel(ctx, shown)
 

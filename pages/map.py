@@ -27,7 +27,7 @@ import streamlit_folium
 from atlas import assets, config, mapview
 from atlas.i18n import pick, t
 from atlas.text import md_escape
-from atlas.view import apply_filters, query_specialisations
+from atlas.view import apply_filters, query_specialisations, rows_by_ids
 from pages import _layout, _map_layers
 from pages._downloads import render_downloads
 from pages._layout import context, select_region, sync_url
@@ -84,7 +84,7 @@ def _view_part(tiles: config.Tiles, static_url: str) -> None:
         ctx = replace(ctx, view=view)
         st.session_state["_ctx"] = ctx
         sync_url(view)
-    shown = ds.institutes.loc[_shown_ids(ds.version, view.filter_key, ds, view)]
+    shown = rows_by_ids(ds.institutes, _shown_ids(ds.version, view.filter_key, ds, view))
     if shown.empty:
         st.info(t("map.no_match", lang))
 

@@ -8,7 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from atlas.i18n import LANGS, t
-from pages._panels import CAVEAT_KEY
+from pages._panels import CAVEAT_KEY, shown_key
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
@@ -194,3 +194,12 @@ def test_data_text_is_escaped_in_markdown(data_copy, monkeypatch):
     at = run_panel("en", "10")
     notes = [c.value for c in at.caption if "evil" in c.value]
     assert notes == ["\\*\\*bold\\*\\* \\[x\\]\\(https\\://evil\\.example\\) \\<b\\>"]
+
+
+def test_the_national_pictures_cache_key_follows_the_institutes_shown(ds):
+    """The picture under the map is cached per set of institutes shown: another set, another key."""
+    all_rows = ds.institutes
+    assert shown_key(None) is None
+    assert shown_key(all_rows) == shown_key(all_rows.copy())
+    assert shown_key(all_rows) != shown_key(all_rows.iloc[1:])
+    assert shown_key(all_rows.iloc[:0]) != shown_key(all_rows.iloc[:1])

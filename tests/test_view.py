@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from atlas.view import PARAMS, View, apply_filters, parse_query, to_query
+from atlas.view import PARAMS, View, apply_filters, parse_query, rows_by_ids, to_query
 
 
 def test_round_trip(ds):
@@ -72,3 +73,13 @@ def test_parse_query_never_raises(ds, params):
     # Whatever was dropped is reported: a parsed view re-serialises to a clean query string.
     assert parse_query(to_query(view), ds).notices == ()
     apply_filters(ds, view)
+
+
+def test_rows_by_ids_keeps_the_order_asked_and_names_a_missing_id(ds):
+    ids = list(ds.institutes.index)[::-1][:5]
+    rows = rows_by_ids(ds.institutes, ids)
+    assert list(rows.index) == ids
+    assert rows.equals(ds.institutes.loc[ids])
+    assert rows_by_ids(ds.institutes, []).empty
+    with pytest.raises(KeyError, match="no-such-institute"):
+        rows_by_ids(ds.institutes, [ids[0], "no-such-institute"])

@@ -17,6 +17,7 @@ import pandas as pd
 from atlas.i18n import direction, pick, t
 from atlas.mapview.cache import memo
 from atlas.present import commentary_keys, region_name, spec_labels, status_date
+from atlas.view import rows_by_ids
 
 if TYPE_CHECKING:
     from jinja2 import Template
@@ -49,10 +50,9 @@ def table_frame(ds: Dataset, institutes: pd.DataFrame, lang: str) -> pd.DataFram
     once per data version and language; a view takes its rows from them.
     """
     full = memo(("table", ds.version, lang), lambda: _table_rows(ds, ds.institutes, lang))
-    ids = list(institutes.index)
-    if all(i in full.index for i in ids):
-        frame = full.loc[ids]
-    else:  # rows that are not the dataset's own (a caller's edited frame): build them
+    try:
+        frame = rows_by_ids(full, institutes.index)  # one test per id in Python took 100 ms at 10,000 rows
+    except KeyError:  # rows that are not the dataset's own (a caller's edited frame): build them
         frame = _table_rows(ds, institutes, lang)
     return frame.rename(columns={c: t(key, lang) for c, key in TABLE_COLUMNS})
 

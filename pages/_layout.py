@@ -147,8 +147,7 @@ def bootstrap(page: str = "") -> Context:
         st.session_state["view_ready"] = True
     _carry_toolbar(page)
 
-    lang = st.session_state.get("w_lang", "fr")
-    lang = lang if lang in LANGS else "fr"
+    lang = current_lang()  # the menu's value: _init_widgets has set it from the URL on the first run
     # One style block: contrast, visible focus and phone layout (issue 15), the table under the map,
     # and right to left for Arabic. Style-only st.html takes no room in the page and needs no
     # Markdown: as st.markdown it made the browser fetch the HTML-in-Markdown code (rehype-raw and

@@ -219,8 +219,9 @@ def _specialisation_widget(ds: Dataset, lang: str, *, pills: bool) -> None:
         return pick(specs.loc[k], "label", lang)
 
     if pills:  # one click per choice, and the change goes to the server at once (a menu waits to close)
-        st.pills(label, options, key="w_spec", selection_mode="multi", format_func=fmt, wrap=True,
-                 help=t("filter.specialisation_help", lang))
+        # A pill shows its text as Markdown (a menu's options are plain text): escape the data's label.
+        st.pills(label, options, key="w_spec", selection_mode="multi", format_func=lambda k: md_escape(fmt(k)),
+                 wrap=True, help=t("filter.specialisation_help", lang))
     else:
         st.multiselect(label, options, key="w_spec", format_func=fmt, placeholder=t("filter.all", lang))
 

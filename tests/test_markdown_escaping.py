@@ -13,8 +13,9 @@ from atlas.text import md_escape
 from tests.markdown_payload import PAYLOAD, RAW_MARKERS, write_payload
 from tests.render_all import render_pages
 
-# Proto fields Streamlit renders as Markdown (element bodies, labels, help tooltips, captions).
-MARKDOWN_FIELDS = {"body", "label", "help", "caption", "title", "placeholder"}
+# Proto fields Streamlit renders as Markdown (element bodies, labels, help tooltips, captions, and
+# the options of a pill group, ``ButtonGroup.Option.content``).
+MARKDOWN_FIELDS = {"body", "label", "help", "caption", "title", "placeholder", "content"}
 NOT_MARKDOWN = {"arrow_data_frame", "vega_lite_chart", "iframe", "html", "component_instance"}
 
 

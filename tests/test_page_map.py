@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from atlas import mapview
 from atlas.i18n import pick, t
+from atlas.text import md_escape
 from atlas.view import View, apply_filters
 from tests.html_table import read_table
 
@@ -145,7 +146,9 @@ def test_toolbar_above_the_map_filters_by_specialisation_and_follows_across_page
     assert _in(at.main, "button_group", "w_spec") and _in(at.main, "radio", "w_lens")
     assert not _in(at.sidebar, "multiselect", "w_spec") and not _in(at.sidebar, "radio", "w_lens")
     pills = at.button_group(key="w_spec")
-    assert list(pills.options) == [pick(ds.specialisations.loc[k], "label", "fr") for k in ds.specialisations.index]
+    # Each pill's text is Markdown, the data's label escaped (shown as the label itself).
+    assert list(pills.options) == [md_escape(pick(ds.specialisations.loc[k], "label", "fr"))
+                                   for k in ds.specialisations.index]
     pills.set_value(["energy"]).run()
     assert not at.exception
     expected = list(apply_filters(ds, View(specialisations=("energy",))).index)

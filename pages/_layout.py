@@ -146,6 +146,7 @@ def bootstrap(page: str = "") -> Context:
         _init_widgets(parse_query(params, ds))
         st.session_state["view_ready"] = True
     _carry_toolbar(page)
+    _remember_toolbar()
 
     lang = current_lang()  # the menu's value: _init_widgets has set it from the URL on the first run
     # One style block: contrast, visible focus and phone layout (issue 15), the table under the map,
@@ -197,16 +198,30 @@ MAP_PAGE = ""
 """The URL path of the map page (the default page of ``app.py``'s navigation)."""
 
 
+TOOLBAR_KEY = "_toolbar"
+"""Session key of the toolbar widgets' last values (:func:`_remember_toolbar`)."""
+
+
+def _remember_toolbar() -> None:
+    """Keep a copy of the toolbar widgets' values, taken on every run of every page (and on the map
+    page's fragment runs), for :func:`_carry_toolbar`."""
+    st.session_state[TOOLBAR_KEY] = {
+        w.key: list(v) if isinstance(v := st.session_state.get(w.key), list) else v for w in WIDGETS if w.toolbar
+    }
+
+
 def _carry_toolbar(page: str) -> None:
-    """Keep the toolbar widgets' values when the page changes.
+    """Give the toolbar widgets their values back when the page changes.
 
     The map page draws them as other widgets (pills, a horizontal radio) than the sidebar of the
-    other pages; Streamlit ties a widget's value to the widget, so on a page change the value is
-    set again through its key, and the widget drawn on the new page starts from it."""
-    if st.session_state.get("_page") != page:
-        for widget in WIDGETS:
-            if widget.toolbar and widget.key in st.session_state:
-                st.session_state[widget.key] = st.session_state[widget.key]
+    other pages, and Streamlit ties a value to its widget: in the browser, a page change drops the
+    value a visitor chose on the other page. The copy :func:`_remember_toolbar` took is set again
+    through the keys, and the widgets drawn on the new page start from it."""
+    saved = st.session_state.get(TOOLBAR_KEY)
+    if st.session_state.get("_page") != page and saved:
+        for key, value in saved.items():
+            if value is not None:
+                st.session_state[key] = value
     st.session_state["_page"] = page
 
 
@@ -254,6 +269,7 @@ def toolbar_view(lang: str) -> View:
     """The view the widgets hold, read before the toolbar is drawn: Streamlit has put a widget's
     new value in the session before the run starts (and :func:`bootstrap` set them from the URL on
     the first run), so the page can draw the map first and the toolbar above it afterwards."""
+    _remember_toolbar()
     return _view_from_widgets(lang)
 
 

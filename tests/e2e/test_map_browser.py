@@ -178,3 +178,33 @@ def test_hostile_names_show_as_text_in_a_standalone_map(page, tmp_path: Path):
     page.wait_for_timeout(500)
     assert dialogs == []
     assert page.locator("img[src=x]").count() == 0
+
+
+def test_the_toolbar_choice_follows_the_visitor_to_another_page_and_back(streamlit_server, page, ds):
+    """A pill and the lens chosen above the map are still chosen on the regions page (its sidebar)
+    and back on the map, after page changes through the navigation menu."""
+    from atlas.i18n import t
+
+    energy = list(apply_filters(ds, View(specialisations=("energy",))).index)
+    label = pick(ds.specialisations.loc["energy"], "label", "fr")
+    page.goto(streamlit_server + "/")
+    pins = page.frame_locator(MAP_FRAME).locator(".atlas-pin")
+    expect()(pins).to_have_count(len(ds.institutes), timeout=TIMEOUT_MS)
+    pill = page.locator(".st-key-w_spec").get_by_role("button", name=label, exact=True)
+    pill.click()
+    expect()(pins).to_have_count(len(energy), timeout=TIMEOUT_MS)
+    page.get_by_text(t("lens.conventions", "fr"), exact=True).click()
+    page.wait_for_function("() => location.search.includes('lens=conventions')", timeout=TIMEOUT_MS)
+
+    page.get_by_role("link", name=t("nav.regions", "fr")).first.click()
+    page.wait_for_function("() => location.pathname.endsWith('/regions')", timeout=TIMEOUT_MS)
+    sidebar = page.locator("[data-testid=stSidebar]")
+    expect()(sidebar.locator(".st-key-w_spec")).to_contain_text(label, timeout=TIMEOUT_MS)
+    expect()(sidebar.get_by_role("radio", name=t("lens.conventions", "fr"))).to_be_checked(timeout=TIMEOUT_MS)
+    page.wait_for_function("() => location.search.includes('spec=energy')", timeout=TIMEOUT_MS)
+
+    page.get_by_role("link", name=t("nav.map", "fr")).first.click()
+    expect()(pins).to_have_count(len(energy), timeout=TIMEOUT_MS)
+    expect()(page.locator(".st-key-w_spec").get_by_role("button", name=label, exact=True)).to_have_attribute(
+        "aria-pressed", "true", timeout=TIMEOUT_MS)
+    assert "spec=energy" in page.url and "lens=conventions" in page.url, page.url

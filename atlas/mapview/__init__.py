@@ -169,7 +169,11 @@ def base_map(
         folium.TileLayer(
             tiles=tiles.url, attr=attribution, name="tiles", max_zoom=MAX_ZOOM, overlay=False, control=False
         ).add_to(m)
-    m.fit_bounds(bounds, padding=(12, 12))
+    # The whole country at once: not a zoom from zoom_start played after the layers are drawn (that
+    # animation also swallowed any view set in its first 250 ms: Leaflet ignores a zoom meanwhile).
+    fit = folium.map.FitBounds(bounds, padding=(12, 12))
+    fit.options["animate"] = False
+    fit.add_to(m)
     FocusWithoutScroll().add_to(m)
     PinsAfterFont().add_to(m)
     MetricScale().add_to(m)

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 POINTS_THRESHOLD = 300
 """Up to this many institutes in view, each is a ``DivIcon`` pin with its icon (a DOM element each);
-above it, they are drawn as circle markers on ONE canvas (:mod:`atlas.mapview.points`), which stays
+above it, they are drawn as circles on ONE canvas by one layer (:mod:`atlas.mapview.points`), which stays
 smooth with 10,000 points (zooming included) and sends about 100 bytes a point."""
 
 

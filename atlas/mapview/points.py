@@ -1,14 +1,14 @@
-"""Many institutes: circle markers on ONE canvas, in one group that holds every tooltip and card.
+"""Many institutes: one canvas layer of our own draws them all, and finds the one under the pointer.
 
 Above :data:`~atlas.mapview.labels.POINTS_THRESHOLD` institutes in view, pins would be thousands of DOM
-elements; instead the layer (``static/points.js``) draws circles on a canvas in a pane of its own.
-The group, not each point, holds the tooltip and the card (Leaflet opens them for the point under the
-pointer), and the points are made straight from the rows, without a GeoJSON pass: at 10,000 points
-that was most of the layer's time in the browser (docs/performance.md). They come from a compact
-payload: one row per point whose fields are named by :data:`POINT_COLUMNS` (the script reads them by
-name), with small integers indexing lookup tables. Every text is HTML-escaped here;
-the browser builds each tooltip and card only when it opens. About 100 bytes a point: 10,000 points
-are 1.3 MB and zoom smoothly.
+elements; instead ONE Leaflet layer (``static/points.js``) draws every institute as a circle on one
+canvas in a pane of its own, with no Leaflet object, event binding or DOM element per point (at
+10,000 points those were most of the map's time in the browser: docs/performance.md). The canvas lets
+the pointer through to the regions below; a grid of the drawn circles finds the point under the
+pointer, which then shows its tooltip, opens its card and reports its click as a pin does. The points
+come from a compact payload: one row per point whose fields are named by :data:`POINT_COLUMNS` (the
+script reads them by name), with small integers indexing lookup tables. Every text is HTML-escaped
+here; the browser builds each tooltip and card only when it opens. About 100 bytes a point.
 """
 
 from __future__ import annotations
@@ -39,8 +39,8 @@ HUB_RADIUS = 6
 
 
 class PointsLayer(SafeMacro):
-    """Institutes as circle markers on one canvas, in one ``L.featureGroup`` holding the tooltip and the
-    card of all of them (see :func:`points_payload`). Once drawn, the map container gets
+    """Institutes as circles on one canvas, drawn by one layer that also shows the tooltip and the card
+    of the point under the pointer (see :func:`points_payload`). Once drawn, the map container gets
     ``data-atlas-points="N"``."""
 
     _template = static_template("points.js")

@@ -15,8 +15,6 @@ import asyncio
 import threading
 from pathlib import Path
 
-from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
-
 from atlas import load, mapview, synthetic
 from atlas.view import View
 from bench import concurrent_sessions as concurrent
@@ -25,6 +23,7 @@ from tests.e2e._a11y import settle
 
 SESSIONS = 20
 FIND_MAP = "() => { const map = Object.values(window).find(v => v instanceof L.Map);"
+FIND_POINTS = FIND_MAP + " let pts = null; map.eachLayer(l => { if (l.atlasPoints) pts = l; });"
 HOSTILE = "<img src=x onerror=alert(1)>`${alert(2)}`\\</script><script>alert(3)</script>"
 
 
@@ -45,23 +44,6 @@ def run_sessions(url: str, sessions: int) -> list[concurrent.Session]:
     if "error" in out:
         raise out["error"]
     return out["results"]
-
-
-def hover_until_shown(page, x: float, y: float, shown, tries: int = 10) -> None:
-    """Point at (x, y) as a person does, nudging by a pixel until ``shown`` is visible.
-
-    Leaflet's canvas renderer drops a mouse move that comes within 32 ms of the one before
-    (``_mouseHoverThrottled``), and chromium sends moves of its own when the page under a still pointer
-    changes (here: the view set just before). A single synthetic move can be the one dropped; a hand on a
-    mouse never sends just one."""
-    for attempt in range(tries):
-        page.mouse.move(x + attempt % 2, y)
-        try:
-            shown.wait_for(state="visible", timeout=500)
-            return
-        except PlaywrightTimeoutError:
-            continue
-    shown.wait_for(state="visible", timeout=5_000)
 
 
 def test_twenty_sessions_at_once_each_filter_and_download_a_complete_csv(streamlit_server, browser):
@@ -93,30 +75,45 @@ def test_thousands_of_points_draw_on_a_canvas_and_hostile_text_stays_text(page, 
     page.wait_for_selector(f'[data-atlas-points="{n}"]', timeout=60_000)
     assert page.locator("canvas").count() >= 1
     assert page.locator(".atlas-pin").count() == 0  # no DOM element per institute
-    # Every institute is one circle marker of one group (which holds the tooltip and the card of all of
-    # them), with its region code for clicks.
-    counts = page.evaluate(FIND_MAP + """ let n = 0, coded = 0; const layers = new Set();
-        map.eachLayer(l => {
-            if (!(l instanceof L.CircleMarker && l.feature)) return;
-            n++;
-            layers.add(Object.keys(l._eventParents || {})[0]);
-            if (/^\\d\\d$/.test(l.feature.properties.code)) coded++;
-        });
-        return [n, layers.size, coded]; }""")
-    assert counts == [n, 1, n]
-    # Hover, then click, the hostile institute's point with the mouse (zoomed in, drawn on top).
-    x, y = page.evaluate(FIND_MAP + """ let target = null;
-        map.eachLayer(l => {
-            if (!target && l instanceof L.CircleMarker && l.feature && l.feature.properties.id === "synth-00001") {
-                target = l;
-            }
-        });
-        map.setView(target.getLatLng(), 11, {animate: false});
-        target.bringToFront();
-        const p = map.latLngToContainerPoint(target.getLatLng()), box = map.getContainer().getBoundingClientRect();
+    # One layer of our own holds every institute (no Leaflet object or DOM element per point), and its
+    # canvas shows them: thousands of painted pixels.
+    layers, count, painted = page.evaluate(FIND_POINTS + """
+        const canvas = document.querySelector(".atlas-points-canvas"), ctx = canvas.getContext("2d");
+        const px = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
+        let painted = 0;
+        for (let i = 3; i < px.length; i += 4) { if (px[i] > 0) painted++; }
+        return [Object.keys(map._layers).length, pts.count(), painted]; }""")
+    assert count == n and layers < 100
+    assert painted > n * 10
+    # Hover, then click, the hostile institute's point with the mouse (zoomed in).
+    x, y = page.evaluate(FIND_POINTS + """
+        const id = "synth-00001";
+        map.setView(map.containerPointToLatLng(pts.pointOf(id)), 11, {animate: false});
+        const p = pts.pointOf(id), box = map.getContainer().getBoundingClientRect();
         return [p.x + box.left, p.y + box.top]; }""")
-    tip = page.locator(".leaflet-tooltip")
-    hover_until_shown(page, x, y, tip)
+    # The regions below the canvas still answer the pointer: a spot of the region with no point shows
+    # the region's tooltip; on the point, the point's tooltip shows and the region's steps aside.
+    ex, ey = page.evaluate(FIND_POINTS + """
+        const box = map.getContainer().getBoundingClientRect();
+        for (let dx = 30; dx < 400; dx += 7) {
+            for (const sy of [1, -1]) {
+                const x = box.left + box.width / 2 + dx, y = box.top + box.height / 2 + sy * dx / 2;
+                const el = document.elementFromPoint(x, y);
+                if (el && el.matches("path.leaflet-interactive") && pts._pointAt({clientX: x, clientY: y}) < 0) {
+                    return [x, y];
+                }
+            }
+        }
+        return [null, null]; }""")
+    assert ex is not None
+    region_tip = page.locator(".leaflet-tooltip:not(.atlas-point-tip)")
+    page.mouse.move(ex, ey)
+    region_tip.wait_for(state="visible", timeout=5_000)
+    assert "Tanger" in region_tip.text_content()
+    tip = page.locator(".leaflet-tooltip.atlas-point-tip")
+    page.mouse.move(x, y)
+    tip.wait_for(state="visible", timeout=5_000)
+    assert region_tip.is_hidden()
     tip_text = tip.text_content()
     page.mouse.click(x, y)
     card = page.locator(".leaflet-popup .atlas-card")
@@ -143,16 +140,12 @@ def test_a_click_on_one_of_thousands_of_points_opens_its_card_and_selects_its_re
         timeout=90_000)
     settle(page)  # the first run is over and nothing above the map moves any more: click where a user sees it
     frame = next(f for f in page.frames if "st_folium" in f.url)
-    x, y, code = frame.evaluate("""() => { let target = null;
-        map.eachLayer(l => {
-            if (!target && l instanceof L.CircleMarker && l.feature && l.feature.properties.id === "synth-00005") {
-                target = l;
-            }
-        });
-        map.setView(target.getLatLng(), 10, {animate: false});
-        target.bringToFront();
-        const p = map.latLngToContainerPoint(target.getLatLng());
-        return [p.x, p.y, target.feature.properties.code]; }""")
+    x, y = frame.evaluate(FIND_POINTS + """
+        const id = "synth-00005";
+        map.setView(map.containerPointToLatLng(pts.pointOf(id)), 10, {animate: false});
+        const p = pts.pointOf(id);
+        return [p.x, p.y]; }""")
+    code = load(out).institutes.loc["synth-00005", "region_code"]
     box = frame_box.bounding_box()
     page.mouse.click(box["x"] + x, box["y"] + y)
     page.frame_locator('iframe[title="streamlit_folium.st_folium"]').locator(".leaflet-popup .atlas-card").wait_for(

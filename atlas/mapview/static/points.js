@@ -19,42 +19,190 @@
             '</dd><dt>' + d.text.focus + ':</dt> <dd>' + focus + '</dd><dt>' + d.text.sources +
             ':</dt> <dd>' + r[c.sources] + '</dd></dl></div>';
     }
-    // Its own pane above the regions: in one pane Leaflet's CSS puts SVG (the regions) over canvas.
-    // One circle marker per institute on one canvas, in ONE feature group that holds the tooltip and the
-    // card for all of them (Leaflet opens a group's tooltip or popup for the child under the pointer):
-    // no GeoJSON pass and no 20,000 bindings, which at 10,000 points were most of the layer's cost.
+    // What a click on a point reports to the page (st_folium reads e.layer.toGeoJSON()): the institute
+    // and its region's code, as a pin's click does.
+    function clicked(r) {
+        var feature = {"type": "Feature", "geometry": {"type": "Point", "coordinates": [r[c.lon], r[c.lat]]},
+                       "properties": {"id": r[c.id], "code": d.regions[r[c.region]][0], "kind": "institute"}};
+        return {"feature": feature, "toGeoJSON": function () { return feature; }};
+    }
+
+    // ONE layer of our own draws every institute as a circle on one canvas: no Leaflet object, event
+    // binding or DOM element per point (at 10,000 points those were most of the map's time in the
+    // browser; docs/performance.md). The canvas lets the pointer through to the regions below it; a
+    // pointer on a point is found in a grid of the drawn circles, and only then does the point take the
+    // hover (its tooltip) or the click (its card, and the click the page reads).
     var pane = "atlasPoints";
-    var holder = new (L.Layer.extend({
+    var CELL = 24, PADDING = 0.5;
+    var AtlasPoints = L.Layer.extend({
         onAdd: function (map) {
             if (!map.getPane(pane)) { map.createPane(pane).style.zIndex = 450; }
-            var renderer = L.canvas({"padding": 0.5, "pane": pane});
-            var markers = d.rows.map(function (r) {
-                var s = d.styles[r[c.style]];
-                var m = L.circleMarker([r[c.lat], r[c.lon]], {"renderer": renderer, "pane": pane, "radius": s[1],
-                    "fillColor": s[0], "fillOpacity": s[2] ? 0.35 : 0.9, "color": "#1b1b1b",
-                    "weight": 1, "dashArray": s[2] ? "2 2" : null});
-                // What a click reports (toGeoJSON): the institute and its region's code.
-                m.feature = {"type": "Feature", "geometry": null,
-                             "properties": {"id": r[c.id], "code": d.regions[r[c.region]][0], "kind": "institute"}};
-                m.atlasRow = r;
-                return m;
-            });
-            this._layer = L.featureGroup(markers)
-                .bindTooltip(function (m) { return tip(m.atlasRow); }, {"direction": "top", "className": "atlas-tip-box"})
-                .bindPopup(function (m) { return card(m.atlasRow); },
-                    {"maxWidth": 340, "minWidth": 230, "maxHeight": PAD[2], "autoPanPaddingTopLeft": PAD[0], "autoPanPaddingBottomRight": PAD[1]});
-            map.addLayer(this._layer);
+            var canvas = this._canvas = L.DomUtil.create("canvas", "atlas-points-canvas leaflet-zoom-animated");
+            canvas.style.pointerEvents = "none";
+            this.getPane().appendChild(canvas);
+            // Points at zoom 0 in pixels; at zoom z a point is this times 2^z, less the pixel origin.
+            this._at0 = d.rows.map(function (r) { return map.project([r[c.lat], r[c.lon]], 0); });
+            this._hover = -1;
+            this._tip = L.tooltip({"direction": "top", "className": "atlas-tip-box atlas-point-tip", "offset": [0, -4]});
+            var box = map.getContainer();
+            this._dom = {
+                "mousemove": L.bind(this._onMove, this),
+                "mouseout": L.bind(this._onOut, this),
+                "mousedown": L.bind(this._onDown, this),
+                "click": L.bind(this._onClick, this)
+            };
+            for (var type in this._dom) { box.addEventListener(type, this._dom[type], true); }
+            this._draw();
             L.Util.requestAnimFrame(function () {  // after the canvas has drawn
-                map.getContainer().setAttribute("data-atlas-points", String(markers.length));
+                box.setAttribute("data-atlas-points", String(d.rows.length));
             });
             return this;
         },
         onRemove: function (map) {
-            if (this._layer) { map.removeLayer(this._layer); this._layer = null; }
-            map.getContainer().removeAttribute("data-atlas-points");
+            var box = map.getContainer();
+            for (var type in this._dom) { box.removeEventListener(type, this._dom[type], true); }
+            L.DomUtil.remove(this._canvas);
+            map.closeTooltip(this._tip);
+            L.DomUtil.removeClass(box, "atlas-on-point");
+            box.removeAttribute("data-atlas-points");
+            this._hover = -1;
             return this;
-        }
-    }))();
-    group.addLayer(holder);
+        },
+        getPane: function () { return this._map.getPane(pane); },
+        getEvents: function () {
+            return {"moveend": this._draw, "zoomanim": this._animate};  // a zoom, a pan and a resize end in moveend
+        },
+        // Where the canvas stands for the view: the view and half its size around it (a pan shows points
+        // before the next draw).
+        _draw: function () {
+            var map = this._map, size = map.getSize();
+            var origin = map.containerPointToLayerPoint(size.multiplyBy(-PADDING)).round();
+            var full = size.multiplyBy(1 + 2 * PADDING).round();
+            var ratio = window.devicePixelRatio || 1, canvas = this._canvas;
+            canvas.width = full.x * ratio;
+            canvas.height = full.y * ratio;
+            canvas.style.width = full.x + "px";
+            canvas.style.height = full.y + "px";
+            L.DomUtil.setPosition(canvas, origin);
+            this._zoom = map.getZoom();
+            this._topLeft = map.layerPointToLatLng(origin);
+            var scale = Math.pow(2, this._zoom), pixel = map.getPixelOrigin();
+            var dx = -pixel.x - origin.x, dy = -pixel.y - origin.y;  // zoom-z pixels -> canvas pixels
+            var pane = map._getMapPanePos();  // canvas pixels -> the map's container pixels
+            this._toBox = [origin.x + pane.x, origin.y + pane.y];
+            var xs = this._xs = new Float64Array(d.rows.length), ys = this._ys = new Float64Array(d.rows.length);
+            var grid = this._grid = {}, at0 = this._at0, i;
+            for (i = 0; i < at0.length; i++) {
+                var x = xs[i] = at0[i].x * scale + dx, y = ys[i] = at0[i].y * scale + dy;
+                if (x < -10 || y < -10 || x > full.x + 10 || y > full.y + 10) { continue; }
+                var key = Math.floor(x / CELL) + ":" + Math.floor(y / CELL);
+                (grid[key] || (grid[key] = [])).push(i);
+            }
+            var ctx = canvas.getContext("2d");
+            ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+            ctx.clearRect(0, 0, full.x, full.y);
+            ctx.lineWidth = 1;
+            ctx.strokeStyle = "#1b1b1b";
+            // In the order of the data, as Leaflet drew them: a later point lies over an earlier one.
+            for (i = 0; i < at0.length; i++) {
+                var s = d.styles[d.rows[i][c.style]];
+                if (xs[i] < -10 || ys[i] < -10 || xs[i] > full.x + 10 || ys[i] > full.y + 10) { continue; }
+                ctx.beginPath();
+                ctx.arc(xs[i], ys[i], s[1], 0, 2 * Math.PI);
+                ctx.globalAlpha = s[2] ? 0.35 : 0.9;
+                ctx.fillStyle = s[0];
+                ctx.fill();
+                ctx.globalAlpha = 1;
+                ctx.setLineDash(s[2] ? [2, 2] : []);
+                ctx.stroke();
+            }
+            if (this._hover >= 0) { this._showTip(this._hover); }
+        },
+        // Leaflet's zoom animation: the drawn canvas scales with the tiles until the next draw.
+        _animate: function (e) {
+            var map = this._map;
+            var scale = map.getZoomScale(e.zoom, this._zoom);
+            var offset = map._latLngToNewLayerPoint(this._topLeft, e.zoom, e.center);
+            L.DomUtil.setTransform(this._canvas, offset, scale);
+        },
+        // The point under the pointer: the nearest drawn circle within its radius and a few pixels
+        // (more for a finger), the later one on a tie; -1 if none.
+        _pointAt: function (e) {
+            if (!this._grid || (this._map.dragging && this._map.dragging.moving()) || this._map._animatingZoom) {
+                return -1;
+            }
+            var p = this._map.mouseEventToContainerPoint(e);
+            var x = p.x - this._toBox[0], y = p.y - this._toBox[1];
+            var slack = e.pointerType === "touch" ? 10 : 3;
+            var best = -1, bestD = Infinity, cx = Math.floor(x / CELL), cy = Math.floor(y / CELL);
+            for (var gx = cx - 1; gx <= cx + 1; gx++) {
+                for (var gy = cy - 1; gy <= cy + 1; gy++) {
+                    var cell = this._grid[gx + ":" + gy];
+                    if (!cell) { continue; }
+                    for (var k = 0; k < cell.length; k++) {
+                        var i = cell[k], r = d.styles[d.rows[i][c.style]][1] + slack;
+                        var dd = (this._xs[i] - x) * (this._xs[i] - x) + (this._ys[i] - y) * (this._ys[i] - y);
+                        if (dd <= r * r && (dd < bestD || (dd === bestD && i > best))) { best = i; bestD = dd; }
+                    }
+                }
+            }
+            return best;
+        },
+        _latLng: function (i) { var r = d.rows[i]; return L.latLng(r[c.lat], r[c.lon]); },
+        _showTip: function (i) {
+            var map = this._map;
+            this._tip.options.offset = [0, -d.styles[d.rows[i][c.style]][1]];
+            this._tip.setContent(tip(d.rows[i])).setLatLng(this._latLng(i));
+            if (!map.hasLayer(this._tip)) { map.openTooltip(this._tip); } else { this._tip.update(); }
+        },
+        _onMove: function (e) {
+            var i = this._pointAt(e), map = this._map;
+            if (i === this._hover) { return; }
+            this._hover = i;
+            if (i < 0) {
+                map.closeTooltip(this._tip);
+                L.DomUtil.removeClass(map.getContainer(), "atlas-on-point");
+                return;
+            }
+            L.DomUtil.addClass(map.getContainer(), "atlas-on-point");
+            this._showTip(i);
+        },
+        _onOut: function (e) {
+            if (e.relatedTarget && this._map.getContainer().contains(e.relatedTarget)) { return; }
+            this._hover = -1;
+            this._map.closeTooltip(this._tip);
+            L.DomUtil.removeClass(this._map.getContainer(), "atlas-on-point");
+        },
+        _onDown: function (e) { this._down = [e.clientX, e.clientY]; },
+        _onClick: function (e) {
+            var down = this._down;
+            this._down = null;
+            if (down && Math.abs(down[0] - e.clientX) + Math.abs(down[1] - e.clientY) > 4) { return; }  // a drag
+            var target = e.target;
+            if (target && target.closest && target.closest(".leaflet-control, .leaflet-popup")) { return; }
+            if (e.detail === 0) { return; }  // Enter or Space on a focused region: no pointer, no point
+            var i = this._pointAt(e);
+            if (i < 0) { return; }  // not on a point: the region or the map below takes the click
+            e.stopPropagation();
+            var map = this._map, r = d.rows[i], at = this._latLng(i), source = clicked(r);
+            map.closeTooltip(this._tip);
+            this._hover = -1;
+            L.popup({"maxWidth": 340, "minWidth": 230, "maxHeight": PAD[2], "autoPanPaddingTopLeft": PAD[0],
+                     "autoPanPaddingBottomRight": PAD[1]})
+                .setLatLng(at).setContent(card(r)).openOn(map);
+            this.fire("click", {"latlng": at, "layer": source, "sourceTarget": source, "originalEvent": e});
+        },
+        // For tests and tools: the container pixel of the institute with this (escaped) id, or null.
+        pointOf: function (id) {
+            for (var i = 0; i < d.rows.length; i++) {
+                if (d.rows[i][c.id] === id) { return this._map.latLngToContainerPoint(this._latLng(i)); }
+            }
+            return null;
+        },
+        count: function () { return d.rows.length; }
+    });
+    var layer = new AtlasPoints();
+    layer.atlasPoints = true;
+    group.addLayer(layer);
 })({{ this._parent.get_name() }});
 {% endmacro %}

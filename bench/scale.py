@@ -11,6 +11,10 @@ and served by ``streamlit run serve.py`` with ``ATLAS_DATA_DIR`` pointing at it.
   browser context each, server warmed by one load). Up to ``mapview.POINTS_THRESHOLD`` institutes
   that is every ``.atlas-pin`` in the map frame; above it, the canvas point layer's
   ``data-atlas-points`` attribute reaching N (set in the animation frame after the canvas drew);
+- floor: a bare Streamlit page's time to its title (``bench/bare_app.py``) + the same N-point map as
+  a static HTML file from disk (``build_map(..., asset_mode="inline")``), loaded in turn with ours,
+  as ``bench/time_to_map.py`` does for the warm goal: on a machine whose times move by +/-0.4 s from
+  one run to the next, the ratio to it says what the data costs beyond Streamlit and the map;
 - zoom-in: in that page, ``map.setZoom(zoom + 2, {animate: false})`` until two animation frames
   later (the markers redrawn at the new zoom), and Leaflet's animated ``map.zoomIn()`` until
   ``zoomend`` plus one frame (includes Leaflet's 0.25 s animation).
@@ -81,6 +85,16 @@ def payload(data_dir: Path) -> dict[str, float]:
     return {"sent": sent, "html": html, "first": first, "again": again, "n": len(shown)}
 
 
+def static_map(data_dir: Path, path: Path) -> Path:
+    """The home page's map of ``data_dir`` as a standalone file with every asset inline (the floor's map)."""
+    from atlas import load, mapview
+    from atlas.view import View
+
+    path.write_text(mapview.build_map(load(data_dir), View(), asset_mode="inline").get_root().render(),
+                    encoding="utf-8")
+    return path
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--points", type=int, nargs="+", default=[100, 1000, 10000])
@@ -94,7 +108,9 @@ def main(argv: list[str] | None = None) -> int:
     tmp = Path(tempfile.mkdtemp(prefix="atlas-scale-"))
     rows = []
     try:
-        with chromium() as browser:
+        with chromium() as browser, server("bench/bare_app.py") as bare_url:
+            bare_probe = Probe(1, "h1")
+            timed_load(browser, bare_url + "/", bare_probe)  # warm
             for n in args.points:
                 data_dir = synthetic.write_synthetic(tmp / f"n{n}", n)
                 size = payload(data_dir)
@@ -102,7 +118,8 @@ def main(argv: list[str] | None = None) -> int:
                     probe = Probe(n, attr="data-atlas-points")
                 else:
                     probe = Probe(n, ".atlas-pin")
-                loads, zooms, anims = [], [], []
+                html = static_map(data_dir, tmp / f"map{n}.html").as_uri()
+                loads, zooms, anims, bares, statics = [], [], [], [], []
                 with server("serve.py", {"ATLAS_DATA_DIR": str(data_dir)}) as url:
                     timed_load(browser, url + "/", probe)  # warm: data loaded and cached once per server
                     for _ in range(args.runs):
@@ -116,25 +133,30 @@ def main(argv: list[str] | None = None) -> int:
                             page.wait_for_timeout(300)
                             page.screenshot(path=str(ARTIFACTS / f"scale_{n}.png"))
                         page.context.close()
-                rows.append((n, size, median(loads), median(zooms), median(anims), loads))
+                        bares.append(timed_load(browser, bare_url + "/", bare_probe).ms)
+                        statics.append(timed_load(browser, html, probe).ms)
+                floor = median(bares) + median(statics)
+                rows.append((n, size, median(loads), median(zooms), median(anims), loads, floor))
                 print(f"  {n:>6} points: sent {size['sent'] / 1e6:.2f} MB, time to interactive"
-                      f" {fmt_s(median(loads))}, zoom {median(zooms):.0f} ms", flush=True)
+                      f" {fmt_s(median(loads))} (floor {fmt_s(floor)}: bare {fmt_s(median(bares))} + static"
+                      f" {fmt_s(median(statics))}), zoom {median(zooms):.0f} ms", flush=True)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
     print(f"\nhome page at scale (synthetic institutes; median of {args.runs} cold loads; threshold for the"
           f" canvas layer: > {mapview.POINTS_THRESHOLD})")
     print(f"  {'points':>7} {'map sent':>10} {'map HTML':>10} {'layers built':>22} {'interactive':>12}"
-          f" {'zoom-in':>8} {'animated':>9}")
-    for n, size, tti, zoom, anim, _ in rows:
+          f" {'floor':>7} {'ratio':>6} {'zoom-in':>8} {'animated':>9}")
+    for n, size, tti, zoom, anim, _, floor in rows:
         print(f"  {n:>7,} {size['sent'] / 1e6:>8.2f} MB {size['html'] / 1e6:>7.2f} MB"
               f" {size['first'] * 1000:>8.0f} / {size['again'] * 1000:>4.0f} ms cached"
-              f" {fmt_s(tti):>12} {zoom:>6.0f} ms {anim:>6.0f} ms")
+              f" {fmt_s(tti):>12} {fmt_s(floor):>7} {tti / floor:>5.2f}x {zoom:>6.0f} ms {anim:>6.0f} ms")
     big = [r for r in rows if r[0] == 10000]
     if big:
-        n, size, tti, *_ = big[0]
+        n, size, tti, *_, floor = big[0]
         print(f"  10,000 points: interactive {fmt_s(tti)} (goal <= {fmt_s(GOAL_TTI_MS)}:"
-              f" {'met' if tti <= GOAL_TTI_MS else 'NOT met'}); payload {size['sent'] / 1e6:.2f} MB"
+              f" {'met' if tti <= GOAL_TTI_MS else 'NOT met'}; {tti / floor:.2f} x its floor of {fmt_s(floor)});"
+              f" payload {size['sent'] / 1e6:.2f} MB"
               f" (goal <= 2 MB: {'met' if size['sent'] <= GOAL_BYTES else 'NOT met'})")
     return 0
 

@@ -41,7 +41,33 @@
             canvas.style.pointerEvents = "none";
             this.getPane().appendChild(canvas);
             // Points at zoom 0 in pixels; at zoom z a point is this times 2^z, less the pixel origin.
-            this._at0 = d.rows.map(function (r) { return map.project([r[c.lat], r[c.lon]], 0); });
+            // Web Mercator (the map's CRS, folium's default) by formula: Leaflet's project() per point
+            // made an object each; another CRS goes through it.
+            var x0 = this._x0 = new Float64Array(d.rows.length), y0 = this._y0 = new Float64Array(d.rows.length);
+            var max = L.Projection.SphericalMercator.MAX_LATITUDE, rad = Math.PI / 180;
+            d.rows.forEach(function (r, i) {
+                if (map.options.crs !== L.CRS.EPSG3857) {
+                    var p = map.project([r[c.lat], r[c.lon]], 0);
+                    x0[i] = p.x;
+                    y0[i] = p.y;
+                    return;
+                }
+                var lat = Math.max(Math.min(max, r[c.lat]), -max) * rad;
+                x0[i] = 256 * (r[c.lon] / 360 + 0.5);
+                y0[i] = 256 * (0.5 - Math.log(Math.tan(Math.PI / 4 + lat / 2)) / (2 * Math.PI));
+            });
+            // Drawn a style at a time (one path, one fill, one stroke each): faint before solid, small
+            // before large, so that the hubs' larger circles lie on top.
+            var byStyle = d.styles.map(function () { return []; });
+            d.rows.forEach(function (r, i) { byStyle[r[c.style]].push(i); });
+            this._batches = byStyle.map(function (idx, si) { return [si, idx]; })
+                .filter(function (b) { return b[1].length; })
+                .sort(function (a, b) {
+                    var sa = d.styles[a[0]], sb = d.styles[b[0]];
+                    return (sb[2] - sa[2]) || (sa[1] - sb[1]) || (a[0] - b[0]);
+                });
+            var rank = this._rank = new Int32Array(d.rows.length), k = 0;
+            this._batches.forEach(function (b) { b[1].forEach(function (i) { rank[i] = k++; }); });
             this._hover = -1;
             this._tip = L.tooltip({"direction": "top", "className": "atlas-tip-box atlas-point-tip", "offset": [0, -4]});
             var box = map.getContainer();
@@ -91,9 +117,9 @@
             var pane = map._getMapPanePos();  // canvas pixels -> the map's container pixels
             this._toBox = [origin.x + pane.x, origin.y + pane.y];
             var xs = this._xs = new Float64Array(d.rows.length), ys = this._ys = new Float64Array(d.rows.length);
-            var grid = this._grid = {}, at0 = this._at0, i;
-            for (i = 0; i < at0.length; i++) {
-                var x = xs[i] = at0[i].x * scale + dx, y = ys[i] = at0[i].y * scale + dy;
+            var grid = this._grid = {}, x0 = this._x0, y0 = this._y0, i;
+            for (i = 0; i < x0.length; i++) {
+                var x = xs[i] = x0[i] * scale + dx, y = ys[i] = y0[i] * scale + dy;
                 if (x < -10 || y < -10 || x > full.x + 10 || y > full.y + 10) { continue; }
                 var key = Math.floor(x / CELL) + ":" + Math.floor(y / CELL);
                 (grid[key] || (grid[key] = [])).push(i);
@@ -103,19 +129,22 @@
             ctx.clearRect(0, 0, full.x, full.y);
             ctx.lineWidth = 1;
             ctx.strokeStyle = "#1b1b1b";
-            // In the order of the data, as Leaflet drew them: a later point lies over an earlier one.
-            for (i = 0; i < at0.length; i++) {
-                var s = d.styles[d.rows[i][c.style]];
-                if (xs[i] < -10 || ys[i] < -10 || xs[i] > full.x + 10 || ys[i] > full.y + 10) { continue; }
+            this._batches.forEach(function (batch) {
+                var st = d.styles[batch[0]], r = st[1], idx = batch[1];
                 ctx.beginPath();
-                ctx.arc(xs[i], ys[i], s[1], 0, 2 * Math.PI);
-                ctx.globalAlpha = s[2] ? 0.35 : 0.9;
-                ctx.fillStyle = s[0];
+                for (var j = 0; j < idx.length; j++) {
+                    var x = xs[idx[j]], y = ys[idx[j]];
+                    if (x < -10 || y < -10 || x > full.x + 10 || y > full.y + 10) { continue; }
+                    ctx.moveTo(x + r, y);
+                    ctx.arc(x, y, r, 0, 2 * Math.PI);
+                }
+                ctx.globalAlpha = st[2] ? 0.35 : 0.9;
+                ctx.fillStyle = st[0];
                 ctx.fill();
                 ctx.globalAlpha = 1;
-                ctx.setLineDash(s[2] ? [2, 2] : []);
+                ctx.setLineDash(st[2] ? [2, 2] : []);
                 ctx.stroke();
-            }
+            });
             if (this._hover >= 0) { this._showTip(this._hover); }
         },
         // Leaflet's zoom animation: the drawn canvas scales with the tiles until the next draw.
@@ -126,7 +155,7 @@
             L.DomUtil.setTransform(this._canvas, offset, scale);
         },
         // The point under the pointer: the nearest drawn circle within its radius and a few pixels
-        // (more for a finger), the later one on a tie; -1 if none.
+        // (more for a finger), the one drawn on top on a tie; -1 if none.
         _pointAt: function (e) {
             if (!this._grid || (this._map.dragging && this._map.dragging.moving()) || this._map._animatingZoom) {
                 return -1;
@@ -142,7 +171,10 @@
                     for (var k = 0; k < cell.length; k++) {
                         var i = cell[k], r = d.styles[d.rows[i][c.style]][1] + slack;
                         var dd = (this._xs[i] - x) * (this._xs[i] - x) + (this._ys[i] - y) * (this._ys[i] - y);
-                        if (dd <= r * r && (dd < bestD || (dd === bestD && i > best))) { best = i; bestD = dd; }
+                        if (dd <= r * r && (dd < bestD || (dd === bestD && this._rank[i] > this._rank[best]))) {
+                            best = i;
+                            bestD = dd;
+                        }
                     }
                 }
             }

@@ -237,3 +237,18 @@ def test_json_written_into_scripts_is_inert_for_jinja():
     text = script_json({"a": PAYLOAD, "b": ["{%x%}", "{#y#}", "{{{"]})
     assert "{{" not in text and "{%" not in text and "{#" not in text
     assert json.loads(text) == {"a": PAYLOAD, "b": ["{%x%}", "{#y#}", "{{{"]}
+
+
+def test_json_passed_to_json_parse_as_a_string_reads_back_exactly_and_closes_nothing():
+    from atlas.mapview.safe import script_json, script_json_string
+
+    obj = {"a": PAYLOAD, "b": ["\\", "\\\\'", "'\"", "</script>", "\u2028\u2029", "line\nbreak", "{{x}}"]}
+    literal = script_json_string(script_json(obj))
+    inner = literal[1:-1]
+    # No quote that ends the string early, no line break, nothing that closes the script or opens a tag.
+    assert literal[0] == literal[-1] == "'" and "'" not in inner
+    assert not set(inner) & set("<>&\n\r\u2028\u2029") and "{{" not in inner
+    # Read as JavaScript reads a string whose only escapes are doubled backslashes, then JSON.parse.
+    assert json.loads(re.sub(r"\\(.)", r"\1", inner)) == obj
+    with pytest.raises(ValueError):
+        script_json_string("{'a': 1}")

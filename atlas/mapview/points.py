@@ -24,7 +24,7 @@ import pandas as pd
 from atlas.i18n import direction, pick, t
 from atlas.mapview.cache import memo
 from atlas.mapview.legends import LegendMarks, areas_legend
-from atlas.mapview.safe import SafeMacro, script_json, static_template
+from atlas.mapview.safe import SafeMacro, script_json, script_json_string, static_template
 from atlas.mapview.style import spec_style
 from atlas.present import SpecReading, list_sep, region_name, spec_label, spec_reading, status_date
 from atlas.schema import CONFIDENCES, STATUSES
@@ -49,6 +49,7 @@ class PointsLayer(SafeMacro):
         super().__init__()
         self._name = "PointsLayer"
         self.payload = payload
+        self.payload_js = script_json_string(payload)  # read by JSON.parse in the script
         self.atlas_ids = list(ids)  # read by marker_ids(): one point per institute, in order
 
 

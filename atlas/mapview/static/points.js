@@ -3,7 +3,7 @@
     var PAD = window.innerWidth < 500 ? [[8, 8], [8, 16], 250] : [[60, 16], [52, 16], 360];  // as marker_extras.js
     // d.cols names the fields of each row (atlas/mapview/points.py POINT_COLUMNS); small integers index
     // the lookup tables. Every text was HTML-escaped in Python.
-    var d = /*atlas-points*/{{ this.payload }}/*end-atlas-points*/;
+    var d = JSON.parse(/*atlas-points*/{{ this.payload_js }}/*end-atlas-points*/);
     var c = {};
     d.cols.forEach(function (name, i) { c[name] = i; });
     function tip(r) {

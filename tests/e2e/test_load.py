@@ -129,7 +129,8 @@ def test_thousands_of_points_draw_on_a_canvas_and_hostile_text_stays_text(page, 
 
 
 def test_a_click_on_one_of_thousands_of_points_opens_its_card_and_selects_its_region(start_streamlit, page, tmp_path):
-    """In the app: the canvas points report their region through st_folium like the pins do."""
+    """In the app: the canvas points report their region through st_folium like the pins do, and a click
+    between them reaches the region below."""
     out = synthetic.write_synthetic(tmp_path / "data", 600)
     url = start_streamlit({"ATLAS_DATA_DIR": str(out)})
     errors: list[str] = []
@@ -153,5 +154,27 @@ def test_a_click_on_one_of_thousands_of_points_opens_its_card_and_selects_its_re
     page.wait_for_function(f"() => new URLSearchParams(location.search).get('sel') === '{code}'", timeout=30_000)
     region = load(out).regions.loc[code, "name_fr"]
     page.locator(".st-key-side_panel h3", has_text=region).first.wait_for(timeout=30_000)
+    # Between the points, the canvas lets the click through: a spot of another region selects it.
+    x, y, other = frame.evaluate(FIND_POINTS.replace("() =>", "(code) =>", 1) + """
+        map.closePopup();
+        map.fitBounds([[21, -17], [36, -1]], {animate: false});
+        const size = map.getSize();
+        for (let y = 20; y < size.y - 20; y += 9) {
+            for (let x = 20; x < size.x - 20; x += 9) {
+                const el = document.elementFromPoint(x, y);
+                const m = el && el.matches("path.leaflet-interactive") &&
+                    /atlas-region-(\\w+)/.exec(el.className.baseVal);
+                if (m && m[1] !== code && pts._pointAt({clientX: x, clientY: y}) < 0 &&
+                        pts._pointAt({clientX: x, clientY: y, pointerType: "touch"}) < 0) {
+                    return [x, y, m[1]];
+                }
+            }
+        }
+        return [null, null, null]; }""", code)
+    assert other is not None
+    page.mouse.click(box["x"] + x, box["y"] + y)
+    page.wait_for_function(f"() => new URLSearchParams(location.search).get('sel') === '{other}'", timeout=30_000)
+    page.locator(".st-key-side_panel h3", has_text=load(out).regions.loc[other, "name_fr"]).first.wait_for(
+        timeout=30_000)
     assert errors == []
     assert page.blocked_requests == []

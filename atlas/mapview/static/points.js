@@ -114,8 +114,7 @@
             this._topLeft = map.layerPointToLatLng(origin);
             var scale = Math.pow(2, this._zoom), pixel = map.getPixelOrigin();
             var dx = -pixel.x - origin.x, dy = -pixel.y - origin.y;  // zoom-z pixels -> canvas pixels
-            var pane = map._getMapPanePos();  // canvas pixels -> the map's container pixels
-            this._toBox = [origin.x + pane.x, origin.y + pane.y];
+            this._origin = origin;
             var xs = this._xs = new Float64Array(d.rows.length), ys = this._ys = new Float64Array(d.rows.length);
             var grid = this._grid = {}, x0 = this._x0, y0 = this._y0, i;
             for (i = 0; i < x0.length; i++) {
@@ -160,8 +159,10 @@
             if (!this._grid || (this._map.dragging && this._map.dragging.moving()) || this._map._animatingZoom) {
                 return -1;
             }
-            var p = this._map.mouseEventToContainerPoint(e);
-            var x = p.x - this._toBox[0], y = p.y - this._toBox[1];
+            // The canvas stands at its origin in the map's pane, which a pan (a drag, a popup making
+            // room, the arrow keys) moves from where it was at the last draw.
+            var p = this._map.mouseEventToContainerPoint(e), pane = this._map._getMapPanePos();
+            var x = p.x - this._origin.x - pane.x, y = p.y - this._origin.y - pane.y;
             var slack = e.pointerType === "touch" ? 10 : 3;
             var best = -1, bestD = Infinity, cx = Math.floor(x / CELL), cy = Math.floor(y / CELL);
             for (var gx = cx - 1; gx <= cx + 1; gx++) {

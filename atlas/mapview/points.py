@@ -48,7 +48,6 @@ class PointsLayer(SafeMacro):
     def __init__(self, payload: str, ids: Sequence[str]):
         super().__init__()
         self._name = "PointsLayer"
-        self.payload = payload
         self.payload_js = script_json_string(payload)  # read by JSON.parse in the script
         self.atlas_ids = list(ids)  # read by marker_ids(): one point per institute, in order
 

@@ -45,8 +45,9 @@
             // made an object each; another CRS goes through it.
             var x0 = this._x0 = new Float64Array(d.rows.length), y0 = this._y0 = new Float64Array(d.rows.length);
             var max = L.Projection.SphericalMercator.MAX_LATITUDE, rad = Math.PI / 180;
+            var mercator = map.options.crs === L.CRS.EPSG3857;
             d.rows.forEach(function (r, i) {
-                if (map.options.crs !== L.CRS.EPSG3857) {
+                if (!mercator) {
                     var p = map.project([r[c.lat], r[c.lon]], 0);
                     x0[i] = p.x;
                     y0[i] = p.y;
@@ -69,7 +70,7 @@
             var rank = this._rank = new Int32Array(d.rows.length), k = 0;
             this._batches.forEach(function (b) { b[1].forEach(function (i) { rank[i] = k++; }); });
             this._hover = -1;
-            this._tip = L.tooltip({"direction": "top", "className": "atlas-tip-box atlas-point-tip", "offset": [0, -4]});
+            this._tip = L.tooltip({"direction": "top", "className": "atlas-tip-box atlas-point-tip"});  // offset: _showTip
             var box = map.getContainer();
             this._dom = {
                 "mousemove": L.bind(this._onMove, this),
@@ -87,11 +88,9 @@
         onRemove: function (map) {
             var box = map.getContainer();
             for (var type in this._dom) { box.removeEventListener(type, this._dom[type], true); }
+            this._leave();
             L.DomUtil.remove(this._canvas);
-            map.closeTooltip(this._tip);
-            L.DomUtil.removeClass(box, "atlas-on-point");
             box.removeAttribute("data-atlas-points");
-            this._hover = -1;
             return this;
         },
         getPane: function () { return this._map.getPane(pane); },
@@ -115,11 +114,18 @@
             var scale = Math.pow(2, this._zoom), pixel = map.getPixelOrigin();
             var dx = -pixel.x - origin.x, dy = -pixel.y - origin.y;  // zoom-z pixels -> canvas pixels
             this._origin = origin;
+            // Canvas pixels of every point; those off the canvas (with a margin) are NaN: neither
+            // drawn nor found.
             var xs = this._xs = new Float64Array(d.rows.length), ys = this._ys = new Float64Array(d.rows.length);
             var grid = this._grid = {}, x0 = this._x0, y0 = this._y0, i;
             for (i = 0; i < x0.length; i++) {
-                var x = xs[i] = x0[i] * scale + dx, y = ys[i] = y0[i] * scale + dy;
-                if (x < -10 || y < -10 || x > full.x + 10 || y > full.y + 10) { continue; }
+                var x = x0[i] * scale + dx, y = y0[i] * scale + dy;
+                if (x < -10 || y < -10 || x > full.x + 10 || y > full.y + 10) {
+                    xs[i] = ys[i] = NaN;
+                    continue;
+                }
+                xs[i] = x;
+                ys[i] = y;
                 var key = Math.floor(x / CELL) + ":" + Math.floor(y / CELL);
                 (grid[key] || (grid[key] = [])).push(i);
             }
@@ -133,7 +139,7 @@
                 ctx.beginPath();
                 for (var j = 0; j < idx.length; j++) {
                     var x = xs[idx[j]], y = ys[idx[j]];
-                    if (x < -10 || y < -10 || x > full.x + 10 || y > full.y + 10) { continue; }
+                    if (isNaN(x)) { continue; }
                     ctx.moveTo(x + r, y);
                     ctx.arc(x, y, r, 0, 2 * Math.PI);
                 }
@@ -189,19 +195,22 @@
             if (!map.hasLayer(this._tip)) { map.openTooltip(this._tip); } else { this._tip.update(); }
         },
         _onMove: function (e) {
-            var i = this._pointAt(e), map = this._map;
+            var i = this._pointAt(e);
             if (i === this._hover) { return; }
-            this._hover = i;
             if (i < 0) {
-                map.closeTooltip(this._tip);
-                L.DomUtil.removeClass(map.getContainer(), "atlas-on-point");
+                this._leave();
                 return;
             }
-            L.DomUtil.addClass(map.getContainer(), "atlas-on-point");
+            this._hover = i;
+            L.DomUtil.addClass(this._map.getContainer(), "atlas-on-point");
             this._showTip(i);
         },
         _onOut: function (e) {
             if (e.relatedTarget && this._map.getContainer().contains(e.relatedTarget)) { return; }
+            this._leave();
+        },
+        // The pointer is on no point: no tooltip of ours, no hand.
+        _leave: function () {
             this._hover = -1;
             this._map.closeTooltip(this._tip);
             L.DomUtil.removeClass(this._map.getContainer(), "atlas-on-point");

@@ -5,6 +5,8 @@
 - :func:`offline_context`: a new browser context (cold: no cache, no cookies) whose every request
   that is not to 127.0.0.1/localhost (or ``file:``/``data:``) is aborted, unless ``fulfil`` gives a
   local body for it (used to serve the peer's CDN assets from installed packages).
+- :func:`static_map`: the home page's map as a standalone file with every asset inline (the floor's
+  map, opened from disk).
 - :func:`timed_load`: navigates and returns the milliseconds from navigation start to the moment
   the page (or any frame in it) shows what ``probe`` describes. An init script, injected in every
   frame, watches the DOM; once the markers are there and have a size, it stamps ``Date.now()`` in
@@ -40,6 +42,17 @@ def server(app: str = "serve.py", env: Mapping[str, str] | None = None) -> Itera
     """Base URL of ``streamlit run app`` (run from the repository root) for the duration of the block."""
     with run_streamlit(env or {}, app=app) as url:
         yield url
+
+
+def static_map(path: Path, data_dir: Path | None = None) -> int:
+    """Write the default view's map of ``data_dir`` (the project's data when None) to ``path`` as a
+    standalone file with every asset inline; returns how many institutes it shows."""
+    from atlas import load, mapview
+    from atlas.view import View, apply_filters
+
+    ds = load(data_dir) if data_dir is not None else load()
+    path.write_text(mapview.build_map(ds, View(), asset_mode="inline").get_root().render(), encoding="utf-8")
+    return len(apply_filters(ds, View()))
 
 
 @contextlib.contextmanager

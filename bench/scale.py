@@ -38,7 +38,7 @@ import shutil
 import tempfile
 import time
 
-from bench._harness import Probe, chromium, fmt_s, median, ready_frame, server, timed_load  # noqa: E402
+from bench._harness import Probe, chromium, fmt_s, median, ready_frame, server, static_map, timed_load  # noqa: E402
 from bench.map_payload import st_folium_payload  # noqa: E402
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
@@ -85,16 +85,6 @@ def payload(data_dir: Path) -> dict[str, float]:
     return {"sent": sent, "html": html, "first": first, "again": again, "n": len(shown)}
 
 
-def static_map(data_dir: Path, path: Path) -> Path:
-    """The home page's map of ``data_dir`` as a standalone file with every asset inline (the floor's map)."""
-    from atlas import load, mapview
-    from atlas.view import View
-
-    path.write_text(mapview.build_map(load(data_dir), View(), asset_mode="inline").get_root().render(),
-                    encoding="utf-8")
-    return path
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--points", type=int, nargs="+", default=[100, 1000, 10000])
@@ -118,7 +108,8 @@ def main(argv: list[str] | None = None) -> int:
                     probe = Probe(n, attr="data-atlas-points")
                 else:
                     probe = Probe(n, ".atlas-pin")
-                html = static_map(data_dir, tmp / f"map{n}.html").as_uri()
+                html = tmp / f"map{n}.html"
+                static_map(html, data_dir)
                 loads, zooms, anims, bares, statics = [], [], [], [], []
                 with server("serve.py", {"ATLAS_DATA_DIR": str(data_dir)}) as url:
                     timed_load(browser, url + "/", probe)  # warm: data loaded and cached once per server
@@ -134,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
                             page.screenshot(path=str(ARTIFACTS / f"scale_{n}.png"))
                         page.context.close()
                         bares.append(timed_load(browser, bare_url + "/", bare_probe).ms)
-                        statics.append(timed_load(browser, html, probe).ms)
+                        statics.append(timed_load(browser, html.as_uri(), probe).ms)
                 floor = median(bares) + median(statics)
                 rows.append((n, size, median(loads), median(zooms), median(anims), loads, floor))
                 print(f"  {n:>6} points: sent {size['sent'] / 1e6:.2f} MB, time to interactive"

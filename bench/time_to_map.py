@@ -40,7 +40,7 @@ import argparse
 import tempfile
 
 from bench import peer_assets
-from bench._harness import Probe, chromium, fmt_s, median, offline_context, server, spread, timed_load
+from bench._harness import Probe, chromium, fmt_s, median, offline_context, server, spread, static_map, timed_load
 
 GOAL_WARM = 1.25
 GOAL_COLD = 1.5
@@ -76,15 +76,6 @@ CLICKS_JS = """
 window.__clicks = [];
 document.addEventListener("click", () => window.__clicks.push(Date.now()), true);
 """
-
-
-def static_map(path: Path) -> int:
-    from atlas import load, mapview
-    from atlas.view import View, apply_filters
-
-    ds = load()
-    path.write_text(mapview.build_map(ds, View(), asset_mode="inline").get_root().render(), encoding="utf-8")
-    return len(apply_filters(ds, View()))
 
 
 # Where a load's time goes, read in the page after the markers are drawn (ms from navigation start):

@@ -7,6 +7,9 @@
   local body for it (used to serve the peer's CDN assets from installed packages).
 - :func:`static_map`: the home page's map as a standalone file with every asset inline (the floor's
   map, opened from disk).
+- :func:`wait_quiet`: before each timed load, waits until the machine's processors are idle, so that
+  work left over from the load before (the peer's server runs its script again after every load, for
+  ~1.5 s of one core) does not land in the next variant's time;
 - :func:`timed_load`: navigates and returns the milliseconds from navigation start to the moment
   the page (or any frame in it) shows what ``probe`` describes. An init script, injected in every
   frame, watches the DOM; once the markers are there and have a size, it stamps ``Date.now()`` in
@@ -249,11 +252,49 @@ def throttle(page, mbit: float, rtt_ms: float = 40.0) -> None:
     })
 
 
+def _cpu_times() -> tuple[int, int] | None:
+    """(all, idle) jiffies of every processor together, from /proc/stat (None where there is none)."""
+    try:
+        with open("/proc/stat", encoding="ascii") as f:
+            values = [int(v) for v in f.readline().split()[1:]]
+    except (OSError, ValueError):
+        return None
+    return sum(values), values[3] + values[4]  # idle + iowait
+
+
+QUIET_BUSY = 0.2
+"""At most this share of the processors busy counts as quiet (an idle machine reads 0-10 %)."""
+
+
+def wait_quiet(window_s: float = 0.1, windows: int = 3, timeout_s: float = 20.0) -> float:
+    """Wait until ``windows`` consecutive ``window_s`` windows each had the processors at most
+    :data:`QUIET_BUSY` busy; returns the seconds waited (``timeout_s`` when the machine never went
+    quiet, in which case the load runs anyway). Without /proc/stat, returns 0 at once.
+
+    Every variant waits the same way before its load, so the wait favours none of them; what it
+    removes is one variant's leftover work being counted in the next one's time."""
+    start = time.perf_counter()
+    before = _cpu_times()
+    if before is None:
+        return 0.0
+    quiet = 0
+    while quiet < windows and time.perf_counter() - start < timeout_s:
+        time.sleep(window_s)
+        after = _cpu_times()
+        total, idle = after[0] - before[0], after[1] - before[1]
+        busy = 1 - idle / total if total > 0 else 0.0
+        quiet = quiet + 1 if busy <= QUIET_BUSY else 0
+        before = after
+    return time.perf_counter() - start
+
+
 def timed_load(browser, url: str, probe: Probe, fulfil: Fulfil | None = None, keep: bool = False,
                timeout_s: float = TIMEOUT_S, mbit: float | None = None, then: str | None = None):
     """One cold load of ``url`` in a new context: ``Load`` (and the open page when ``keep``); with
     ``mbit``, over an emulated network of that speed (see :func:`throttle`); with ``then``, the marks
-    are read once that selector is also on the page (e.g. the table, drawn after the map)."""
+    are read once that selector is also on the page (e.g. the table, drawn after the map). Starts once
+    the machine is quiet (:func:`wait_quiet`)."""
+    wait_quiet()
     context, traffic = offline_context(browser, fulfil)
     context.add_init_script(probe.script())
     page = context.new_page()

@@ -157,14 +157,17 @@ def bootstrap(page: str = "") -> Context:
     st.html(f"<style>{A11Y_CSS.read_text(encoding='utf-8')}</style>{rtl}")
 
     with st.sidebar:
-        st.selectbox(
-            t("sidebar.language", lang), LANGS, key="w_lang", format_func=LANG_NAMES.get, on_change=_relabel_choices
+        # Three buttons, not a menu: one click to switch, and no menu widget on the first screen
+        # (a menu's code is the heaviest a first visit loads before the map; docs/performance.md).
+        st.segmented_control(
+            t("sidebar.language", lang), LANGS, key="w_lang", format_func=LANG_NAMES.get, required=True,
+            on_change=_relabel_choices, width="stretch",
         )
         lang = st.session_state["w_lang"]
         st.subheader(t("sidebar.filters", lang))
         if page != MAP_PAGE:
             _specialisation_widget(ds, lang, pills=False)
-            _lens_widget(lang, horizontal=False)
+            _lens_widget(lang)
         st.multiselect(
             t("filter.region", lang), list(ds.regions.index), key="w_region",
             format_func=lambda c: f"{c} · {pick(ds.regions.loc[c], 'name', lang)}",
@@ -213,7 +216,7 @@ def _remember_toolbar() -> None:
 def _carry_toolbar(page: str) -> None:
     """Give the toolbar widgets their values back when the page changes.
 
-    The map page draws them as other widgets (pills, a horizontal radio) than the sidebar of the
+    The map page draws them as other widgets (pills, not a menu) than the sidebar of the
     other pages, and Streamlit ties a value to its widget: in the browser, a page change drops the
     value a visitor chose on the other page. The copy :func:`_remember_toolbar` took is set again
     through the keys, and the widgets drawn on the new page start from it."""
@@ -241,10 +244,11 @@ def _specialisation_widget(ds: Dataset, lang: str, *, pills: bool) -> None:
         st.multiselect(label, options, key="w_spec", format_func=fmt, placeholder=t("filter.all", lang))
 
 
-def _lens_widget(lang: str, *, horizontal: bool) -> None:
-    st.radio(
-        t("lens.label", lang), list(LENSES), key="w_lens", help=t("lens.help", lang),
-        format_func=lambda k: t(f"lens.{k}", lang), horizontal=horizontal,
+def _lens_widget(lang: str) -> None:
+    # Two buttons, one always chosen (``required``): the same code as the pills beside it.
+    st.segmented_control(
+        t("lens.label", lang), list(LENSES), key="w_lens", help=t("lens.help", lang), required=True,
+        format_func=lambda k: t(f"lens.{k}", lang),
     )
 
 
@@ -260,7 +264,7 @@ def map_toolbar(ds: Dataset, lang: str) -> None:
     drawn (:func:`toolbar_view`)."""
     left, right = st.columns([1, 3], gap="medium")
     with left:
-        _lens_widget(lang, horizontal=True)
+        _lens_widget(lang)
     with right:
         _specialisation_widget(ds, lang, pills=True)
 

@@ -134,16 +134,18 @@ def _on_clear() -> None:
 
 
 def _picker(ctx: Context, code: str | None) -> None:
+    """The twelve regions as pills (one chosen at most; none is the national picture): one click per
+    region, and no menu widget on the first screen (docs/performance.md)."""
     ds, lang = ctx.ds, ctx.lang
-    wanted = code or ""
-    if st.session_state.get(PICK_KEY) != wanted:
-        st.session_state[PICK_KEY] = wanted
+    if st.session_state.get(PICK_KEY) != code:
+        st.session_state[PICK_KEY] = code
     names = {c: region_name(ds, c, lang) for c in ds.regions.index}
-    st.selectbox(
+    # A pill shows its text as Markdown: escape the data's name.
+    st.pills(
         t("panel.picker", lang),
-        ["", *ds.regions.index],
+        list(ds.regions.index),
         key=PICK_KEY,
-        format_func=lambda c: t("panel.picker_none", lang) if not c else f"{c} · {names[c]}",
+        format_func=lambda c: md_escape(names[c]),
         on_change=_on_pick,
         help=t("panel.picker_help", lang),
     )

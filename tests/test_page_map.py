@@ -143,8 +143,8 @@ def test_toolbar_above_the_map_filters_by_specialisation_and_follows_across_page
     at = app()
     at.run()
     # On the map page the lens and the specialisation filter sit above the map, not in the sidebar.
-    assert _in(at.main, "button_group", "w_spec") and _in(at.main, "radio", "w_lens")
-    assert not _in(at.sidebar, "multiselect", "w_spec") and not _in(at.sidebar, "radio", "w_lens")
+    assert _in(at.main, "button_group", "w_spec") and _in(at.main, "button_group", "w_lens")
+    assert not _in(at.sidebar, "multiselect", "w_spec") and not _in(at.sidebar, "button_group", "w_lens")
     pills = at.button_group(key="w_spec")
     # Each pill's text is Markdown, the data's label escaped (shown as the label itself).
     assert list(pills.options) == [md_escape(pick(ds.specialisations.loc[k], "label", "fr"))
@@ -156,7 +156,7 @@ def test_toolbar_above_the_map_filters_by_specialisation_and_follows_across_page
     assert fake.last["markers"] == expected
     assert table(at)[t("table.name", "fr")].tolist() == [pick(ds.institutes.loc[i], "name", "fr") for i in expected]
     assert at.query_params.get("spec") in ("energy", ["energy"])
-    at.radio(key="w_lens").set_value("conventions").run()
+    at.button_group(key="w_lens").set_value("conventions").run()
     assert at.query_params.get("lens") in ("conventions", ["conventions"])
     assert fake.last["markers"] == expected
 
@@ -164,10 +164,10 @@ def test_toolbar_above_the_map_filters_by_specialisation_and_follows_across_page
     at.switch_page("pages/regions.py").run()
     assert not at.exception
     assert at.sidebar.multiselect(key="w_spec").value == ["energy"]
-    assert at.sidebar.radio(key="w_lens").value == "conventions"
+    assert at.sidebar.button_group(key="w_lens").value == "conventions"
     at.switch_page("pages/map.py").run()
     assert at.button_group(key="w_spec").value == ["energy"]
-    assert at.radio(key="w_lens").value == "conventions"
+    assert at.button_group(key="w_lens").value == "conventions"
     assert fake.last["markers"] == expected
 
 

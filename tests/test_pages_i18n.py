@@ -64,7 +64,7 @@ def test_page_runs_in_language_without_raw_keys(page, lang):
 def test_language_switch_is_kept_in_the_url_and_across_pages():
     at = AppTest.from_file(str(REPO / "app.py"), default_timeout=120)
     at.run()
-    at.sidebar.selectbox(key="w_lang").set_value("en").run()
+    at.sidebar.button_group(key="w_lang").set_value("en").run()
     assert at.query_params.get("lang") in ("en", ["en"])
     at.switch_page("pages/methods.py")
     at.run()

@@ -7,7 +7,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from atlas import load
 from atlas.i18n import LANGS, t
+from atlas.present import region_name
+from atlas.text import md_escape
 from pages._panels import CAVEAT_KEY, shown_key
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -81,7 +84,7 @@ def test_map_page_panel_for_guelmim(lang):
     agriculture = {"fr": "Agriculture", "ar": "الفلاحة", "en": "Agriculture"}[lang]
     assert water in body and agriculture in body
     assert t("panel.caveats_title", lang) in body
-    assert at.selectbox(key="panel_pick").value == "10"
+    assert at.button_group(key="panel_pick").value == "10"
 
 
 def test_map_page_panel_for_a_region_with_none():
@@ -99,7 +102,7 @@ def test_map_page_panel_with_nothing_selected_shows_the_national_picture():
     assert "6 of the 12 regions have an institute" in body
     for name in ("Tangier-Tetouan-Al Hoceima", "Beni Mellal-Khenifra", "Casablanca-Settat", "Souss-Massa"):
         assert name in body
-    assert at.selectbox(key="panel_pick").value == ""
+    assert at.button_group(key="panel_pick").value is None
 
 
 # --- the panel alone ---------------------------------------------------------------------------
@@ -177,13 +180,26 @@ def test_picker_selects_and_clear_goes_back_to_national():
     at = run_panel("fr")
     assert t("panel.national_title", "fr") in texts(at)
     assert not at.button  # nothing to clear yet
-    at.selectbox(key="panel_pick").select("10").run()
+    at.button_group(key="panel_pick").select("10").run()
     assert at.session_state["selected"] == "10"
     assert "Guelmim-Oued Noun" in [s.value.replace("\\", "") for s in at.subheader]
     at.button(key="panel_clear").click().run()
     assert at.session_state["selected"] is None
     assert t("panel.national_title", "fr") in texts(at)
-    assert at.selectbox(key="panel_pick").value == ""
+    assert at.button_group(key="panel_pick").value is None
+    # A second click on the chosen region's pill goes back to the national view too.
+    at.button_group(key="panel_pick").select("10").run()
+    assert at.session_state["selected"] == "10"
+    at.button_group(key="panel_pick").unselect("10").run()
+    assert at.session_state["selected"] is None
+    assert t("panel.national_title", "fr") in texts(at)
+
+
+def test_picker_shows_every_region_by_name():
+    at = run_panel("ar")
+    pills = at.button_group(key="panel_pick")
+    assert list(pills.options) == [md_escape(region_name(load(), c, "ar")) for c in load().regions.index]
+    assert pills.value is None
 
 
 def test_data_text_is_escaped_in_markdown(data_copy, monkeypatch):

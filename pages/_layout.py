@@ -164,28 +164,11 @@ def bootstrap(page: str = "") -> Context:
             on_change=_relabel_choices, width="stretch",
         )
         lang = st.session_state["w_lang"]
-        st.subheader(t("sidebar.filters", lang))
-        if page != MAP_PAGE:
-            _specialisation_widget(ds, lang, pills=False)
-            _lens_widget(lang)
-        st.multiselect(
-            t("filter.region", lang), list(ds.regions.index), key="w_region",
-            format_func=lambda c: f"{c} · {pick(ds.regions.loc[c], 'name', lang)}",
-            placeholder=t("filter.all", lang),
-        )
-        st.multiselect(
-            t("filter.status", lang), list(STATUSES), key="w_status",
-            format_func=lambda s: t(f"status.{s}", lang), placeholder=t("filter.all", lang),
-        )
-        st.multiselect(
-            t("filter.confidence", lang), list(CONFIDENCES), key="w_conf",
-            format_func=lambda s: t(f"confidence.{s}", lang), placeholder=t("filter.all", lang),
-        )
-        st.text_input(t("filter.search", lang), key="w_q", max_chars=100, placeholder=t("filter.search_hint", lang))
-        st.selectbox(
-            t("filter.figure", lang), ["", *ds.figure_defs.index], key="w_fig",
-            format_func=lambda k: pick(ds.figure_defs.loc[k], "label", lang) if k else t("filter.figure_none", lang),
-        )
+        # The filters behind one button: the browser draws a popover's widgets only once it is opened,
+        # so a first visit does not wait for the menus' code before the map (docs/performance.md).
+        # The button says how many filters are in use, so a narrowed view is never a surprise.
+        with st.popover(_filters_label(page, lang), icon=":material/filter_list:", width="stretch"):
+            _filter_widgets(ds, lang, page)
         st.caption(t("sidebar.data_version", lang, version=ds.version))
 
     view = _view_from_widgets(lang)
@@ -226,6 +209,43 @@ def _carry_toolbar(page: str) -> None:
             if value is not None:
                 st.session_state[key] = value
     st.session_state["_page"] = page
+
+
+FILTER_KEYS = ("w_region", "w_status", "w_conf", "w_q", "w_fig")
+"""The filters in the sidebar's popover on every page (and the toolbar's, on the pages other than the map)."""
+
+
+def _filters_label(page: str, lang: str) -> str:
+    """The popover's button: "Filters", with how many are in use."""
+    keys = FILTER_KEYS if page == MAP_PAGE else (*FILTER_KEYS, "w_spec")
+    count = sum(1 for key in keys if (v := st.session_state.get(key)) and (not isinstance(v, str) or v.strip()))
+    label = t("sidebar.filters_menu", lang)
+    return t("sidebar.filters_in_use", lang, label=label, count=count) if count else label
+
+
+def _filter_widgets(ds: Dataset, lang: str, page: str) -> None:
+    """The widgets of the sidebar's popover (the toolbar's two first on the pages without a toolbar)."""
+    if page != MAP_PAGE:
+        _specialisation_widget(ds, lang, pills=False)
+        _lens_widget(lang)
+    st.multiselect(
+        t("filter.region", lang), list(ds.regions.index), key="w_region",
+        format_func=lambda c: f"{c} · {pick(ds.regions.loc[c], 'name', lang)}",
+        placeholder=t("filter.all", lang),
+    )
+    st.multiselect(
+        t("filter.status", lang), list(STATUSES), key="w_status",
+        format_func=lambda s: t(f"status.{s}", lang), placeholder=t("filter.all", lang),
+    )
+    st.multiselect(
+        t("filter.confidence", lang), list(CONFIDENCES), key="w_conf",
+        format_func=lambda s: t(f"confidence.{s}", lang), placeholder=t("filter.all", lang),
+    )
+    st.text_input(t("filter.search", lang), key="w_q", max_chars=100, placeholder=t("filter.search_hint", lang))
+    st.selectbox(
+        t("filter.figure", lang), ["", *ds.figure_defs.index], key="w_fig",
+        format_func=lambda k: pick(ds.figure_defs.loc[k], "label", lang) if k else t("filter.figure_none", lang),
+    )
 
 
 def _specialisation_widget(ds: Dataset, lang: str, *, pills: bool) -> None:

@@ -157,11 +157,11 @@ def bootstrap(page: str = "") -> Context:
     st.html(f"<style>{A11Y_CSS.read_text(encoding='utf-8')}</style>{rtl}")
 
     with st.sidebar:
-        # Three buttons, not a menu: one click to switch, and no menu widget on the first screen
+        # Three pills, not a menu: one click to switch, and no menu widget on the first screen
         # (a menu's code is the heaviest a first visit loads before the map; docs/performance.md).
-        st.segmented_control(
+        st.pills(
             t("sidebar.language", lang), LANGS, key="w_lang", format_func=LANG_NAMES.get, required=True,
-            on_change=_relabel_choices, width="stretch",
+            on_change=_relabel_choices,
         )
         lang = st.session_state["w_lang"]
         # The filters behind one button: the browser draws a popover's widgets only once it is opened,
@@ -265,10 +265,10 @@ def _specialisation_widget(ds: Dataset, lang: str, *, pills: bool) -> None:
 
 
 def _lens_widget(lang: str) -> None:
-    # Two buttons, one always chosen (``required``): the same code as the pills beside it.
-    st.segmented_control(
+    # Two pills, one always chosen (``required``): the same code as the specialisation's pills.
+    st.pills(
         t("lens.label", lang), list(LENSES), key="w_lens", help=t("lens.help", lang), required=True,
-        format_func=lambda k: t(f"lens.{k}", lang),
+        format_func=lambda k: t(f"lens.{k}", lang), wrap=True,
     )
 
 

@@ -8,8 +8,8 @@ contexts started together (asyncio), each offline (every non-local request abort
 1. opens ``/?spec=energy`` (the specialisation filter through the URL);
 2. waits until the map frame shows exactly the energy institutes' markers (time to map, from
    navigation, measured in the page as in ``bench/time_to_map.py``);
-3. clicks the map page's CSV download button and checks the file: byte for byte the regional
-   summary ``atlas.exports.export_bytes("csv", ds, view)`` of that view, starting with a UTF-8
+3. opens the map page's downloads, clicks the CSV button and checks the file: byte for byte the
+   regional summary ``atlas.exports.export_bytes("csv", ds, view)`` of that view, starting with a UTF-8
    BOM, 12 data rows (one per region) under the header.
 
 An error is any exception or timeout, a JavaScript page error, a Streamlit exception box, a
@@ -43,6 +43,8 @@ from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 SPEC = "energy"
 TIMEOUT_S = 180.0
 CSV_BUTTON = ".st-key-map_dl_csv button >> nth=0"
+DOWNLOADS_MENU = ".st-key-map_downloads button >> nth=0"
+"""The map page's "Download this view" button: the CSV button is drawn once its popover is open."""
 
 
 @dataclass
@@ -94,6 +96,7 @@ async def download_and_check(page, want: bytes) -> tuple[int | None, list[str]]:
     """Click the page's CSV button and check the file: (data rows or None, problems), a failed
     download and a Streamlit exception on the page included."""
     rows, problems = None, []
+    await page.locator(DOWNLOADS_MENU).click(timeout=TIMEOUT_S * 1000)
     button = page.locator(CSV_BUTTON)
     await button.wait_for(timeout=TIMEOUT_S * 1000)
     async with page.expect_download(timeout=TIMEOUT_S * 1000) as info:

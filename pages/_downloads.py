@@ -40,13 +40,21 @@ def deferred(fmt: str, ds: Any, view: Any, *, code: str | None = None, table: st
     return build
 
 
-def render_downloads(ctx: Any, key_prefix: str) -> None:
+def render_downloads(ctx: Any, key_prefix: str, *, menu: bool = False) -> None:
     """CSV (regional summary, in a zip with its metadata), Excel and JSON of ``ctx.view``, in
-    ``ctx.lang``, side by side: every file carries the data version, date and filters."""
+    ``ctx.lang``, side by side: every file carries the data version, date and filters.
+
+    ``menu``: the three buttons in a popover behind one "Download this view" button (the map page:
+    the browser draws a popover's content only once it is opened, so a first visit does not load
+    the download buttons' code before the map; docs/performance.md)."""
     ds, view, lang = ctx.ds, ctx.view, ctx.lang
     base = app_base_url()
-    st.caption(t("export.dl.title", lang))
-    columns = st.columns(3)
+    if menu:
+        box = st.popover(t("export.dl.title", lang), icon=":material/download:", key=f"{key_prefix}_downloads")
+        columns = [box, box, box]
+    else:
+        st.caption(t("export.dl.title", lang))
+        columns = st.columns(3)
     for column, fmt in zip(columns, ("csv", "xlsx", "json"), strict=True):
         bundle = fmt == "csv"
         column.download_button(

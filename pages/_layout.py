@@ -164,11 +164,19 @@ def bootstrap(page: str = "") -> Context:
             on_change=_relabel_choices,
         )
         lang = st.session_state["w_lang"]
-        # The filters behind one button: the browser draws a popover's widgets only once it is opened,
-        # so a first visit does not wait for the menus' code before the map (docs/performance.md).
-        # The button says how many filters are in use, so a narrowed view is never a surprise.
-        with st.popover(_filters_label(page, lang), icon=":material/filter_list:", width="stretch"):
-            _filter_widgets(ds, lang, page)
+        if page != MAP_PAGE:  # the map page draws these two above the map
+            _specialisation_widget(ds, lang, pills=False)
+            _lens_widget(lang)
+        # The other filters behind a switch, drawn by the script only when it is on: their menus'
+        # code is the heaviest a first visit would load before the map (docs/performance.md). A
+        # switch, not a popover: its widgets follow it in the page, so Tab reaches them next.
+        if st.toggle(t("sidebar.filters_menu", lang), key=MORE_KEY):
+            _filter_widgets(ds, lang)
+        else:
+            _keep_filters()
+            count = _filters_in_use()
+            if count:  # a narrowed view is never a surprise
+                st.caption(t("sidebar.filters_in_use", lang, count=count))
         st.caption(t("sidebar.data_version", lang, version=ds.version))
 
     view = _view_from_widgets(lang)
@@ -212,22 +220,27 @@ def _carry_toolbar(page: str) -> None:
 
 
 FILTER_KEYS = ("w_region", "w_status", "w_conf", "w_q", "w_fig")
-"""The filters in the sidebar's popover on every page (and the toolbar's, on the pages other than the map)."""
+"""The sidebar's filters behind its switch (:data:`MORE_KEY`)."""
+
+MORE_KEY = "w_more"
+"""Session key of the sidebar's switch that shows the filters of :data:`FILTER_KEYS`."""
 
 
-def _filters_label(page: str, lang: str) -> str:
-    """The popover's button: "Filters", with how many are in use."""
-    keys = FILTER_KEYS if page == MAP_PAGE else (*FILTER_KEYS, "w_spec")
-    count = sum(1 for key in keys if (v := st.session_state.get(key)) and (not isinstance(v, str) or v.strip()))
-    label = t("sidebar.filters_menu", lang)
-    return t("sidebar.filters_in_use", lang, label=label, count=count) if count else label
+def _keep_filters() -> None:
+    """Keep the hidden filters' values: Streamlit forgets a keyed widget's value after a run that
+    did not draw it, unless the script sets it again (its documented way to keep it)."""
+    for key in FILTER_KEYS:
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
 
 
-def _filter_widgets(ds: Dataset, lang: str, page: str) -> None:
-    """The widgets of the sidebar's popover (the toolbar's two first on the pages without a toolbar)."""
-    if page != MAP_PAGE:
-        _specialisation_widget(ds, lang, pills=False)
-        _lens_widget(lang)
+def _filters_in_use() -> int:
+    """How many of the switch's filters narrow the view (a colour figure counts: it changes the map)."""
+    return sum(1 for key in FILTER_KEYS if (v := st.session_state.get(key)) and (not isinstance(v, str) or v.strip()))
+
+
+def _filter_widgets(ds: Dataset, lang: str) -> None:
+    """The widgets behind the sidebar's switch."""
     st.multiselect(
         t("filter.region", lang), list(ds.regions.index), key="w_region",
         format_func=lambda c: f"{c} · {pick(ds.regions.loc[c], 'name', lang)}",

@@ -118,7 +118,7 @@ def _view_part(tiles: config.Tiles, static_url: str) -> None:
     st.subheader(t("map.table.title", lang), anchor=mapview.TABLE_ANCHOR)  # the map's frame points here
     st.html(mapview.table_html(mapview.table_frame(ds, shown, lang), lang, total=len(ds.institutes)))
 
-    render_downloads(ctx, "map")
+    render_downloads(ctx, "map", menu=True)
 
 
 _view_part(tiles, static_url)

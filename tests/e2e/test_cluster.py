@@ -34,7 +34,7 @@ from atlas import exports, load
 from atlas.i18n import LANG_NAMES, pick, t
 from atlas.view import apply_filters, parse_query
 from bench.cluster_load import CONNECTED_JS, RAN_JS, WATCH_RUN_JS
-from bench.concurrent_sessions import check_csv
+from bench.concurrent_sessions import CSV_BUTTON, DOWNLOADS_MENU, check_csv
 from tests.e2e.conftest import REPO, _skip_or_fail
 
 REPLICAS = 3
@@ -45,7 +45,6 @@ START_TIMEOUT_S = 150.0
 RECONNECT_LIMIT_S = 10.0
 TIMEOUT_MS = 90_000
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
-CSV_BUTTON = ".st-key-map_dl_csv button >> nth=0"
 
 
 def _free_block(size: int) -> int:
@@ -172,8 +171,8 @@ def _shows_view(s: Session, pins: int, region: str, spec_label: str, lang_name: 
     main = page.locator('[data-testid="stMain"]')
     expect(main).to_contain_text(region, timeout=TIMEOUT_MS)
     sidebar = page.locator('[data-testid="stSidebar"]')
-    language = sidebar.get_by_role("combobox", name=t("sidebar.language", "ar"))
-    expect(language).to_have_value(lang_name, timeout=TIMEOUT_MS)
+    language = sidebar.get_by_role("radiogroup", name=t("sidebar.language", "ar"))
+    expect(language.get_by_role("radio", name=lang_name)).to_be_checked(timeout=TIMEOUT_MS)
     pill = page.locator(".st-key-w_spec").get_by_role("button", name=spec_label)
     expect(pill).to_have_attribute("aria-pressed", "true", timeout=TIMEOUT_MS)
     assert page.locator("[data-testid=stException]").count() == 0
@@ -240,6 +239,7 @@ def test_sessions_survive_a_replica_dying(cluster: Cluster, browser, artifacts_d
 
         # A download started after the failure completes, from a live replica.
         for s in [hit[0], spared[0]]:
+            s.page.locator(DOWNLOADS_MENU).click()
             with s.page.expect_download(timeout=TIMEOUT_MS) as info:
                 s.page.locator(CSV_BUTTON).click()
             download = info.value

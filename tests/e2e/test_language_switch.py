@@ -13,12 +13,13 @@ ARABIC = re.compile(r"[\u0600-\u06FF]")
 
 def _widget_text(page, label: str) -> str:
     """The chosen value(s) of the sidebar or main widget whose label is ``label``: a menu's chips and
-    selected value, or the pressed pills of a pill group (whose other pills show every choice)."""
+    selected value, or the pressed or checked pills of a pill group (whose other pills show every choice)."""
     return page.locator("[data-testid=stSelectbox], [data-testid=stMultiSelect], [data-testid=stButtonGroup]").filter(
         has=page.get_by_text(label, exact=True)
     ).first.evaluate(
         "el => el.matches('[data-testid=stButtonGroup]')"
-        " ? [...el.querySelectorAll('button[aria-pressed=true]')].map(b => b.innerText).join(' ')"
+        " ? [...el.querySelectorAll('button[aria-pressed=true], button[aria-checked=true]')]"
+        "     .map(b => b.innerText).join(' ')"
         " : el.innerText + ' ' + [...el.querySelectorAll('input')].map(i => i.value).join(' ')"
     )
 
@@ -28,12 +29,14 @@ def test_switching_from_arabic_to_french_relabels_every_widget(streamlit_server,
     page.goto(streamlit_server + "/?lang=ar&spec=energy&sel=12&fig=population", wait_until="domcontentloaded")
     page.get_by_text(t("filter.specialisation", "ar"), exact=True).first.wait_for(timeout=60_000)
     page.get_by_text(t("panel.picker", "ar"), exact=True).first.wait_for(timeout=60_000)
+    # The colour figure is behind the sidebar's switch: turn it on to see it change language too.
+    page.get_by_role("switch", name=t("sidebar.filters_menu", "ar")).click()
+    page.get_by_text(t("filter.figure", "ar"), exact=True).first.wait_for(timeout=60_000)
     page.wait_for_timeout(1000)
     assert pick(ds.specialisations.loc["energy"], "label", "ar") in _widget_text(page, t("filter.specialisation", "ar"))
+    assert pick(ds.figure_defs.loc["population"], "label", "ar") in _widget_text(page, t("filter.figure", "ar"))
 
-    language = page.locator("[data-testid=stSidebar] [data-testid=stSelectbox]").first
-    language.click()
-    page.get_by_role("option", name="Français").click()
+    page.locator("[data-testid=stSidebar]").get_by_role("radio", name="Français").click()
     page.get_by_text(t("filter.specialisation", "fr"), exact=True).first.wait_for(timeout=30_000)
     page.get_by_text(t("panel.picker", "fr"), exact=True).first.wait_for(timeout=30_000)
     page.wait_for_timeout(1500)

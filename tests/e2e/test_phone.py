@@ -102,7 +102,7 @@ def test_map_page_on_a_phone(streamlit_server, browser, ds, lang, artifacts_dir)
             "() => document.querySelector('[data-testid=stSidebar]').getAttribute('data-collapsed') === 'false'",
             timeout=TIMEOUT_MS,
         )
-        page.get_by_role("switch", name=t("sidebar.filters_menu", lang)).click()
+        page.locator(".st-key-w_more").get_by_text(t("sidebar.filters_menu", lang), exact=True).click()  # its label
         page.get_by_text(t("filter.search", lang), exact=True).first.wait_for(state="visible", timeout=TIMEOUT_MS)
         assert horizontal_overflow(page) == 0
         page.screenshot(path=str(artifacts_dir / f"phone_filters_{lang}.png"))

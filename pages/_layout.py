@@ -167,10 +167,14 @@ def bootstrap(page: str = "") -> Context:
         if page != MAP_PAGE:  # the map page draws these two above the map
             _specialisation_widget(ds, lang, pills=False)
             _lens_widget(lang)
-        # The other filters behind a switch, drawn by the script only when it is on: their menus'
-        # code is the heaviest a first visit would load before the map (docs/performance.md). A
-        # switch, not a popover: its widgets follow it in the page, so Tab reaches them next.
-        if st.toggle(t("sidebar.filters_menu", lang), key=MORE_KEY):
+        # The other filters behind a toggle button, drawn by the script only when it is pressed: their
+        # menus' code is the heaviest a first visit would load before the map (docs/performance.md).
+        # Not a popover: the widgets follow the button in the page, so Tab reaches them next. A pill
+        # (a button with aria-pressed), not st.toggle: the pills' code is loaded anyway, a switch's
+        # is five more files for the browser to fetch before the map's.
+        more = t("sidebar.filters_menu", lang)
+        if st.pills(more, [MORE_ON], key=MORE_KEY, selection_mode="multi", label_visibility="collapsed",
+                    format_func=lambda _: f":material/filter_list: {md_escape(more)}", wrap=True):
             _filter_widgets(ds, lang)
         else:
             _keep_filters()
@@ -220,10 +224,12 @@ def _carry_toolbar(page: str) -> None:
 
 
 FILTER_KEYS = ("w_region", "w_status", "w_conf", "w_q", "w_fig")
-"""The sidebar's filters behind its switch (:data:`MORE_KEY`)."""
+"""The sidebar's filters behind its toggle button (:data:`MORE_KEY`)."""
 
 MORE_KEY = "w_more"
-"""Session key of the sidebar's switch that shows the filters of :data:`FILTER_KEYS`."""
+"""Session key of the sidebar's toggle button that shows the filters of :data:`FILTER_KEYS`."""
+MORE_ON = "on"
+"""The toggle button's one option: pressed, its value is ``[MORE_ON]``."""
 
 
 def _keep_filters() -> None:
@@ -235,12 +241,12 @@ def _keep_filters() -> None:
 
 
 def _filters_in_use() -> int:
-    """How many of the switch's filters narrow the view (a colour figure counts: it changes the map)."""
+    """How many of the hidden filters narrow the view (a colour figure counts: it changes the map)."""
     return sum(1 for key in FILTER_KEYS if (v := st.session_state.get(key)) and (not isinstance(v, str) or v.strip()))
 
 
 def _filter_widgets(ds: Dataset, lang: str) -> None:
-    """The widgets behind the sidebar's switch."""
+    """The widgets behind the sidebar's toggle button."""
     st.multiselect(
         t("filter.region", lang), list(ds.regions.index), key="w_region",
         format_func=lambda c: f"{c} · {pick(ds.regions.loc[c], 'name', lang)}",

@@ -123,9 +123,9 @@ def test_filters_change_the_layers_but_not_the_base_map(fake, ds):
 def test_sidebar_filter_widgets_shrink_markers_and_table(fake, ds):
     at = app()
     at.run()
-    # Behind the sidebar's switch: not drawn until it is turned on.
+    # Behind the sidebar's toggle button: not drawn until it is pressed.
     assert not _in(at.sidebar, "multiselect", "w_status") and not _in(at.sidebar, "text_input", "w_q")
-    at.toggle(key="w_more").set_value(True).run()
+    at.button_group(key="w_more").set_value(["on"]).run()
     assert [m.key for m in at.sidebar.multiselect] == ["w_region", "w_status", "w_conf"]
     at.multiselect(key="w_status").set_value(["launched"]).run()
     assert not at.exception
@@ -140,8 +140,8 @@ def test_sidebar_filter_widgets_shrink_markers_and_table(fake, ds):
 
 
 def test_hidden_filters_keep_narrowing_the_view_and_say_so(fake, ds):
-    """Filters set from the URL stay applied with the switch off (the sidebar says how many are in
-    use), and come back in their widgets when it is turned on; turning it off again keeps them."""
+    """Filters set from the URL stay applied with the toggle button off (the sidebar says how many are
+    in use), and come back in their widgets when it is pressed; releasing it again keeps them."""
     at = app(status="launched", fig="population")
     at.run()
     expected = list(apply_filters(ds, View(statuses=("launched",))).index)
@@ -150,10 +150,10 @@ def test_hidden_filters_keep_narrowing_the_view_and_say_so(fake, ds):
     at.button_group(key="w_spec").set_value(["energy"]).run()  # a run that does not draw them
     both = list(apply_filters(ds, View(statuses=("launched",), specialisations=("energy",))).index)
     assert fake.last["markers"] == both
-    at.toggle(key="w_more").set_value(True).run()
+    at.button_group(key="w_more").set_value(["on"]).run()
     assert at.multiselect(key="w_status").value == ["launched"]
     assert at.selectbox(key="w_fig").value == "population"
-    at.toggle(key="w_more").set_value(False).run()
+    at.button_group(key="w_more").set_value([]).run()
     at.button_group(key="w_spec").set_value([]).run()
     assert fake.last["markers"] == expected
     assert at.query_params.get("status") in ("launched", ["launched"])

@@ -29,8 +29,8 @@ def test_switching_from_arabic_to_french_relabels_every_widget(streamlit_server,
     page.goto(streamlit_server + "/?lang=ar&spec=energy&sel=12&fig=population", wait_until="domcontentloaded")
     page.get_by_text(t("filter.specialisation", "ar"), exact=True).first.wait_for(timeout=60_000)
     page.get_by_text(t("panel.picker", "ar"), exact=True).first.wait_for(timeout=60_000)
-    # The colour figure is behind the sidebar's switch: turn it on to see it change language too.
-    page.locator(".st-key-w_more").get_by_text(t("sidebar.filters_menu", "ar"), exact=True).click()  # its label
+    # The colour figure is behind the sidebar's toggle button: press it to see it change language too.
+    page.locator(".st-key-w_more button").last.click()
     page.get_by_text(t("filter.figure", "ar"), exact=True).first.wait_for(timeout=60_000)
     page.wait_for_timeout(1000)
     assert pick(ds.specialisations.loc["energy"], "label", "ar") in _widget_text(page, t("filter.specialisation", "ar"))

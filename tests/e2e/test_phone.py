@@ -55,6 +55,13 @@ def test_map_page_on_a_phone(streamlit_server, browser, ds, lang, artifacts_dir)
         assert box["width"] >= TAP and box["height"] >= TAP, f"sidebar button {box}"
         page.screenshot(path=str(artifacts_dir / f"phone_map_{lang}.png"))
 
+        # Every pill of the page (lens, specialisations, regions) is a 44 px tap target.
+        pills = page.locator("[data-testid=stMain] [data-testid=stButtonGroup] button").evaluate_all(
+            "els => els.map(b => [b.innerText.slice(0, 20), Math.round(b.getBoundingClientRect().height)])"
+        )
+        assert len(pills) >= 2 + len(ds.specialisations) + len(ds.regions), pills
+        assert not [p for p in pills if p[1] < TAP], f"pills under {TAP} px: {pills}"
+
         # Tap targets of the map: zoom buttons, legend toggles, pins (hit area), and the card's close button.
         frame = page.frame_locator(MAP_FRAME)
         sizes = frame.locator("body").evaluate(

@@ -56,7 +56,9 @@ def test_map_page_on_a_phone(streamlit_server, browser, ds, lang, artifacts_dir)
         page.screenshot(path=str(artifacts_dir / f"phone_map_{lang}.png"))
 
         # Every pill of the page (lens, specialisations, regions) is a 44 px tap target.
-        pills = page.locator("[data-testid=stMain] [data-testid=stButtonGroup] button").evaluate_all(
+        pills = page.locator(
+            "[data-testid=stMain] [data-testid=stButtonGroup] :is([role=toolbar], [role=radiogroup]) button"
+        ).evaluate_all(
             "els => els.map(b => [b.innerText.slice(0, 20), Math.round(b.getBoundingClientRect().height)])"
         )
         assert len(pills) >= 2 + len(ds.specialisations) + len(ds.regions), pills

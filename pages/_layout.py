@@ -31,17 +31,19 @@ class Widget:
     translated: bool = True
     toolbar: bool = False
     """Drawn above the map on the map page (:func:`map_toolbar`), in the sidebar on the other pages."""
+    hidden: bool = False
+    """In the sidebar behind its toggle button (:data:`MORE_KEY`), drawn only while it is pressed."""
 
 
 WIDGETS = (
     Widget("lang", "w_lang", translated=False),
     Widget("specialisations", "w_spec", toolbar=True),
     Widget("lens", "w_lens", toolbar=True),
-    Widget("regions", "w_region"),
-    Widget("statuses", "w_status"),
-    Widget("confidences", "w_conf"),
-    Widget("query", "w_q", translated=False),
-    Widget("figure", "w_fig"),
+    Widget("regions", "w_region", hidden=True),
+    Widget("statuses", "w_status", hidden=True),
+    Widget("confidences", "w_conf", hidden=True),
+    Widget("query", "w_q", translated=False, hidden=True),
+    Widget("figure", "w_fig", hidden=True),
 )
 """The one table of the view's widgets: their state is set from a view (:func:`_init_widgets`) and a
 view is read back from it (:func:`_view_from_widgets`) through this table only."""
@@ -178,7 +180,7 @@ def bootstrap(page: str = "") -> Context:
             _filter_widgets(ds, lang)
         else:
             _keep_filters()
-            count = _filters_in_use()
+            count = _filters_in_use(_view_from_widgets(lang))
             if count:  # a narrowed view is never a surprise
                 st.caption(t("sidebar.filters_in_use", lang, count=count))
         st.caption(t("sidebar.data_version", lang, version=ds.version))
@@ -223,11 +225,8 @@ def _carry_toolbar(page: str) -> None:
     st.session_state["_page"] = page
 
 
-FILTER_KEYS = ("w_region", "w_status", "w_conf", "w_q", "w_fig")
-"""The sidebar's filters behind its toggle button (:data:`MORE_KEY`)."""
-
 MORE_KEY = "w_more"
-"""Session key of the sidebar's toggle button that shows the filters of :data:`FILTER_KEYS`."""
+"""Session key of the sidebar's toggle button that shows the ``hidden`` widgets of :data:`WIDGETS`."""
 MORE_ON = "on"
 """The toggle button's one option: pressed, its value is ``[MORE_ON]``."""
 
@@ -235,14 +234,16 @@ MORE_ON = "on"
 def _keep_filters() -> None:
     """Keep the hidden filters' values: Streamlit forgets a keyed widget's value after a run that
     did not draw it, unless the script sets it again (its documented way to keep it)."""
-    for key in FILTER_KEYS:
-        if key in st.session_state:
-            st.session_state[key] = st.session_state[key]
+    for widget in WIDGETS:
+        if widget.hidden and widget.key in st.session_state:
+            st.session_state[widget.key] = st.session_state[widget.key]
 
 
-def _filters_in_use() -> int:
-    """How many of the hidden filters narrow the view (a colour figure counts: it changes the map)."""
-    return sum(1 for key in FILTER_KEYS if (v := st.session_state.get(key)) and (not isinstance(v, str) or v.strip()))
+def _filters_in_use(view: View) -> int:
+    """How many of the hidden filters set ``view`` apart from the default one (a colour figure counts:
+    it changes the map); read from the view, so a blank search counts as no search, as it filters."""
+    default = View()
+    return sum(1 for w in WIDGETS if w.hidden and getattr(view, w.field) != getattr(default, w.field))
 
 
 def _filter_widgets(ds: Dataset, lang: str) -> None:

@@ -175,17 +175,17 @@ def bootstrap(page: str = "") -> Context:
         # (a button with aria-pressed), not st.toggle: the pills' code is loaded anyway, a switch's
         # is five more files for the browser to fetch before the map's.
         more = t("sidebar.filters_menu", lang)
-        if st.pills(more, [MORE_ON], key=MORE_KEY, selection_mode="multi", label_visibility="collapsed",
-                    format_func=lambda _: f":material/filter_list: {md_escape(more)}", wrap=True):
+        shown = st.pills(more, [MORE_ON], key=MORE_KEY, selection_mode="multi", label_visibility="collapsed",
+                         format_func=lambda _: f":material/filter_list: {md_escape(more)}", wrap=True)
+        if shown:
             _filter_widgets(ds, lang)
         else:
             _keep_filters()
-            count = _filters_in_use(_view_from_widgets(lang))
-            if count:  # a narrowed view is never a surprise
-                st.caption(t("sidebar.filters_in_use", lang, count=count))
+        view = _view_from_widgets(lang)
+        if not shown and (count := _filters_in_use(view)):  # a narrowed view is never a surprise
+            st.caption(t("sidebar.filters_in_use", lang, count=count))
         st.caption(t("sidebar.data_version", lang, version=ds.version))
 
-    view = _view_from_widgets(lang)
     sync_url(view)
     notices = st.session_state.get("notices") or []
     if notices:

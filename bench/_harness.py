@@ -252,6 +252,16 @@ def throttle(page, mbit: float, rtt_ms: float = 40.0) -> None:
     })
 
 
+def slow_cpu(page, rate: float) -> None:
+    """Run this page's scripts, style and layout ``rate`` times slower (Chromium's CPU throttling, as
+    DevTools' "CPU: 4x slowdown"): a slower device than the machine running the benchmark. The page's
+    same-origin frames (the map's) run in its process and are slowed too; the servers are not."""
+    if rate < 1:
+        raise ValueError(f"a CPU slowdown is at least 1 (1 = none), not {rate}")
+    if rate > 1:
+        page.context.new_cdp_session(page).send("Emulation.setCPUThrottlingRate", {"rate": rate})
+
+
 def _cpu_times() -> tuple[int, int] | None:
     """(all, idle) jiffies of every processor together, from /proc/stat (None where there is none)."""
     try:
@@ -289,9 +299,11 @@ def wait_quiet(window_s: float = 0.1, windows: int = 3, timeout_s: float = 20.0)
 
 
 def timed_load(browser, url: str, probe: Probe, fulfil: Fulfil | None = None, keep: bool = False,
-               timeout_s: float = TIMEOUT_S, mbit: float | None = None, then: str | None = None):
+               timeout_s: float = TIMEOUT_S, mbit: float | None = None, then: str | None = None,
+               cpu_slowdown: float = 1.0):
     """One cold load of ``url`` in a new context: ``Load`` (and the open page when ``keep``); with
-    ``mbit``, over an emulated network of that speed (see :func:`throttle`); with ``then``, the marks
+    ``mbit``, over an emulated network of that speed (see :func:`throttle`); with ``cpu_slowdown``,
+    on a browser that many times slower (see :func:`slow_cpu`); with ``then``, the marks
     are read once that selector is also on the page (e.g. the table, drawn after the map). Starts once
     the machine is quiet (:func:`wait_quiet`)."""
     wait_quiet()
@@ -300,6 +312,7 @@ def timed_load(browser, url: str, probe: Probe, fulfil: Fulfil | None = None, ke
     page = context.new_page()
     if mbit:
         throttle(page, mbit)
+    slow_cpu(page, cpu_slowdown)
 
     def on_ws(ws):
         if traffic.ws_open_ms is None:

@@ -23,6 +23,10 @@ Modes:
   then a specialisation pill) to the markers redrawn in the map frame, measured in the browser (the click
   and the redraw are stamped there).
 
+With ``--cpu-slowdown N``, every page of every variant (and of the redraws) runs on a browser N
+times slower (Chromium's CPU throttling; the servers keep their speed): how the ratios hold on a
+slower computer or a phone than the one running the benchmark.
+
 Goals (issue 14): warm ours <= 1.25 x floor; cold ours <= 1.5 x cold floor; redraw <= 0.3 s.
 """
 
@@ -40,7 +44,18 @@ import argparse
 import tempfile
 
 from bench import peer_assets
-from bench._harness import Probe, chromium, fmt_s, median, offline_context, server, spread, static_map, timed_load
+from bench._harness import (
+    Probe,
+    chromium,
+    fmt_s,
+    median,
+    offline_context,
+    server,
+    slow_cpu,
+    spread,
+    static_map,
+    timed_load,
+)
 
 GOAL_WARM = 1.25
 GOAL_COLD = 1.5
@@ -130,7 +145,7 @@ def progress(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def redraw_times(browser, url: str, n: int, rounds: int) -> dict[str, list[float]]:
+def redraw_times(browser, url: str, n: int, rounds: int, cpu_slowdown: float = 1.0) -> dict[str, list[float]]:
     """Milliseconds from a click above the map to the markers redrawn, for a lens switch and a filter."""
     from atlas import load
     from atlas.i18n import t
@@ -141,6 +156,7 @@ def redraw_times(browser, url: str, n: int, rounds: int) -> dict[str, list[float
         context, _traffic = offline_context(browser)
         context.add_init_script(CLICKS_JS)
         page = context.new_page()
+        slow_cpu(page, cpu_slowdown)
         page.goto(url)
         frame = page.frame_locator('iframe[title="streamlit_folium.st_folium"]')
         frame.locator(".atlas-pin").nth(n - 1).wait_for(state="visible", timeout=90_000)
@@ -174,10 +190,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=9, help="warm loads of each variant (default 9)")
     parser.add_argument("--cold-runs", type=int, default=3, help="cold starts of ours and bare (default 3)")
     parser.add_argument("--redraws", type=int, default=3, help="pages on which a lens and a filter change are timed")
+    parser.add_argument("--cpu-slowdown", type=float, default=1.0, metavar="N",
+                        help="run every page on a browser N times slower (Chromium's CPU throttling; default 1: none)")
     args = parser.parse_args(argv)
+    if args.cpu_slowdown < 1:
+        parser.error(f"--cpu-slowdown is at least 1 (1 = none), not {args.cpu_slowdown:g}")
     if not peer_assets.have_jquery():
         raise SystemExit("XStatic-jQuery is not installed (bash scripts/setup.sh dev): the peer cannot draw")
 
+    slow = args.cpu_slowdown
     tmp = Path(tempfile.mkdtemp(prefix="atlas-bench-"))
     html = tmp / "map.html"
     n = static_map(html)
@@ -195,7 +216,7 @@ def main(argv: list[str] | None = None) -> int:
                 progress(f"cold {i + 1}/{args.cold_runs}: {name}")
                 with server(app) as url:
                     probe, fulfil = probes[name]
-                    cold[name].append(timed_load(browser, url + "/", probe, fulfil).ms)
+                    cold[name].append(timed_load(browser, url + "/", probe, fulfil, cpu_slowdown=slow).ms)
         with (
             server("serve.py") as ours_url,
             server("bench/naive_app.py") as peer_url,
@@ -203,23 +224,25 @@ def main(argv: list[str] | None = None) -> int:
         ):
             urls = {"ours": ours_url + "/", "peer": peer_url + "/", "bare": bare_url + "/", "static": html.as_uri()}
             for name, (probe, fulfil) in probes.items():  # warm the servers (imports, caches)
-                timed_load(browser, urls[name], probe, fulfil)
+                timed_load(browser, urls[name], probe, fulfil, cpu_slowdown=slow)
             breakdown: list[dict[str, float]] = []
             for i in range(args.runs):
                 progress(f"warm {i + 1}/{args.runs}")
                 for name, (probe, fulfil) in probes.items():
                     if name == "ours":
-                        load, page = timed_load(browser, urls[name], probe, fulfil, keep=True)
+                        load, page = timed_load(browser, urls[name], probe, fulfil, keep=True, cpu_slowdown=slow)
                         breakdown.append(phases(page, load))
                         page.context.close()
                     else:
-                        load = timed_load(browser, urls[name], probe, fulfil)
+                        load = timed_load(browser, urls[name], probe, fulfil, cpu_slowdown=slow)
                     warm[name].append(load)
             progress("redraws")
-            redraws = redraw_times(browser, urls["ours"], n, args.redraws)
+            redraws = redraw_times(browser, urls["ours"], n, args.redraws, slow)
 
     med = {k: median([x.ms for x in v]) for k, v in warm.items()}
     floor = med["bare"] + med["static"]
+    if slow > 1:
+        print(f"every page on a browser {slow:g} x slower (Chromium's CPU throttling; the servers at full speed)")
     print(f"time from navigation to markers drawn ({n} markers), warm: median of {args.runs} loads")
     for name in probes:
         print(f"  {name:<7} {fmt_s(med[name]):>8}   ({spread([x.ms for x in warm[name]])})")

@@ -56,3 +56,46 @@ def test_reads_this_machines_processors() -> None:
         pytest.skip("no /proc/stat on this system")
     total, idle = times
     assert total > 0 and 0 <= idle <= total
+
+
+class _FakeSession:
+    def __init__(self, sent: list) -> None:
+        self.sent = sent
+
+    def send(self, method: str, params: dict) -> None:
+        self.sent.append((method, params))
+
+
+class _FakePage:
+    """What ``slow_cpu`` touches of a Playwright page: its context's CDP session."""
+
+    def __init__(self) -> None:
+        self.sent: list = []
+        self.context = self
+
+    def new_cdp_session(self, page) -> _FakeSession:
+        assert page is self
+        return _FakeSession(self.sent)
+
+
+def test_a_cpu_slowdown_asks_chromium_to_throttle_the_page() -> None:
+    page = _FakePage()
+    _harness.slow_cpu(page, 3)
+    assert page.sent == [("Emulation.setCPUThrottlingRate", {"rate": 3})]
+
+
+def test_no_slowdown_leaves_the_page_alone() -> None:
+    page = _FakePage()
+    _harness.slow_cpu(page, 1)
+    assert page.sent == []
+
+
+def test_a_speed_up_is_refused_with_the_reason(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(ValueError, match="at least 1"):
+        _harness.slow_cpu(_FakePage(), 0.5)
+    from bench import time_to_map
+
+    with pytest.raises(SystemExit) as stop:  # the benchmark's option says so before starting anything
+        time_to_map.main(["--cpu-slowdown", "0.5"])
+    assert stop.value.code == 2
+    assert "--cpu-slowdown is at least 1" in capsys.readouterr().err

@@ -3,17 +3,17 @@
 Run with ``streamlit run serve.py`` (what ``scripts/start.sh``, the container and the tests do);
 ``streamlit run app.py`` still works, without the first-visitor parts below.
 
-- The socket fix of ``pages/_serverfix.py`` (``TCP_NODELAY``) on the listening socket as soon as it
+- The socket fix of ``server/serverfix.py`` (``TCP_NODELAY``) on the listening socket as soon as it
   exists (Streamlit binds it before the lifespan starts), so even the first visitor's ~140 script
   files are not held back by Nagle's algorithm; ``app.py`` applies it on the first run otherwise.
 - Pre-load on start-up (``lifespan``, Streamlit's public ``st.App`` hook): the heavy imports, the
   validated dataset (the same ``st.cache_resource`` the pages read) and the default view's map and
   table, so the first visitor after a deploy or a replica restart does not pay for them.
-- Streamlit's own front-end files from memory (``atlas.frontend_files``): read and compressed once,
+- Streamlit's own front-end files from memory (``server.frontend_files``): read and compressed once,
   in a thread beside the pre-load, then answered without touching the disk or the thread pool, so
   the ~130 files of a first visit are not slowed down by the visitor's own first script run.
 - Out of Streamlit's legacy pages-folder mode from the start, and Streamlit's once-per-process check
-  of the first element drawn already made (``pages/_streamlit_mode.py``), so the first visitor's
+  of the first element drawn already made (``ui/streamlit_mode.py``), so the first visitor's
   first run is spent on neither a rerun nor a 0.3 s walk of the interpreter's stack.
 - Browser caching of the map's files (``StaticCacheHeaders``): Leaflet, the icon font and the
   favicon under ``/app/static`` are the installed packages' files and never change while a server
@@ -32,7 +32,7 @@ from starlette.middleware import Middleware
 from streamlit.logger import get_logger
 
 from atlas.assets import STATIC_URL, under_base
-from atlas.frontend_files import FrontendFiles, ServeFrontendFiles
+from server.frontend_files import FrontendFiles, ServeFrontendFiles
 
 REPO = Path(__file__).resolve().parent
 STATIC_MAX_AGE_S = 86_400
@@ -59,27 +59,28 @@ def preload() -> float:
     import folium.plugins  # noqa: F401 - two thirds of importing streamlit_folium (0.2 s)
 
     from atlas import assets, config, exports, mapview  # noqa: F401 - exports: the download buttons
+    from atlas.i18n import LANGS
     from atlas.view import View, apply_filters
-    from pages import _layout, _map_layers, _panels
+    from ui import layout, map_layers, panels
 
-    ds, _problems, _data_dir = _layout.load_dataset()
+    ds, _problems, _data_dir = layout.load_dataset()
     if ds is not None:
         assets.ensure_static_assets()
         tiles = config.tiles_setting()
-        for lang in ("fr", "ar", "en"):
+        for lang in LANGS:
             view = View(lang=lang)
             shown = apply_filters(ds, view)
             mapview.base_map(ds, lang, tiles=tiles).get_root().render()
-            _map_layers.layers(ds, view, shown, with_tiles=bool(tiles.url))  # the groups the first run sends
+            map_layers.layers(ds, view, shown, with_tiles=bool(tiles.url))  # the groups the first run sends
             mapview.table_html(mapview.table_frame(ds, shown, lang), lang, total=len(ds.institutes))  # + its template
-            _panels.prepare_national_panel(ds, lang, shown)  # the panel below the map
+            panels.prepare_national_panel(ds, lang, shown)  # the panel below the map
     return time.perf_counter() - start
 
 
 @asynccontextmanager
 async def lifespan(_app):
-    from pages._serverfix import disable_nagle_on_listening_sockets
-    from pages._streamlit_mode import run_first_element_check, start_in_navigation_mode
+    from server.serverfix import disable_nagle_on_listening_sockets
+    from ui.streamlit_mode import run_first_element_check, start_in_navigation_mode
 
     disable_nagle_on_listening_sockets()
     start_in_navigation_mode()

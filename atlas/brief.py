@@ -8,14 +8,13 @@ credits. This module builds the brief and writes it as Markdown; :mod:`atlas.bri
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from atlas import tables
+from atlas import config, tables
 from atlas.i18n import fmt_date, pick, t
 from atlas.present import format_exact, format_value, spec_line
 from atlas.scorecard import scorecard
@@ -70,18 +69,10 @@ def _date(value: str, lang: str) -> str:
 PUBLIC_URL_ENV = "ATLAS_PUBLIC_URL"
 
 
-def public_base_url() -> str | None:
-    """The public address of the app (``ATLAS_PUBLIC_URL``, http(s) only), or None when unset."""
-    value = os.environ.get(PUBLIC_URL_ENV, "").strip()
-    if not value or not re.match(r"^https?://[^\s/$.?#][^\s]*$", value):
-        return None
-    return value if value.endswith("/") else value + "/"
-
-
 def public_view_url(view: View) -> str:
     """The link that reproduces ``view`` at the public address, or a note that none is set (never a
     local address such as 127.0.0.1)."""
-    base = public_base_url()
+    base = config.public_base_url()
     if base is None:
         return t("export.brief.no_public_url", view.lang, env=PUBLIC_URL_ENV)
     return tables.view_url(view, base)

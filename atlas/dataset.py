@@ -21,8 +21,8 @@ import pandas as pd
 from pydantic import BaseModel, ValidationError
 
 from atlas import config
+from atlas.i18n import LANGS
 from atlas.schema import (
-    LANGS,
     AreaRow,
     CaveatRow,
     ChangeRow,

@@ -1,6 +1,6 @@
 """What users take away, as files: the regional summary and its tables (:mod:`atlas.tables`) in CSV,
 Excel, JSON and GeoJSON, the briefs (:mod:`atlas.brief`), and the standalone HTML map. The app
-(``pages/export.py``, ``pages/_downloads.py``) and the command line (``python -m atlas export``) both
+(``pages/export.py``, ``ui/downloads.py``) and the command line (``python -m atlas export``) both
 call this module, so a file is the same wherever it was made.
 
 Every table follows the :class:`~atlas.view.View`: its language (headers and value labels) and its
@@ -18,7 +18,8 @@ import math
 import re
 import unicodedata
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -37,25 +38,10 @@ if TYPE_CHECKING:
     from atlas.dataset import Dataset
 
 APP_SLUG = "jazari-atlas"
-CSV_FORMATS = ("csv", "csv-fr")
-"""``csv``: comma-separated, decimal point; ``csv-fr``: what French-locale Excel opens in columns
-(``;``-separated, decimal comma). Both UTF-8 with a byte-order mark, CRLF line ends."""
 CSV_DIALECTS = {"csv": {"sep": ",", "decimal": "."}, "csv-fr": {"sep": ";", "decimal": ","}}
-FORMATS = ("csv", "csv-fr", "xlsx", "json", "geojson", "md", "pdf", "html")
-EXTENSIONS = {"csv-fr": "csv"}
 BUNDLE_METADATA = "metadata.json"
 BUNDLE_README = "README.txt"
-MIME = {
-    "csv": "text/csv",
-    "csv-fr": "text/csv",
-    "zip": "application/zip",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "json": "application/json",
-    "geojson": "application/geo+json",
-    "md": "text/markdown",
-    "pdf": "application/pdf",
-    "html": "text/html",
-}
+ZIP_MIME = "application/zip"
 
 
 # --- File names ------------------------------------------------------------------------------
@@ -97,7 +83,7 @@ def filename(kind: str, view: View, code: str | None = None, ext: str = "csv", *
     if fmt == "csv-fr":
         parts.append("excel-fr")
     parts += [where, utc_now(now).date().isoformat()]
-    return "_".join(parts) + "." + ("zip" if bundle else EXTENSIONS.get(fmt, fmt))
+    return "_".join(parts) + "." + ("zip" if bundle else (REGISTRY[fmt].extension if fmt in REGISTRY else fmt))
 
 
 # --- Formats ---------------------------------------------------------------------------------
@@ -313,32 +299,118 @@ def to_standalone_html(ds: Dataset, view: View, base_url: str | None = None, now
     return root.render().encode("utf-8")
 
 
-# --- One entry point for every format --------------------------------------------------------
+# --- The registry of formats: one entry per format, read by every caller ------------------------
+
+
+def _make_csv(fmt: str) -> Maker:
+    def make(ds: Dataset, view: View, *, table: str, now: datetime | None, **_: Any) -> bytes:
+        return to_csv(ds, view, table, fmt)
+
+    return make
+
+
+def _summary(maker: Callable[..., bytes]) -> Maker:
+    def make(ds: Dataset, view: View, *, base_url: str | None, now: datetime | None, **_: Any) -> bytes:
+        return maker(ds, view, base_url, now)
+
+    return make
+
+
+def _brief(maker: Callable[..., bytes]) -> Maker:
+    def make(ds: Dataset, view: View, *, code: str | None, base_url: str | None, now: datetime | None,
+             **_: Any) -> bytes:
+        return maker(ds, view, code, base_url=base_url, now=now)
+
+    return make
+
+
+Maker = Callable[..., bytes]
+"""``make(ds, view, *, code, table, base_url, now) -> bytes``: one file of a format."""
+
+
+@dataclass(frozen=True)
+class Format:
+    """One export format. Adding a format is one entry of :data:`REGISTRY` plus its maker; the export
+    page, the map page's downloads, the command line and the static edition read the registry."""
+
+    key: str
+    extension: str
+    mime: str
+    kind: str
+    """The file-name part of what the file holds (:func:`filename`): ``summary``, ``brief`` or ``map``."""
+    make: Maker
+    tables: bool = False
+    """A CSV: one table of :data:`atlas.tables.TABLES` per file, also as a zip with its metadata."""
+    brief: bool = False
+    """Of one region (``code``) or of the whole country, not of the view's table."""
+    in_edition: bool = False
+    """Published for every region and the country in the static edition's downloads."""
+    beside_map: bool = False
+    """Offered in the map page's "Download this view" menu."""
+    on_request: bool = False
+    """Slow to make: the export page builds it when asked, then offers the file."""
+    icon: str = ":material/download:"
+    """The Material icon of the button that makes the file."""
+
+    @property
+    def label_key(self) -> str:
+        """The translation key of the format's download button."""
+        return f"export.btn.{self.key}"
+
+    @property
+    def help_key(self) -> str:
+        """The translation key of the format's help text."""
+        return f"export.help.{self.key.replace('-', '_')}"
+
+
+REGISTRY: dict[str, Format] = {f.key: f for f in (
+    Format("csv", "csv", "text/csv", "summary", _make_csv("csv"), tables=True, in_edition=True, beside_map=True),
+    Format("csv-fr", "csv", "text/csv", "summary", _make_csv("csv-fr"), tables=True),
+    Format("xlsx", "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "summary",
+           _summary(to_xlsx), in_edition=True, beside_map=True),
+    Format("json", "json", "application/json", "summary", _summary(to_json), in_edition=True, beside_map=True),
+    Format("geojson", "geojson", "application/geo+json", "summary", _summary(to_geojson), in_edition=True),
+    Format("md", "md", "text/markdown", "brief", _brief(brief.to_markdown_brief), brief=True, in_edition=True),
+    Format("pdf", "pdf", "application/pdf", "brief", _brief(brief_pdf.to_pdf_brief), brief=True, in_edition=True,
+           on_request=True, icon=":material/picture_as_pdf:"),
+    Format("html", "html", "text/html", "map", _summary(to_standalone_html)),
+)}
+"""Every export format, by key, in the order the command line lists them."""
+
+FORMATS: tuple[str, ...] = tuple(REGISTRY)
+CSV_FORMATS: tuple[str, ...] = tuple(k for k, f in REGISTRY.items() if f.tables)
+"""``csv``: comma-separated, decimal point; ``csv-fr``: what French-locale Excel opens in columns
+(``;``-separated, decimal comma). Both UTF-8 with a byte-order mark, CRLF line ends."""
+BRIEF_FORMATS: tuple[str, ...] = tuple(k for k, f in REGISTRY.items() if f.brief)
+EDITION_FORMATS: tuple[str, ...] = tuple(k for k, f in REGISTRY.items() if f.in_edition)
+MIME: dict[str, str] = {**{k: f.mime for k, f in REGISTRY.items()}, "zip": ZIP_MIME}
 
 
 def export_bytes(fmt: str, ds: Dataset, view: View, code: str | None = None, table: str = "regions",
-                 base_url: str | None = None, bundle: bool = False) -> bytes:
-    """The file of format ``fmt`` (see :data:`FORMATS`) for ``view``; ``code`` picks the region of a
-    brief (``md``/``pdf``; ``None`` for the whole country). For a CSV format, ``bundle`` gives the zip
-    of :func:`to_csv_bundle` (the CSV with its metadata) instead of the bare CSV."""
-    if fmt in CSV_FORMATS:
-        return to_csv_bundle(ds, view, table, fmt, base_url) if bundle else to_csv(ds, view, table, fmt)
+                 base_url: str | None = None, bundle: bool = False, now: datetime | None = None) -> bytes:
+    """The file of format ``fmt`` (a key of :data:`REGISTRY`) for ``view``; ``code`` picks the region
+    of a brief (``None`` for the whole country). For a CSV format, ``bundle`` gives the zip of
+    :func:`to_csv_bundle` (the CSV with its metadata) instead of the bare CSV; ``now`` stamps the file
+    (default: the current time)."""
+    spec = REGISTRY.get(fmt)
+    if spec is None:
+        raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
     if bundle:
-        raise ValueError(f"only a CSV ({', '.join(CSV_FORMATS)}) comes as a zip bundle, not {fmt!r}")
-    if fmt == "xlsx":
-        return to_xlsx(ds, view, base_url)
-    if fmt == "json":
-        return to_json(ds, view, base_url)
-    if fmt == "geojson":
-        return to_geojson(ds, view, base_url)
-    if fmt == "html":
-        return to_standalone_html(ds, view, base_url)
-    if fmt in ("md", "pdf"):
-        maker = brief.to_markdown_brief if fmt == "md" else brief_pdf.to_pdf_brief
-        return maker(ds, view, code, base_url=base_url)
-    raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
+        if not spec.tables:
+            raise ValueError(f"only a CSV ({', '.join(CSV_FORMATS)}) comes as a zip bundle, not {fmt!r}")
+        return to_csv_bundle(ds, view, table, fmt, base_url, now)
+    return spec.make(ds, view, code=code, table=table, base_url=base_url, now=now)
+
+
+def kind_of(fmt: str, table: str = "regions") -> str:
+    """What the file-name says a file of ``fmt`` holds: a CSV its table (the regional summary is
+    ``summary``), any other format its :attr:`Format.kind`."""
+    spec = REGISTRY[fmt]
+    if spec.tables and table != "regions":
+        return table
+    return spec.kind
 
 
 def mime(fmt: str, bundle: bool = False) -> str:
     """The media type of an export (a zip for a CSV bundle)."""
-    return MIME["zip"] if bundle else MIME[fmt]
+    return ZIP_MIME if bundle else REGISTRY[fmt].mime

@@ -25,7 +25,6 @@ from pathlib import Path
 from atlas import exports
 from atlas.brief_pdf import FontNotFound
 from atlas.cli_common import load_or_report
-from atlas.exports import FORMATS
 from atlas.fileio import write_atomic
 from atlas.i18n import LANGS
 from atlas.tables import TABLES
@@ -54,7 +53,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
         "(md, pdf) of one region or of the whole country, or the standalone map (html). csv-fr is the CSV that "
         "French-locale Excel opens in columns (';' separator, decimal comma).",
     )
-    p.add_argument("--format", "-f", required=True, choices=FORMATS, help="file format")
+    p.add_argument("--format", "-f", required=True, choices=exports.FORMATS, help="file format")
     p.add_argument("--region", "-r", nargs="+", action="extend", type=_region_code, default=[], metavar="CODE",
                    help="HCP region code(s) 01..12 (default: all); a brief (md, pdf) takes at most one")
     p.add_argument("--specialisation", "-s", nargs="+", action="extend", default=[], metavar="KEY",
@@ -89,7 +88,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     if args.output is not None and not args.output.strip():
         return _fail(parser, "-o/--output is empty: give a file or directory name")
     regions = list(dict.fromkeys(args.region))
-    if args.format in ("md", "pdf") and len(regions) > 1:
+    brief = args.format in exports.BRIEF_FORMATS
+    if brief and len(regions) > 1:
         return _fail(parser, "a brief (md, pdf) covers one region or the whole country: give at most one --region")
     csv_format = args.format in exports.CSV_FORMATS
     if not csv_format and args.table != "regions":
@@ -111,8 +111,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         )
 
     view = View(lang=args.lang, specialisations=tuple(specs), regions=tuple(regions), lens=args.lens)
-    code = regions[0] if args.format in ("md", "pdf") and regions else None
-    kind = args.table if csv_format else {"md": "brief", "pdf": "brief", "html": "map"}.get(args.format, "summary")
+    code = regions[0] if brief and regions else None
+    kind = exports.kind_of(args.format, args.table)
     name = exports.filename(kind, view, code, args.format, ds=ds, bundle=args.bundle)
     out = Path(args.output) if args.output else Path.cwd() / name
     if out.is_dir():

@@ -41,8 +41,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from atlas import exports
-from atlas.brief import build_brief, to_markdown_brief
-from atlas.brief_pdf import FontNotFound, to_pdf_brief
+from atlas.brief import build_brief
+from atlas.brief_pdf import FontNotFound
 from atlas.cli_common import load_or_report
 from atlas.dataset import load
 from atlas.feed import FEED_LANG, api_documents, atom_feed, change_items, data_date, data_stamp, http_url
@@ -57,7 +57,6 @@ if TYPE_CHECKING:
 PACKAGE = Path(__file__).resolve().parent
 TEMPLATE_DIR = PACKAGE / "templates" / "publish"
 ASSET_DIR = PACKAGE / "static" / "publish"
-FORMATS: tuple[str, ...] = ("csv", "xlsx", "json", "geojson", "md", "pdf")
 EDITION_MARKERS = ("index.html", "api/institutes.json")  # what makes a folder a previous edition
 _FOLIUM_ID = re.compile(r"(?<=_)[0-9a-f]{32}(?![0-9a-f])")
 
@@ -75,8 +74,8 @@ class Download:
         return View(lang=self.lang, regions=(self.code,) if self.code else ())
 
     def filename(self, ds: Dataset) -> str:
-        kind = "brief" if self.fmt in ("md", "pdf") else "summary"
-        return exports.filename(kind, self.view(), self.code, self.fmt, ds=ds, now=data_stamp(ds))
+        return exports.filename(exports.kind_of(self.fmt), self.view(), self.code, self.fmt, ds=ds,
+                                now=data_stamp(ds))
 
     def path(self, ds: Dataset) -> str:
         return f"{self.lang}/downloads/{self.filename(ds)}"
@@ -97,27 +96,14 @@ def _make_download(task: Download) -> bytes:
 def make_download(ds: Dataset, task: Download, base_url: str | None = None) -> bytes:
     """One download: the summary (CSV, XLSX, JSON, GeoJSON) or the brief (Markdown, PDF) of a region
     or of the country, in ``task.lang``, stamped with the data's date."""
-    now = data_stamp(ds)
-    view = task.view()
-    if task.fmt == "csv":
-        return exports.to_csv(ds, view)
-    if task.fmt == "xlsx":
-        return exports.to_xlsx(ds, view, base_url, now)
-    if task.fmt == "json":
-        return exports.to_json(ds, view, base_url, now)
-    if task.fmt == "geojson":
-        return exports.to_geojson(ds, view, base_url, now)
-    if task.fmt == "md":
-        return to_markdown_brief(ds, view, task.code, base_url=base_url, now=now)
-    if task.fmt == "pdf":
-        return to_pdf_brief(ds, view, task.code, base_url=base_url, now=now)
-    raise ValueError(f"unknown format {task.fmt!r}")
+    return exports.export_bytes(task.fmt, ds, task.view(), code=task.code, base_url=base_url, now=data_stamp(ds))
 
 
 def downloads(ds: Dataset) -> list[Download]:
     """Every download of the edition: each language × (the country, each region) × each format;
     PDFs first (the slowest, so the workers stay busy)."""
-    tasks = [Download(lang, code, fmt) for lang in LANGS for code in [None, *ds.regions.index] for fmt in FORMATS]
+    tasks = [Download(lang, code, fmt) for lang in LANGS for code in [None, *ds.regions.index]
+             for fmt in exports.EDITION_FORMATS]
     return sorted(tasks, key=lambda d: (d.fmt != "pdf", d.code is not None))
 
 
@@ -168,7 +154,7 @@ class Edition:
 
     def download_links(self, lang: str, code: str | None) -> list[dict[str, str]]:
         return [{"fmt": fmt, "label": t(f"publish.format.{fmt}", lang),
-                 "href": f"downloads/{Download(lang, code, fmt).filename(self.ds)}"} for fmt in FORMATS]
+                 "href": f"downloads/{Download(lang, code, fmt).filename(self.ds)}"} for fmt in exports.EDITION_FORMATS]
 
     def render(self, template: str, **values: Any) -> bytes:
         return self.env.get_template(template).render(**values).encode("utf-8")
@@ -197,7 +183,7 @@ class Edition:
         rows += [{"name": self.region_name(c, lang), "code": c, "links": self.download_links(lang, c)}
                  for c in self.ds.regions.index]
         return self.render("downloads.html", **self.context(lang, "downloads.html", t("publish.downloads.title", lang)),
-                           rows=rows, formats=[t(f"publish.format.{f}", lang) for f in FORMATS])
+                           rows=rows, formats=[t(f"publish.format.{f}", lang) for f in exports.EDITION_FORMATS])
 
     def changes_page(self, lang: str) -> bytes:
         return self.render("changes.html", **self.context(lang, "changes.html", t("publish.changes.title", lang)),

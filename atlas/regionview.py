@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from atlas.i18n import fmt_date, fmt_number, fmt_percent, pick, t
+from atlas.i18n import LANGS, fmt_date, fmt_number, fmt_percent, pick, t
 from atlas.present import SourceRef, fmt_ratio, format_exact, format_value, region_name, source_date_text, spec_label
 from atlas.schema import STATUSES, split_list
 from atlas.scorecard import Scorecard, questions_for, scorecard
@@ -446,7 +446,7 @@ def region_card(ds: Dataset, code: str, lang: str) -> RegionCard:
     return RegionCard(
         code=code,
         name=pick(region, "name", lang),
-        names={lg: str(region[f"name_{lg}"]) for lg in ("fr", "ar", "en")},
+        names={lg: str(region[f"name_{lg}"]) for lg in LANGS},
         institutes=cards,
         no_institute_text="" if cards else t("common.no_institute", lang),
         figures=tuple(figure_line(ds, str(k), code, lang) for k in ds.figure_defs.index),

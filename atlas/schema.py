@@ -47,7 +47,6 @@ SOURCE_FIELDS = (
 )
 CLAIM_STATUSES = ("confirmed", "differs", "not_found")
 FIGURE_UNITS = ("people", "households", "percent", "count", "per_1000", "per_100000")
-LANGS = ("fr", "ar", "en")
 
 
 @dataclass(frozen=True, order=True)

@@ -27,6 +27,7 @@ import shapely
 
 from atlas import config
 from atlas.dataset import Dataset, load
+from atlas.i18n import LANGS
 from atlas.schema import CONFIDENCES, STATUSES
 
 DEFAULT_SEED = 20260112
@@ -94,7 +95,7 @@ def synthetic_rows(ds: Dataset, n: int, seed: int = DEFAULT_SEED) -> tuple[list[
         hub = i % 97 == 0
         focus = rng.sample(specs, rng.randint(1, 3)) if rng.random() > 0.05 else []
         commentary = rng.choice(specs) if rng.random() < 0.4 else ""
-        city_fr, city_ar, city_en = (_short(str(region[f"name_{lg}"])) for lg in ("fr", "ar", "en"))
+        city_fr, city_ar, city_en = (_short(str(region[f"name_{lg}"])) for lg in LANGS)
         institutes.append({
             "id": iid,
             "kind": "hub" if hub else "regional",

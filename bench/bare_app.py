@@ -1,7 +1,7 @@
 """A bare Streamlit page (one title): the floor of any Streamlit page's time to first render.
 
 Run: ``.venv/bin/streamlit run bench/bare_app.py``. With ``BENCH_NO_NAGLE=1`` in the environment it
-first applies the same socket fix as the app (``pages/_serverfix.py``: ``TCP_NODELAY`` on the
+first applies the same socket fix as the app (``server/serverfix.py``: ``TCP_NODELAY`` on the
 server's listening sockets), to show what that fix alone does to any Streamlit page.
 """
 
@@ -12,7 +12,7 @@ from pathlib import Path
 import streamlit as st
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from pages._serverfix import disable_nagle_on_listening_sockets  # noqa: E402
+from server.serverfix import disable_nagle_on_listening_sockets  # noqa: E402
 
 
 @st.cache_resource

@@ -9,7 +9,7 @@ median of those reruns is the figure (goal <= 0.15 s). A region selection rerun 
 region card) is timed too. ``--profile`` prints a pyinstrument profile of the filter reruns.
 
 As in ``tests/conftest.py``, AppTest starts where a running server is, out of Streamlit's legacy
-pages-folder mode (``pages/_streamlit_mode.py``).
+pages-folder mode (``ui/streamlit_mode.py``).
 """
 
 from __future__ import annotations
@@ -62,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
 
     logging.getLogger("streamlit").setLevel(logging.ERROR)
 
-    from pages._streamlit_mode import apptest_in_navigation_mode
+    from ui.streamlit_mode import apptest_in_navigation_mode
 
     with apptest_in_navigation_mode():
         return measure(args)

@@ -7,12 +7,12 @@ from __future__ import annotations
 import streamlit as st
 
 from atlas import exports, tables
-from atlas.brief_pdf import FontNotFound, to_pdf_brief
+from atlas.brief_pdf import FontNotFound
 from atlas.i18n import LANG_NAMES, pick, t
 from atlas.text import md_escape
-from pages._downloads import app_base_url, deferred
-from pages._layout import context
-from pages._panels import rtl_frame
+from ui.downloads import app_base_url, deferred
+from ui.layout import context
+from ui.markdown import rtl_frame
 
 ctx = context()
 ds, lang = ctx.ds, ctx.lang
@@ -42,24 +42,52 @@ st.caption(t("export.page.language_note", lang, language=LANG_NAMES[lang]))
 st.caption(t("export.page.filters_note", lang, filters=md_escape(tables.filters_text(ds, view))))
 
 
-def button(label_key: str, fmt: str, kind: str, *, table: str = "regions", brief_code: str | None = None,
+def button(label_key: str, fmt: str, *, table: str = "regions", brief_code: str | None = None,
            help_key: str | None = None, bundle: bool = False) -> None:
+    kind = exports.kind_of(fmt, table)
     st.download_button(
         t(label_key, lang),
         data=deferred(fmt, ds, view, code=brief_code, table=table, base_url=base, bundle=bundle),
         file_name=exports.filename(kind, view, brief_code, fmt, ds=ds, bundle=bundle),
         mime=exports.mime(fmt, bundle),
         key=f"export_{kind}_{fmt}",
-        help=t(help_key or f"export.help.{fmt}", lang),
+        help=t(help_key or exports.REGISTRY[fmt].help_key, lang),
         icon=":material/download:",
         on_click="ignore",
         width="stretch",
     )
 
 
+def on_request(spec: exports.Format) -> None:
+    """A slow format (``on_request``): a button builds the file, then a second one downloads it."""
+    key = (ds.version, lang, code, view, spec.key)
+    if st.button(t(f"export.page.{spec.key}_prepare", lang), key=f"export_{spec.key}_prepare",
+                 icon=spec.icon, help=t(spec.help_key, lang), width="stretch"):
+        with st.spinner(t(f"export.page.{spec.key}_building", lang)):
+            try:
+                data = exports.export_bytes(spec.key, ds, view, code=code, base_url=base)
+                st.session_state[f"export_{spec.key}"] = (key, data)
+            except FontNotFound as exc:
+                st.session_state.pop(f"export_{spec.key}", None)
+                st.error(t(f"export.page.{spec.key}_failed", lang, error=md_escape(exc)))
+    ready = st.session_state.get(f"export_{spec.key}")
+    if ready and ready[0] == key:
+        st.download_button(
+            t(spec.label_key, lang),
+            data=ready[1],
+            file_name=exports.filename(spec.kind, view, code, spec.key, ds=ds),
+            mime=spec.mime,
+            key=f"export_{spec.kind}_{spec.key}",
+            icon=":material/download:",
+            on_click="ignore",
+            type="primary",
+            width="stretch",
+        )
+
+
 CSV_LABELS = {"csv": "export.page.csv_std", "csv-fr": "export.page.csv_fr"}
-CSV_TABLES = {"regions": "summary", "institutes": "institutes", "sources": "sources",
-              "accountability": "accountability"}
+by_kind = {kind: [f for f in exports.REGISTRY.values() if f.kind == kind and not f.tables]
+           for kind in ("summary", "brief", "map")}
 
 st.subheader(t("export.page.tables", lang))
 csv_fmt = st.radio(
@@ -67,50 +95,25 @@ csv_fmt = st.radio(
     horizontal=True, key="export_csv_format",
 ) or "csv"
 st.caption(t("export.page.csv_note", lang))
-row1 = st.columns(len(CSV_TABLES))
-for column, (table_name, kind) in zip(row1, CSV_TABLES.items(), strict=True):
+for column, table_name in zip(st.columns(len(tables.TABLES)), tables.TABLES, strict=True):
     with column:
-        button(f"export.btn.csv_{table_name}", csv_fmt, kind,
-               table=table_name, help_key="export.help.csv_fr" if csv_fmt == "csv-fr" else "export.help.csv",
-               bundle=True)
-row2 = st.columns(3)
-with row2[0]:
-    button("export.btn.xlsx", "xlsx", "summary")
-with row2[1]:
-    button("export.btn.json", "json", "summary")
-with row2[2]:
-    button("export.btn.geojson", "geojson", "summary")
+        button(f"export.btn.csv_{table_name}", csv_fmt, table=table_name,
+               help_key=exports.REGISTRY[csv_fmt].help_key, bundle=True)
+for column, spec in zip(st.columns(len(by_kind["summary"])), by_kind["summary"], strict=True):
+    with column:
+        button(spec.label_key, spec.key)
 
 st.subheader(t("export.page.briefs", lang))
-left, right = st.columns(2)
-with left:
-    button("export.btn.md", "md", "brief", brief_code=code)
-with right:
-    pdf_key = (ds.version, lang, code, view)
-    if st.button(t("export.page.pdf_prepare", lang), key="export_pdf_prepare", icon=":material/picture_as_pdf:",
-                 help=t("export.help.pdf", lang), width="stretch"):
-        with st.spinner(t("export.page.pdf_building", lang)):
-            try:
-                st.session_state["export_pdf"] = (pdf_key, to_pdf_brief(ds, view, code, base_url=base))
-            except FontNotFound as exc:
-                st.session_state.pop("export_pdf", None)
-                st.error(t("export.page.pdf_failed", lang, error=md_escape(exc)))
-    ready = st.session_state.get("export_pdf")
-    if ready and ready[0] == pdf_key:
-        st.download_button(
-            t("export.btn.pdf", lang),
-            data=ready[1],
-            file_name=exports.filename("brief", view, code, "pdf", ds=ds),
-            mime=exports.MIME["pdf"],
-            key="export_brief_pdf",
-            icon=":material/download:",
-            on_click="ignore",
-            type="primary",
-            width="stretch",
-        )
+for column, spec in zip(st.columns(len(by_kind["brief"])), by_kind["brief"], strict=True):
+    with column:
+        if spec.on_request:
+            on_request(spec)
+        else:
+            button(spec.label_key, spec.key, brief_code=code)
 
 st.subheader(t("export.page.map", lang))
-button("export.btn.html", "html", "map")
+for spec in by_kind["map"]:
+    button(spec.label_key, spec.key)
 
 st.subheader(t("export.page.preview", lang))
 st.dataframe(rtl_frame(tables.regional_summary(ds, view), lang), hide_index=True, key="export_preview")

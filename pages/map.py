@@ -13,8 +13,8 @@ map without re-rendering the sidebar and the title first.
 Speed (see docs/performance.md): the map is drawn before the side panel and the table, and the
 table is plain HTML (the data grid's code held the map back by 0.6 s on a first load); the map's
 parts are cached in :mod:`atlas.mapview` per data version, the filtered set per view, the layers and
-their script per view (``pages/_map_layers.py``); the server's
-sockets send small responses at once (``pages/_serverfix.py``, applied by ``app.py``).
+their script per view (``ui/map_layers.py``); the server's
+sockets send small responses at once (``server/serverfix.py``, applied by ``app.py``).
 """
 
 from __future__ import annotations
@@ -28,10 +28,10 @@ from atlas import assets, config, mapview
 from atlas.i18n import pick, t
 from atlas.text import md_escape
 from atlas.view import apply_filters, query_specialisations, rows_by_ids
-from pages import _layout, _map_layers
-from pages._downloads import render_downloads
-from pages._layout import context, select_region, sync_url
-from pages._panels import render_side_panel
+from ui import layout, map_layers
+from ui.downloads import render_downloads
+from ui.layout import context, select_region, sync_url
+from ui.panels import render_side_panel
 
 MAP_HEIGHT = 600
 RETURNED = ["last_object_clicked", "last_active_drawing"]
@@ -78,8 +78,8 @@ def _view_part(tiles: config.Tiles, static_url: str) -> None:
     ds, lang = ctx.ds, ctx.lang
     # The toolbar's place comes first and the map is drawn before the toolbar: on a first visit the
     # browser then starts the map's frame without waiting for the pills' code (docs/performance.md).
-    toolbar = _layout.map_toolbar_slot()
-    view = _layout.toolbar_view(lang)
+    toolbar = layout.map_toolbar_slot()
+    view = layout.toolbar_view(lang)
     if view != ctx.view:
         ctx = replace(ctx, view=view)
         st.session_state["_ctx"] = ctx
@@ -90,11 +90,11 @@ def _view_part(tiles: config.Tiles, static_url: str) -> None:
 
     # The map at full width; the region card (or the national picture) below it at full width, so
     # card, figures and caveats read as one view (and on a phone the card follows the map).
-    _map_layers.install()
+    map_layers.install()
     result = streamlit_folium.st_folium(
         mapview.base_map(ds, lang, tiles=tiles, static_url=static_url),
         key="atlas_map",
-        feature_group_to_add=_map_layers.layers(ds, view, shown, with_tiles=bool(tiles.url)),
+        feature_group_to_add=map_layers.layers(ds, view, shown, with_tiles=bool(tiles.url)),
         returned_objects=RETURNED,
         use_container_width=True,
         height=MAP_HEIGHT,
@@ -111,7 +111,7 @@ def _view_part(tiles: config.Tiles, static_url: str) -> None:
             sync_url(view)
 
     with toolbar:
-        _layout.map_toolbar(ds, lang)
+        layout.map_toolbar(ds, lang)
 
     render_side_panel(ctx, shown)
 

@@ -6,8 +6,8 @@ import streamlit as st
 from atlas import provenance
 from atlas.i18n import fmt_date, pick, t
 from atlas.text import md_escape
-from pages._layout import context
-from pages._panels import rtl_frame
+from ui.layout import context
+from ui.markdown import rtl_frame
 
 ctx = context()
 ds, lang = ctx.ds, ctx.lang

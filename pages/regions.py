@@ -14,9 +14,9 @@ from atlas.i18n import direction, pick, t
 from atlas.present import UNIT_DECIMALS, region_name
 from atlas.text import md_escape
 from atlas.view import regions_in_view
-from pages._downloads import render_downloads
-from pages._layout import context
-from pages._panels import md_help, md_link
+from ui.downloads import render_downloads
+from ui.layout import context
+from ui.markdown import md_help, md_link
 
 CHART_LTR_CSS = '[data-testid="stVegaLiteChart"] { direction: ltr; }'
 CLAIM_COLOURS = {"confirmed": "green", "differs": "orange", "not_found": "red"}

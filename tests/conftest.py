@@ -57,9 +57,9 @@ def set_cell(path: Path, key_col: str, key: str, column: str, value: str) -> int
 
 @pytest.fixture(autouse=True, scope="session")
 def _apptest_starts_in_navigation_mode():
-    """AppTest runs start where a running server is after its first run: see ``pages/_streamlit_mode.py``.
+    """AppTest runs start where a running server is after its first run: see ``ui/streamlit_mode.py``.
     The real first-run path is covered by ``tests/e2e/test_fresh_server.py``."""
-    from pages._streamlit_mode import apptest_in_navigation_mode
+    from ui.streamlit_mode import apptest_in_navigation_mode
 
     with apptest_in_navigation_mode():
         yield

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from atlas.i18n import LANGS
 from tests.conftest import read_rows, write_rows
 
 PAYLOAD = "![im](http://127.0.0.1:9/x.png) **bold** <b>x</b> [a](http://x) :red[c] $x^2$"
@@ -13,15 +14,15 @@ RAW_MARKERS = ("![im](", "**bold**", "<b>x</b>", "[a](http", ":red[c]", "$x^2$")
 # Columns that hold free text (names, labels, notes...), file by file; the others are keys, codes,
 # enumerations, numbers, dates or URLs that validate checks.
 TEXT_COLUMNS = {
-    "institutes.csv": [f"{b}_{lang}" for b in ("name", "city", "partners", "notes") for lang in ("fr", "ar", "en")],
+    "institutes.csv": [f"{b}_{lang}" for b in ("name", "city", "partners", "notes") for lang in LANGS],
     "sources.csv": ["publisher", "note"],
     "specialisations.csv": ["label_fr", "label_ar", "label_en", "note"],
     "regions.csv": ["name_fr", "name_ar", "name_en"],
-    "figures.csv": [f"{b}_{lang}" for b in ("label", "definition") for lang in ("fr", "ar", "en")]
+    "figures.csv": [f"{b}_{lang}" for b in ("label", "definition") for lang in LANGS]
     + ["source_field", "source_publisher", "licence"],
-    "flags.csv": [f"{b}_{lang}" for b in ("label", "rule") for lang in ("fr", "ar", "en")],
-    "caveats.csv": [f"{b}_{lang}" for b in ("title", "body") for lang in ("fr", "ar", "en")],
-    "claims.csv": [f"{b}_{lang}" for b in ("claim", "finding") for lang in ("fr", "ar", "en")],
+    "flags.csv": [f"{b}_{lang}" for b in ("label", "rule") for lang in LANGS],
+    "caveats.csv": [f"{b}_{lang}" for b in ("title", "body") for lang in LANGS],
+    "claims.csv": [f"{b}_{lang}" for b in ("claim", "finding") for lang in LANGS],
     "region_areas.csv": ["source_publisher", "note"],
 }
 

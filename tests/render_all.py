@@ -10,9 +10,10 @@ from streamlit.testing.v1 import AppTest
 
 from atlas import exports, load, tables
 from atlas.view import View
+from ui import navigation
 
 REPO = Path(__file__).resolve().parent.parent
-PAGES = ("pages/map.py", "pages/regions.py", "pages/export.py", "pages/methods.py")
+PAGES = tuple(p.path for p in navigation.PAGES)
 
 
 def render_pages(data_dir: Path, lang: str, sel: str | None = None) -> list[AppTest]:
@@ -27,7 +28,7 @@ def render_pages(data_dir: Path, lang: str, sel: str | None = None) -> list[AppT
             if sel:
                 at.query_params["sel"] = sel
             at.run()
-            if page != PAGES[0]:
+            if page != navigation.HOME.path:
                 at.switch_page(page)
                 at.run()
             assert not at.exception, (page, lang, [e.value for e in at.exception])

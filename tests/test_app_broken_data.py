@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from atlas.i18n import t
+from atlas.i18n import LANGS, t
 from tests.conftest import REPO, set_cell
 
 
-@pytest.mark.parametrize("lang", ["fr", "ar", "en"])
+@pytest.mark.parametrize("lang", LANGS)
 def test_broken_copy_shows_every_problem_in_the_app(data_copy: Path, monkeypatch, lang):
     row = set_cell(data_copy / "institutes.csv", "id", "jazari-fes", "status", "planned")
     lat_row = set_cell(data_copy / "institutes.csv", "id", "jazari-nador", "lat", "48.85")

@@ -1,5 +1,7 @@
-"""The package's shape: ``atlas/`` never imports Streamlit, its modules import one another without a
-cycle, and no module grows past 600 lines (issue 12: a module that size no longer reads in one go).
+"""The code's shape: ``atlas/`` never imports Streamlit, its modules import one another without a
+cycle, ``pages/`` holds the pages and nothing else, nothing imports a page, and no module of
+``atlas/``, ``ui/``, ``server/``, ``pages/`` or ``bench/`` grows past 600 lines (a module that size no
+longer reads in one go).
 
 Imports are read with :mod:`ast` from the source, so an import hidden inside a function counts too
 (``if TYPE_CHECKING:`` imports do not run, so they do not count).
@@ -12,8 +14,10 @@ from pathlib import Path
 
 import pytest
 
-ATLAS = Path(__file__).resolve().parent.parent / "atlas"
+REPO = Path(__file__).resolve().parent.parent
+ATLAS = REPO / "atlas"
 MAX_LINES = 600
+CODE_DIRS = ("atlas", "ui", "server", "pages", "bench", "tests")
 
 
 def module_name(path: Path) -> str:
@@ -118,10 +122,38 @@ def test_atlas_never_imports_streamlit():
             assert not bad, f"{path.relative_to(ATLAS.parent)}:{node.lineno} imports {bad[0]}"
 
 
-def test_no_atlas_module_passes_600_lines():
+def code_files() -> list[Path]:
+    """Every Python file of the project's packages, and the entry points beside them."""
+    return sorted([*(p for d in CODE_DIRS for p in (REPO / d).rglob("*.py")), REPO / "app.py", REPO / "serve.py"])
+
+
+def test_no_module_passes_600_lines():
     too_long = {
-        str(p.relative_to(ATLAS.parent)): n
-        for p in atlas_files()
+        str(p.relative_to(REPO)): n
+        for p in code_files()
         if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_LINES
     }
     assert not too_long, f"split these modules (more than {MAX_LINES} lines): {too_long}"
+
+
+def test_pages_holds_the_pages_and_only_them():
+    from ui.navigation import PAGES
+
+    files = sorted(str(p.relative_to(REPO)) for p in (REPO / "pages").iterdir() if p.name != "__pycache__")
+    assert files == sorted(p.path for p in PAGES), "pages/ holds exactly the pages of ui/navigation.py"
+
+
+def test_nothing_imports_a_page_or_bench_from_the_app():
+    """Pages are run by Streamlit, never imported; the app, ``ui/`` and ``server/`` never import ``bench/``."""
+    for path in code_files():
+        where = path.relative_to(REPO).parts[0]
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else (
+                [node.module or ""] if isinstance(node, ast.ImportFrom) and not node.level else []
+            )
+            for name in names:
+                assert name != "pages" and not name.startswith("pages."), f"{path.relative_to(REPO)}:{node.lineno}"
+                if where not in ("bench", "tests"):
+                    assert name != "bench" and not name.startswith("bench."), \
+                        f"{path.relative_to(REPO)}:{node.lineno} imports {name}"

@@ -12,11 +12,10 @@ from pypdf import PdfReader
 from atlas import brief, brief_pdf, tables
 from atlas.brief import md_text, to_markdown_brief
 from atlas.brief_pdf import FontNotFound, to_pdf_brief
-from atlas.i18n import pick, t
+from atlas.i18n import LANGS, pick, t
 from atlas.present import format_exact, format_value
 from atlas.view import View
 
-LANGS = ("fr", "ar", "en")
 ARABIC = re.compile(r"[\u0600-\u06ff]")
 
 
@@ -188,7 +187,7 @@ def test_pdf_needs_a_font_and_says_which(ds, monkeypatch):
 # --- issue 13: scorecard, new figures, public link, two pages ------------------------------------
 
 
-@pytest.mark.parametrize("lang", ["fr", "ar", "en"])
+@pytest.mark.parametrize("lang", LANGS)
 def test_region_pdf_brief_has_the_scorecard_and_new_figures_within_two_a4_pages(ds, lang):
     import io
 

@@ -9,6 +9,8 @@ from urllib.parse import urlparse
 import pandas as pd
 import pytest
 
+from atlas.i18n import LANGS
+
 DATA = Path(__file__).resolve().parent.parent / "data"
 COMMENTARY = Path(__file__).resolve().parent.parent.parent / "shared" / "research" / "commentary-article-fr.txt"
 
@@ -26,7 +28,6 @@ CAVEAT_KEYS = {
     "equity_vs_efficiency",
     "technological_dependence",
 }
-LANGS = ("fr", "ar", "en")
 
 
 def _read(name: str) -> pd.DataFrame:

@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from atlas import census
+from atlas.i18n import LANGS
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 CODES = [f"{i:02d}" for i in range(1, 13)]
@@ -157,7 +158,7 @@ def test_figures_csv_header(defs: pd.DataFrame) -> None:
 def test_every_figure_column_is_documented(defs: pd.DataFrame) -> None:
     assert list(defs["key"]) == list(census.FIGURE_KEYS)
     for row in defs.to_dict("records"):
-        for lang in ("fr", "ar", "en"):
+        for lang in LANGS:
             assert row[f"label_{lang}"].strip(), f"{row['key']}: empty label_{lang}"
             assert len(row[f"definition_{lang}"].strip()) > 40, f"{row['key']}: definition_{lang}"
         assert row["unit"] in {"people", "households", "percent", "count", "per_1000", "per_100000"}

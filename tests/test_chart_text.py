@@ -6,7 +6,7 @@ import pytest
 
 from atlas import load
 from atlas.chart_text import chart_summary
-from atlas.i18n import MISSING_MARK
+from atlas.i18n import LANGS, MISSING_MARK
 from atlas.present import region_name
 from tests.conftest import DATA
 
@@ -16,7 +16,7 @@ def ds():
     return load(DATA)
 
 
-@pytest.mark.parametrize("lang", ["fr", "ar", "en"])
+@pytest.mark.parametrize("lang", LANGS)
 def test_summaries_give_the_key_numbers(ds, lang):
     people = ds.figures["higher_education_people"].astype(float)
     talent = chart_summary(ds, "talent", lang)

@@ -16,13 +16,14 @@ from pypdf import PdfReader
 
 from atlas import validate
 from atlas.dataset import REQUIRED_FIGURES
+from atlas.i18n import LANGS
 from tests.conftest import DATA, read_rows, write_rows
 from tests.render_all import build_exports, render_pages
 
 OPTIONAL_FIGURES = [k for k in (r["key"] for r in read_rows(DATA / "figures.csv")[1]) if k not in REQUIRED_FIGURES]
 INSTITUTE_IDS = [r["id"] for r in read_rows(DATA / "institutes.csv")[1]]
 REGION_CODES = [f"{i:02d}" for i in range(1, 13)]
-LONG_TEXT_COLUMNS = [f"{b}_{lang}" for b in ("name", "city", "partners", "notes") for lang in ("fr", "ar", "en")]
+LONG_TEXT_COLUMNS = [f"{b}_{lang}" for b in ("name", "city", "partners", "notes") for lang in LANGS]
 
 
 def keep_institutes(data: Path, keep: list[str]) -> None:

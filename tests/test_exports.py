@@ -16,11 +16,10 @@ import pandas as pd
 import pytest
 
 from atlas import exports, load, tables
-from atlas.i18n import t
+from atlas.i18n import LANGS, t
 from atlas.view import View, parse_query
 
 REPO = Path(__file__).resolve().parent.parent
-LANGS = ("fr", "ar", "en")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 NOW = datetime(2026, 11, 29, 9, 30, tzinfo=UTC)
 

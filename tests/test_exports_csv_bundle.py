@@ -15,12 +15,11 @@ import pytest
 
 from atlas import exports, tables
 from atlas import scorecard as sc
-from atlas.i18n import t
+from atlas.i18n import LANGS, t
 from atlas.view import View
 from tests.test_exports import FORMULA_START, HOSTILE, _is_number, assert_same, expected_frame, hostile_ds  # noqa: F401
 
 NOW = datetime(2026, 11, 29, 9, 30, tzinfo=UTC)
-LANGS = ("fr", "ar", "en")
 
 
 def unzip(data: bytes) -> dict[str, bytes]:

@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from atlas import flags
+from atlas.i18n import LANGS
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 
@@ -182,7 +183,7 @@ def test_flags_csv_header_and_required_rules(real) -> None:
 def test_rules_are_explained_in_three_languages(real) -> None:
     _, rules = real
     for rule in rules.to_dict("records"):
-        for lang in ("fr", "ar", "en"):
+        for lang in LANGS:
             assert rule[f"label_{lang}"].strip(), (rule["key"], lang)
             assert len(rule[f"rule_{lang}"]) > 60, (rule["key"], lang)
         assert "median" in rule["rule_en"] and "médiane" in rule["rule_fr"]

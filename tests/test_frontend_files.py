@@ -1,4 +1,4 @@
-"""``atlas.frontend_files``: Streamlit's front-end files answered from memory, byte for byte.
+"""``server.frontend_files``: Streamlit's front-end files answered from memory, byte for byte.
 
 The middleware is driven as an ASGI app with a recording "next app" (what Streamlit's own handler
 would be), so every test shows both what is answered and what is left to Streamlit.
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from atlas.frontend_files import FrontendFiles, ServeFrontendFiles, accepts_gzip, etag_matches
+from server.frontend_files import FrontendFiles, ServeFrontendFiles, accepts_gzip, etag_matches
 
 MAP_JS = "/base/static/js/Map.abc123.js"
 SCRIPT = b"export const answer = 42;\n" * 200  # compressible, over the 1 KB threshold

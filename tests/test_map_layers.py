@@ -1,4 +1,4 @@
-"""``pages/_map_layers.py``: the map's layers built and turned into script once per view, and the text
+"""``ui/map_layers.py``: the map's layers built and turned into script once per view, and the text
 the browser receives exactly the one streamlit-folium makes."""
 
 from __future__ import annotations
@@ -8,15 +8,15 @@ import streamlit_folium
 
 from atlas import mapview
 from atlas.view import View, apply_filters
-from pages import _map_layers
+from ui import map_layers
 
 
 @pytest.fixture
 def installed(monkeypatch):
     """The wrapper installed for this test only; returns the list of groups the original rendered."""
     original = streamlit_folium._get_feature_group_string
-    if original is _map_layers._feature_group_string:  # installed by a page run earlier in this process
-        original = _map_layers._ORIGINAL["fn"]
+    if original is map_layers._feature_group_string:  # installed by a page run earlier in this process
+        original = map_layers._ORIGINAL["fn"]
     rendered: list[object] = []
 
     def counting(group, map, idx=0):  # noqa: A002
@@ -24,13 +24,13 @@ def installed(monkeypatch):
         return original(group, map, idx)
 
     monkeypatch.setattr(streamlit_folium, "_get_feature_group_string", counting)
-    monkeypatch.setattr(_map_layers, "_ORIGINAL", {})
-    _map_layers._cached_layers.clear()  # groups a page run earlier in this process cached and rendered
-    _map_layers.install()
-    _map_layers.install()  # twice: still one wrapper around the original
-    assert _map_layers._ORIGINAL["fn"] is counting
+    monkeypatch.setattr(map_layers, "_ORIGINAL", {})
+    map_layers._cached_layers.clear()  # groups a page run earlier in this process cached and rendered
+    map_layers.install()
+    map_layers.install()  # twice: still one wrapper around the original
+    assert map_layers._ORIGINAL["fn"] is counting
     yield rendered
-    _map_layers._cached_layers.clear()
+    map_layers._cached_layers.clear()
 
 
 def scripts(ds, view: View, groups=None) -> list[str]:
@@ -41,9 +41,9 @@ def scripts(ds, view: View, groups=None) -> list[str]:
 
 
 def test_the_streamlit_folium_internals_it_relies_on_are_unchanged():
-    problems = _map_layers.check_internals()
+    problems = map_layers.check_internals()
     assert not problems, (
-        "pages/_map_layers.py was written for streamlit-folium's internals, which changed: "
+        "ui/map_layers.py was written for streamlit-folium's internals, which changed: "
         + "; ".join(problems) + ". Read its docstring, then update or delete it."
     )
 
@@ -54,10 +54,10 @@ def test_cached_layers_send_the_text_streamlit_folium_makes_and_render_once(ds, 
     expected = scripts(ds, view)  # fresh groups: the original each time
     installed.clear()
     shown = apply_filters(ds, view)
-    groups = _map_layers.layers(ds, view, shown, with_tiles=False)
+    groups = map_layers.layers(ds, view, shown, with_tiles=False)
     assert scripts(ds, view, groups) == expected
     assert len(installed) == len(groups)  # each rendered once ...
-    again = _map_layers.layers(ds, view, shown, with_tiles=False)
+    again = map_layers.layers(ds, view, shown, with_tiles=False)
     assert again is groups
     assert scripts(ds, view, again) == expected
     assert len(installed) == len(groups)  # ... and not again on the next run
@@ -74,16 +74,16 @@ def test_groups_that_are_not_the_pages_go_through_unchanged(ds, installed):
 def test_each_view_has_its_own_layers_but_selecting_a_region_reuses_them(ds, installed):
     view = View()
     shown = apply_filters(ds, view)
-    groups = _map_layers.layers(ds, view, shown, with_tiles=False)
+    groups = map_layers.layers(ds, view, shown, with_tiles=False)
     region = str(ds.regions.index[3])
-    assert _map_layers.layers(ds, view.with_(selected=region), shown, with_tiles=False) is groups
+    assert map_layers.layers(ds, view.with_(selected=region), shown, with_tiles=False) is groups
     # ... which is right only because the layers never read the selection:
     assert scripts(ds, view.with_(selected=region)) == scripts(ds, view)
     figure = str(ds.figure_defs.index[0])
     for other in (view.with_(lens="conventions"), view.with_(lang="en"), view.with_(figure=figure)):
-        assert _map_layers.layers(ds, other, apply_filters(ds, other), with_tiles=False) is not groups
-    assert _map_layers.layers(ds, view, shown, with_tiles=True) is not groups
+        assert map_layers.layers(ds, other, apply_filters(ds, other), with_tiles=False) is not groups
+    assert map_layers.layers(ds, view, shown, with_tiles=True) is not groups
     water = view.with_(specialisations=("water",))
-    water_groups = _map_layers.layers(ds, water, apply_filters(ds, water), with_tiles=False)
+    water_groups = map_layers.layers(ds, water, apply_filters(ds, water), with_tiles=False)
     assert water_groups is not groups
     assert mapview.marker_ids(water_groups) == [str(i) for i in apply_filters(ds, water).index]

@@ -13,18 +13,17 @@ from pypdf import PdfReader
 from streamlit.testing.v1 import AppTest
 
 from atlas import exports, tables
-from atlas.i18n import t
+from atlas.i18n import LANGS, t
 
 REPO = Path(__file__).resolve().parent.parent
-LANGS = ("fr", "ar", "en")
 
 DOWNLOADS_HARNESS = f"""
 import sys
 sys.path.insert(0, {str(REPO)!r})
 import streamlit as st
-from pages import _layout
-from pages._downloads import render_downloads
-ctx = _layout.bootstrap()
+from ui import layout
+from ui.downloads import render_downloads
+ctx = layout.bootstrap()
 render_downloads(ctx, "map_table")
 """
 
@@ -98,7 +97,7 @@ def test_render_downloads_gives_csv_excel_json_of_the_view():
 
 def test_deferred_builders_make_the_files_of_the_view(ds):
     from atlas.view import View
-    from pages._downloads import deferred
+    from ui.downloads import deferred
 
     view = View(lang="ar", specialisations=("water",))
     expected = tables.regional_summary(ds, view)

@@ -7,7 +7,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from atlas import provenance
-from atlas.i18n import t
+from atlas.i18n import LANGS, t
 from tests.conftest import REPO
 
 
@@ -29,7 +29,7 @@ def table(at: AppTest, key: str):
     return at.dataframe[TABLES.index(key)].value
 
 
-@pytest.mark.parametrize("lang", ("fr", "ar", "en"))
+@pytest.mark.parametrize("lang", LANGS)
 def test_sources_table_reads_in_the_page_direction_and_says_once_the_notes_are_english(ds, lang):
     at = open_methods(lang)
     sources = table(at, "methods_sources")

@@ -10,8 +10,9 @@ from streamlit.testing.v1 import AppTest
 from atlas.i18n import LANGS, catalogue
 from tests.conftest import REPO
 from tests.html_table import read_table
+from ui import navigation
 
-PAGES = ["pages/map.py", "pages/regions.py", "pages/export.py", "pages/methods.py"]
+PAGES = [p.path for p in navigation.PAGES]
 ARABIC = re.compile(r"[\u0600-\u06FF]")
 
 
@@ -36,7 +37,7 @@ def _run(page: str, lang: str, **params: str) -> AppTest:
     for key, value in params.items():
         at.query_params[key] = value
     at.run()
-    if page != "pages/map.py":
+    if page != navigation.HOME.path:
         at.switch_page(page)
         at.run()
     return at

@@ -1,4 +1,4 @@
-"""AppTest of the side panel beside the map (pages/_panels.py): region card, caveats, national view."""
+"""AppTest of the side panel beside the map (ui/panels.py): region card, caveats, national view."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from atlas import load
 from atlas.i18n import LANGS, t
 from atlas.present import region_name
 from atlas.text import md_escape
-from pages._panels import CAVEAT_KEY, shown_key
+from ui.panels import CAVEAT_KEY, shown_key
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
@@ -22,8 +22,8 @@ def panel_script() -> None:
 
     from atlas import load
     from atlas.view import View
-    from pages._layout import Context
-    from pages._panels import render_side_panel
+    from ui.layout import Context
+    from ui.panels import render_side_panel
 
     lang = st.query_params.get("lang", "fr")
     if "selected" not in st.session_state:

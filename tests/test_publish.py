@@ -17,7 +17,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from atlas import feed, load, publish
+from atlas import exports, feed, load, publish
 from atlas.i18n import LANGS, pick, t
 from atlas.schema import split_list
 from tests.conftest import REPO, read_rows, set_cell, write_rows
@@ -120,7 +120,7 @@ def test_every_region_has_a_page_with_its_brief(edition: Path, ds):
                     if url:
                         assert url.replace("&", "&amp;") in text
             links = parse(page).links
-            for fmt in publish.FORMATS:
+            for fmt in exports.EDITION_FORMATS:
                 assert publish.Download(lang, code, fmt).path(ds).removeprefix(f"{lang}/") in links
 
 

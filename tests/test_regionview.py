@@ -311,7 +311,7 @@ def test_claims_table(ds, lang):
 
 def test_scorecard_answers_every_question_with_a_fact_or_not_published(ds):
     for inst in ds.institutes.index:
-        for lang in ("fr", "ar", "en"):
+        for lang in LANGS:
             card = sc.scorecard(ds, str(inst), lang)
             assert card is not None and card.total == 7
             for line in card.lines:

@@ -14,7 +14,7 @@ from pypdf import PdfReader
 
 from atlas import brief, brief_pdf, exports, mapview, tables
 from atlas import regionview as rv
-from atlas.i18n import pick, t
+from atlas.i18n import LANGS, pick, t
 from atlas.present import UNIT_DECIMALS, format_value
 from atlas.view import View
 
@@ -30,7 +30,7 @@ def _squeeze(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-@pytest.mark.parametrize("lang", ["fr", "ar", "en"])
+@pytest.mark.parametrize("lang", LANGS)
 def test_every_figure_reads_the_same_in_map_panel_and_briefs(ds, lang):
     for key, fdef in ds.figure_defs.iterrows():
         if key not in ds.figures.columns:

@@ -1,12 +1,12 @@
-"""The Streamlit internals that ``pages/_streamlit_mode.py`` relies on are still there."""
+"""The Streamlit internals that ``ui/streamlit_mode.py`` relies on are still there."""
 
-from pages import _streamlit_mode
+from ui import streamlit_mode
 
 
 def test_streamlit_internals_of_the_pages_mode_workaround_are_unchanged():
-    problems = _streamlit_mode.check_internals()
+    problems = streamlit_mode.check_internals()
     assert not problems, (
-        "pages/_streamlit_mode.py was written for Streamlit's legacy pages-folder internals, which changed: "
+        "ui/streamlit_mode.py was written for Streamlit's legacy pages-folder internals, which changed: "
         + "; ".join(problems)
         + ". Read its docstring, then update or delete the workaround."
     )
@@ -19,7 +19,7 @@ def test_the_first_element_check_is_made_once_at_start_up(monkeypatch):
     monkeypatch.setattr(delta_generator, "_use_warning_has_been_displayed", False)
     calls = []
     monkeypatch.setattr(env_util, "is_repl", lambda: calls.append(1) or False)
-    _streamlit_mode.run_first_element_check()
+    streamlit_mode.run_first_element_check()
     assert calls == [1]
     delta_generator._maybe_print_use_warning()  # what the first element of the first session calls
     assert calls == [1]

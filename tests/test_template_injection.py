@@ -22,6 +22,7 @@ import pytest
 from pypdf import PdfReader
 
 from atlas import exports, load, mapview
+from atlas.i18n import LANGS
 from atlas.view import View, parse_query
 from tests.conftest import DATA, read_rows, write_rows
 
@@ -29,7 +30,7 @@ REPO = Path(__file__).resolve().parent.parent
 PAYLOAD = "{{ 1234*1001 }}"
 PAYLOADS = (PAYLOAD, "{% if 1 %}JINJARAN{% endif %}", "{# JINJAHID #}")
 EVALUATED = "1235234"
-FORMATS = ("csv", "xlsx", "json", "geojson", "md", "pdf", "html")
+FORMATS = tuple(f for f in exports.FORMATS if f != "csv-fr")
 
 
 def _unescape_js(text: str) -> str:
@@ -104,7 +105,7 @@ def test_every_language_column_of_the_data_is_shown_literally(hostile_ds, fmt):
     _assert_literal(text, fmt)
 
 
-@pytest.mark.parametrize("lang", ["fr", "ar", "en"])
+@pytest.mark.parametrize("lang", LANGS)
 def test_the_in_app_map_shows_region_and_specialisation_labels_literally(hostile_ds, lang):
     view = View(lang=lang)
     base = mapview.base_map(hostile_ds, lang).get_root().render()

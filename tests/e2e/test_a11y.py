@@ -12,6 +12,7 @@ from collections import Counter
 
 import pytest
 
+from atlas.i18n import LANGS
 from tests.e2e._a11y import DESKTOP, PAGES, PHONE, failing, map_frame, open_page, report, run_axe
 
 SIZES = {"desktop": DESKTOP, "phone": PHONE}
@@ -35,7 +36,7 @@ def pages_by_size(browser):
 
 
 @pytest.mark.parametrize("size", list(SIZES))
-@pytest.mark.parametrize("lang", ["fr", "ar", "en"])
+@pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("name", list(PAGES))
 def test_no_serious_or_critical_axe_violation(streamlit_server, pages_by_size, name, lang, size):
     page = pages_by_size(size)
@@ -68,7 +69,7 @@ def _overlap(a, b) -> bool:
     return not (a[2] <= b[0] or a[0] >= b[2] or a[3] <= b[1] or a[1] >= b[3])
 
 
-@pytest.mark.parametrize("lang", ["fr", "ar", "en"])
+@pytest.mark.parametrize("lang", LANGS)
 def test_every_region_is_named_at_the_start_view(streamlit_server, pages_by_size, lang):
     """Issue 13: all 12 regions carry their name at the desktop start view, inside the map, with no
     label over another or over a marker."""

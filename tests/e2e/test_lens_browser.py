@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from atlas import load
-from atlas.i18n import pick, t
+from atlas.i18n import LANGS, pick, t
 from tests.conftest import DATA
 
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
@@ -40,7 +40,7 @@ def _hover_text(frame, ds, iid: str, lang: str) -> str:
     return text
 
 
-@pytest.mark.parametrize("lang", ["fr", "ar", "en"])
+@pytest.mark.parametrize("lang", LANGS)
 def test_commentary_lens_shows_water_energy_autonomous_systems(streamlit_server, page, ds, lang, artifacts_dir):
     page.goto(f"{streamlit_server}/?lang={lang}")
     frame, _ = _pins(page, ds)
@@ -59,7 +59,7 @@ def test_commentary_lens_shows_water_energy_autonomous_systems(streamlit_server,
     page.screenshot(path=str(artifacts_dir / f"lens-commentary-{lang}.png"), full_page=False)
 
 
-@pytest.mark.parametrize("lang", ["fr", "ar", "en"])
+@pytest.mark.parametrize("lang", LANGS)
 def test_conventions_lens_shows_agriculture_at_guelmim(streamlit_server, page, ds, lang):
     page.goto(f"{streamlit_server}/?lang={lang}&lens=conventions")
     frame, _ = _pins(page, ds)

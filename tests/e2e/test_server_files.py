@@ -1,4 +1,4 @@
-"""``serve.py`` answers Streamlit's front-end files from memory (``atlas.frontend_files``), gzipped.
+"""``serve.py`` answers Streamlit's front-end files from memory (``server.frontend_files``), gzipped.
 
 Through a real server: the files the page's HTML names come back compressed, immutable, and equal
 to the installed Streamlit's files once unpacked; a client refusing gzip still gets them, from

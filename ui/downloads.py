@@ -1,4 +1,5 @@
-"""Download buttons (CSV, Excel, JSON) of the current filtered view, shown beside a table.
+"""Download buttons of the current filtered view, shown beside a table (the formats of
+:data:`atlas.exports.REGISTRY` marked ``beside_map``).
 
 The files are built only when a button is clicked (``data`` is a callable), so the page stays fast;
 the builders live in :mod:`atlas.exports`, shared with the export page and the command line.
@@ -41,29 +42,31 @@ def deferred(fmt: str, ds: Any, view: Any, *, code: str | None = None, table: st
 
 
 def render_downloads(ctx: Any, key_prefix: str, *, menu: bool = False) -> None:
-    """CSV (regional summary, in a zip with its metadata), Excel and JSON of ``ctx.view``, in
-    ``ctx.lang``, side by side: every file carries the data version, date and filters.
+    """The regional summary of ``ctx.view`` in ``ctx.lang``, in each format of the registry marked
+    ``beside_map`` (a CSV in a zip with its metadata), side by side: every file carries the data
+    version, date and filters.
 
-    ``menu``: the three buttons in a popover behind one "Download this view" button (the map page:
-    the browser draws a popover's content only once it is opened, so a first visit does not load
-    the download buttons' code before the map; docs/performance.md)."""
+    ``menu``: the buttons in a popover behind one "Download this view" button (the browser draws a
+    popover's content only once it is opened, so a first visit does not load the download buttons'
+    code before the map)."""
     ds, view, lang = ctx.ds, ctx.view, ctx.lang
     base = app_base_url()
+    formats = [f for f in exports.REGISTRY.values() if f.beside_map]
     if menu:
         box = st.popover(t("export.dl.title", lang), icon=":material/download:", key=f"{key_prefix}_downloads")
-        columns = [box, box, box]
+        columns = [box] * len(formats)
     else:
         st.caption(t("export.dl.title", lang))
-        columns = st.columns(3)
-    for column, fmt in zip(columns, ("csv", "xlsx", "json"), strict=True):
-        bundle = fmt == "csv"
+        columns = st.columns(len(formats))
+    for column, spec in zip(columns, formats, strict=True):
+        fmt, bundle = spec.key, spec.tables
         column.download_button(
             t(f"export.dl.{fmt}", lang),
             data=deferred(fmt, ds, view, base_url=base, bundle=bundle),
             file_name=exports.filename("summary", view, None, fmt, ds=ds, bundle=bundle),
             mime=exports.mime(fmt, bundle),
             key=f"{key_prefix}_dl_{fmt}",
-            help=t(f"export.help.{fmt}", lang),
+            help=t(spec.help_key, lang),
             icon=":material/download:",
             on_click="ignore",
             width="stretch",

@@ -17,7 +17,7 @@ from atlas.i18n import LANG_NAMES, LANGS, direction, pick, t
 from atlas.schema import CONFIDENCES, STATUSES, Problem
 from atlas.text import md_escape
 from atlas.view import LENSES, View, parse_query, to_query
-from pages._streamlit_mode import leave_legacy_pages_mode
+from ui.streamlit_mode import leave_legacy_pages_mode
 
 A11Y_CSS = Path(__file__).with_name("a11y.css")
 
@@ -294,7 +294,7 @@ def _lens_widget(lang: str) -> None:
 
 def map_toolbar_slot():  # type: ignore[no-untyped-def]
     """The place of the toolbar above the map, filled by :func:`map_toolbar` once the map is drawn
-    (pages/a11y.css keeps it short on a phone)."""
+    (ui/a11y.css keeps it short on a phone)."""
     return st.container(key="map_toolbar")
 
 

@@ -9,19 +9,19 @@ from __future__ import annotations
 
 import hashlib
 from typing import TYPE_CHECKING
-from urllib.parse import quote
 
 import streamlit as st
 
 from atlas import network
 from atlas import regionview as rv
-from atlas.i18n import t
-from atlas.present import SourceRef, region_name
+from atlas.i18n import LANGS, t
+from atlas.present import region_name
 from atlas.scorecard import Scorecard, ScoreLine, scorecard
 from atlas.text import md_escape
+from ui.markdown import md_help, md_link, sources_inline, sources_md
 
 if TYPE_CHECKING:
-    from pages._layout import Context
+    from ui.layout import Context
 
 PICK_KEY = "panel_pick"
 CAVEAT_KEY = "caveat_"
@@ -71,64 +71,17 @@ def prepare_national_panel(ds, lang: str, shown=None) -> None:  # type: ignore[n
     _caveat_items(ds.version, None, lang, ds)
 
 
-# --- small Markdown helpers -----------------------------------------------------------------
-
-
-def md_help(text: str) -> str:
-    """Tooltip text: each paragraph escaped, paragraphs kept."""
-    return "\n\n".join(md_escape(p) for p in text.split("\n\n") if p.strip())
-
-
-def md_url(url: str) -> str:
-    """A URL that cannot break out of a Markdown link target."""
-    return quote(url, safe=":/?#&=%+~@!$,;*'")
-
-
-def md_link(text: str, url: str) -> str:
-    if not url:
-        return md_escape(text)
-    return f"[{md_escape(text)}]({md_url(url)})"
-
-
-def source_item(src: SourceRef, lang: str) -> str:
-    return t("panel.source_item", lang, source=md_link(src.publisher, src.url), date=md_escape(src.date_text),
-             kind=md_escape(t(f"panel.kind.{src.kind}", lang)))
-
-
-def sources_inline(sources: tuple[SourceRef, ...], lang: str) -> str:
-    """A compact source line for a narrow column: linked publishers; the commentary by its kind."""
-    if not sources:
-        return md_escape(t("panel.no_source", lang))
-    parts = [
-        md_escape(t("panel.kind.commentary", lang)) if s.kind == "commentary" else md_link(s.publisher, s.url)
-        for s in sources
-    ]
-    return t("panel.sources_inline", lang, sources=t("panel.list_sep", lang).join(dict.fromkeys(parts)))
-
-
-def sources_md(sources: tuple[SourceRef, ...], lang: str) -> str:
-    if not sources:
-        return md_escape(t("panel.no_source", lang))
-    return "\n".join(f"- {source_item(s, lang)}" for s in sources)
-
-
-def rtl_frame(frame, lang: str):  # type: ignore[no-untyped-def]
-    """In Arabic, a table's columns in reverse order, so it reads from the right like the page (the
-    data grid itself always lays columns out left to right)."""
-    return frame[list(frame.columns)[::-1]] if lang == "ar" else frame
-
-
 # --- region picker --------------------------------------------------------------------------
 
 
 def _on_pick() -> None:
-    from pages._layout import select_region
+    from ui.layout import select_region
 
     select_region(st.session_state.get(PICK_KEY) or None)
 
 
 def _on_clear() -> None:
-    from pages._layout import select_region
+    from ui.layout import select_region
 
     select_region(None)
 
@@ -348,7 +301,7 @@ def _region(ctx: Context, code: str) -> None:
     ds, lang = ctx.ds, ctx.lang
     card = _region_card(ds.version, code, lang, ds)
     st.subheader(md_escape(card.name))
-    others = [card.names[lg] for lg in ("fr", "ar", "en") if lg != lang and card.names[lg] != card.name]
+    others = [card.names[lg] for lg in LANGS if lg != lang and card.names[lg] != card.name]
     st.caption(md_escape(" · ".join(dict.fromkeys(others))) + f" · {t('panel.region_code', lang, code=code)}")
     # The figures table has four columns and the card is prose: a wider figures column balances the two.
     left, right = st.columns([1, 2], gap="medium")

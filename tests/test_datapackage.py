@@ -105,10 +105,13 @@ def test_validate_refuses_whatever_the_schema_refuses(data_copy: Path):
     doc = json.loads(PACKAGE.read_text(encoding="utf-8"))
     checked, accepted = 0, []
     for res in doc["resources"]:
-        if res["path"] == datapackage.FIGURES_TABLE or not res["path"].endswith(".csv"):
+        if not res["path"].endswith(".csv"):
             continue
         header, rows = read_rows(DATA / res["path"])
-        model = datapackage.model_for(res["path"], header)
+        try:
+            model = datapackage.model_for(res["path"], header)
+        except ValueError:  # a figures table (region_figures.csv): validate's own test covers its numbers
+            continue
         model(**rows[0])  # the shipped row is accepted
         for fld in res["schema"]["fields"]:
             by_model = []
@@ -182,6 +185,19 @@ def test_a_new_row_model_and_its_csv_are_picked_up(data_copy: Path, monkeypatch)
     assert fields["population"]["type"] == "number"
     assert res["schema"]["foreignKeys"] == [
         {"fields": ["region_code"], "reference": {"resource": "regions", "fields": ["code"]}}]
+
+
+def test_a_new_figures_table_is_picked_up(data_copy: Path):
+    """A table of census figures by another unit (columns named after keys of figures.csv)."""
+    ds = load(data_copy)
+    (data_copy / "unit_figures_for_test.csv").write_text("unit,region_code,population,higher_education_share\n"
+                                                         "051,10,1000,12.5\n", encoding="utf-8")
+    res = next(r for r in datapackage.descriptor(ds)["resources"] if r["path"] == "unit_figures_for_test.csv")
+    fields = {f["name"]: f for f in res["schema"]["fields"]}
+    assert fields["population"]["type"] == "number"
+    assert fields["higher_education_share"]["constraints"]["maximum"] == 100
+    assert fields["unit"]["constraints"]["required"] is True
+    assert res["schema"]["foreignKeys"][0]["reference"] == {"resource": "regions", "fields": ["code"]}
 
 
 def test_a_csv_that_no_model_fits_stops_the_generation(data_copy: Path):

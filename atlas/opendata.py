@@ -31,9 +31,7 @@ if TYPE_CHECKING:
 DATA_FOLDER = "data"
 CATALOG = "catalog.jsonld"
 SCHEMA_FOLDER = "api/schema"
-ZIP_MIME = "application/zip"
-MEDIA = {".csv": "text/csv", ".json": "application/json", ".geojson": "application/geo+json",
-         ".xml": "application/atom+xml", ".zip": ZIP_MIME}
+ATOM_MIME = "application/atom+xml"
 DCAT_CONTEXT = {
     "dcat": "http://www.w3.org/ns/dcat#",
     "dct": "http://purl.org/dc/terms/",
@@ -78,13 +76,13 @@ def distributions(ds: Dataset, country_downloads: dict[str, list[tuple[str, str]
     """The data package (zip, descriptor, each file), the API, the feed and each language's country
     downloads (``lang -> [(path, format)]``)."""
     doc = datapackage.descriptor(ds)
-    out = [Distribution(f"{DATA_FOLDER}/{datapackage.ZIP_NAME}", t("opendata.zip", "en"), ZIP_MIME),
+    out = [Distribution(f"{DATA_FOLDER}/{datapackage.ZIP_NAME}", t("opendata.zip", "en"), exports.ZIP_MIME),
            Distribution(f"{DATA_FOLDER}/{datapackage.PACKAGE_FILE}", t("opendata.package", "en"), "application/json")]
     for res in doc["resources"]:
         out.append(Distribution(f"{DATA_FOLDER}/{res['path']}", res.get("title", res["name"]), res["mediatype"]))
     out += [Distribution(f"api/{name}", f"api/{name}", "application/json") for name in api_documents(ds)]
     for lang in LANGS:
-        out.append(Distribution(f"{lang}/changes.xml", t("publish.changes.feed_title", lang), MEDIA[".xml"], lang))
+        out.append(Distribution(f"{lang}/changes.xml", t("publish.changes.feed_title", lang), ATOM_MIME, lang))
         for path, fmt in country_downloads.get(lang, []):
             title = f"{t('opendata.country', lang)} — {t(f'publish.format.{fmt}', lang)}"
             out.append(Distribution(path, title, exports.mime(fmt), lang))

@@ -12,6 +12,10 @@ A folder any static web server or CDN can serve, that also opens from ``file://`
     OUT/{lang}/changes.html         the history of the network; OUT/changes.xml (Atom, French) and
                                     OUT/{lang}/changes.xml (Atom, per language)
     OUT/api/{institutes,regions,sources}.json   the data, language-neutral (see docs/api.md)
+    OUT/api/schema/                 the JSON Schema of each api/ file
+    OUT/data/                       the data package: datapackage.json, its files, a zip of them
+    OUT/catalog.jsonld              the DCAT catalogue; the landing and map pages carry a schema.org
+                                    Dataset (JSON-LD): see :mod:`atlas.opendata`
     OUT/assets/                     the edition's stylesheet and filter script (``atlas/static/publish``)
 
 Pages are Jinja2 templates (``atlas/templates/publish``) rendered with autoescaping; data only ever

@@ -69,6 +69,31 @@ def cmd_build(args: argparse.Namespace) -> int:
         print(f"error: cannot write into {data_dir}: {exc.strerror or exc}", file=sys.stderr)
         return 1
     print(f"wrote {data_dir / 'regions.geojson'} ({size:,} bytes)")
+    return write_descriptions(data_dir)
+
+
+def write_descriptions(data_dir: Path) -> int:
+    """``datapackage.json`` of the data directory and, for the repository's ``data/``, ``CITATION.cff``:
+    both from the valid dataset, so they carry its version."""
+    from atlas import citation, datapackage
+    from atlas.fileio import write_atomic
+
+    ds = load_or_report(str(data_dir), ": datapackage.json and CITATION.cff not written")
+    if ds is None:
+        return 1
+    try:
+        targets = [(data_dir / datapackage.PACKAGE_FILE, datapackage.package_bytes(ds))]
+        if citation.is_repository_data(data_dir):
+            targets.append((citation.CITATION_FILE, citation.citation(ds).encode("utf-8")))
+        for path, data in targets:
+            write_atomic(path, data)
+            print(f"wrote {path} ({len(data):,} bytes)")
+    except ValueError as exc:  # a CSV that no row model fits
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"error: cannot write into {data_dir}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -78,7 +103,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("validate", help="check a data directory; exit 1 and list problems if invalid")
     p.add_argument("data_dir", nargs="?", help="data directory (default: $ATLAS_DATA_DIR or data/)")
     p.set_defaults(func=cmd_validate)
-    p = sub.add_parser("build", help="regenerate regions.csv, region_figures.csv and regions.geojson")
+    p = sub.add_parser("build", help="regenerate regions.csv, region_figures.csv, regions.geojson, "
+                       "datapackage.json and CITATION.cff")
     p.add_argument("--data-dir", help="data directory (default: $ATLAS_DATA_DIR or data/)")
     p.set_defaults(func=cmd_build)
     exports_cli.add_parser(sub)

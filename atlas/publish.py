@@ -12,6 +12,10 @@ A folder any static web server or CDN can serve, that also opens from ``file://`
     OUT/{lang}/changes.html         the history of the network; OUT/changes.xml (Atom, French) and
                                     OUT/{lang}/changes.xml (Atom, per language)
     OUT/api/{institutes,regions,sources}.json   the data, language-neutral (see docs/api.md)
+    OUT/api/schema/                 the JSON Schema of each api/ file
+    OUT/data/                       the data package: datapackage.json, its files, a zip of them
+    OUT/catalog.jsonld              the DCAT catalogue; the landing and map pages carry a schema.org
+                                    Dataset (JSON-LD): see :mod:`atlas.opendata`
     OUT/assets/                     the edition's stylesheet and filter script (``atlas/static/publish``)
 
 Pages are Jinja2 templates (``atlas/templates/publish``) rendered with autoescaping; data only ever
@@ -40,7 +44,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from atlas import exports
+from atlas import exports, opendata
 from atlas.brief import build_brief
 from atlas.brief_pdf import FontNotFound
 from atlas.cli_common import load_or_report
@@ -132,6 +136,9 @@ class Edition:
         self.env = environment()
         self.stamp = data_stamp(self.ds)
         self.date = data_date(self.ds)
+        country = {lang: [(Download(lang, None, f).path(self.ds), f) for f in exports.EDITION_FORMATS]
+                   for lang in LANGS}
+        self.distributions = opendata.distributions(self.ds, country)
 
     def region_name(self, code: str, lang: str) -> str:
         return pick(self.ds.regions.loc[code], "name", lang)
@@ -183,7 +190,8 @@ class Edition:
         rows += [{"name": self.region_name(c, lang), "code": c, "links": self.download_links(lang, c)}
                  for c in self.ds.regions.index]
         return self.render("downloads.html", **self.context(lang, "downloads.html", t("publish.downloads.title", lang)),
-                           rows=rows, formats=[t(f"publish.format.{f}", lang) for f in exports.EDITION_FORMATS])
+                           rows=rows, formats=[t(f"publish.format.{f}", lang) for f in exports.EDITION_FORMATS],
+                           open_data=opendata.links(lang))
 
     def changes_page(self, lang: str) -> bytes:
         return self.render("changes.html", **self.context(lang, "changes.html", t("publish.changes.title", lang)),
@@ -201,14 +209,17 @@ class Edition:
         by_region = {c: sorted(self.ds.institutes_in(c).index) for c in self.ds.regions.index}
         data = {"bySpec": by_spec, "byRegion": by_region, "total": len(self.ds.institutes),
                 "shown": t("publish.map.shown", lang)}
-        head = self.env.get_template("map_head.html").render(**ctx)
+        head = self.env.get_template("map_head.html").render(
+            **ctx, dataset=opendata.dataset_jsonld(self.ds, lang, "../", self.distributions))
         header = self.env.get_template("map_header.html").render(**ctx, specs=specs, filter_data=data)
         tail = self.env.get_template("map_tail.html").render(**ctx)
         return insert_into_page(html, lang, head, header, tail).encode("utf-8")
 
     def redirect_page(self) -> bytes:
         return self.render("redirect.html", lang=FEED_LANG, dir=direction(FEED_LANG),
-                           langs=[{"code": lg, "name": LANG_NAMES[lg]} for lg in LANGS])
+                           langs=[{"code": lg, "name": LANG_NAMES[lg]} for lg in LANGS],
+                           dataset=opendata.dataset_jsonld(self.ds, FEED_LANG, "", self.distributions,
+                                                           every_language=True))
 
 
 def _source_rows(sources: Iterable[tuple[str, str, str]]) -> list[dict[str, str]]:
@@ -361,6 +372,7 @@ def _build(ds: Dataset, root: Path, *, base_url: str | None, jobs: int | None, p
     pages.append(("changes.xml", lambda: atom_feed(ds, FEED_LANG, f"{FEED_LANG}/")))
     for name, doc in api_documents(ds).items():
         pages.append((f"api/{name}", lambda doc=doc: doc))
+    pages += opendata.edition_pages(ds, edition.distributions)
     assets = sorted(p for p in ASSET_DIR.iterdir() if p.is_file())
     bar = Progress(len(tasks) + len(pages) + len(assets), progress)
 

@@ -11,8 +11,8 @@
 # - every replica gets the same STREAMLIT_SERVER_COOKIE_SECRET (from the environment, or a new random
 #   one per run);
 # - logs and the generated haproxy.cfg go to a run folder (printed; ATLAS_CLUSTER_DIR to choose it).
-# Prints "cluster ready: http://127.0.0.1:PORT" once the balancer answers. Needs Debian's haproxy
-# (`bash scripts/setup.sh dev` installs it).
+# Prints "cluster ready: http://127.0.0.1:PORT" once the balancer answers. Sets itself up first
+# (`bash scripts/setup.sh cluster`: the app's packages and Debian's haproxy, where missing).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -25,7 +25,7 @@ while [ $# -gt 0 ]; do
     --replicas) value_of "$@"; replicas="$2"; shift 2 ;;
     --port) value_of "$@"; port="$2"; shift 2 ;;
     --app-port) value_of "$@"; first="$2"; shift 2 ;;
-    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "cluster: unknown argument: $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -35,14 +35,14 @@ done
 [ "$replicas" -ge 1 ] || { echo "cluster: --replicas must be at least 1" >&2; exit 2; }
 first="${first:-$((port + 1))}"
 
+bash scripts/setup.sh cluster
 haproxy_bin="$(command -v haproxy || true)"
 [ -n "$haproxy_bin" ] || [ ! -x /usr/sbin/haproxy ] || haproxy_bin=/usr/sbin/haproxy
 if [ -z "$haproxy_bin" ]; then
-  echo "cluster: haproxy is not installed; run: bash scripts/setup.sh dev (or apt-get install haproxy)" >&2
+  echo "cluster: haproxy is not installed (bash scripts/setup.sh cluster did not install it)" >&2
   exit 1
 fi
 python=.venv/bin/python
-[ -x "$python" ] || { echo "cluster: $python missing; run: bash scripts/setup.sh app" >&2; exit 1; }
 
 run_dir="${ATLAS_CLUSTER_DIR:-$(mktemp -d -t atlas-cluster.XXXXXX)}"
 mkdir -p "$run_dir"
@@ -50,6 +50,7 @@ export STREAMLIT_SERVER_COOKIE_SECRET="${STREAMLIT_SERVER_COOKIE_SECRET:-$("$pyt
 
 pids=()
 stopping=0
+# shellcheck disable=SC2329  # run by the traps below
 stop() {
   [ "$stopping" -eq 0 ] || return 0
   stopping=1
@@ -121,7 +122,7 @@ defaults
     option redispatch 1
     # A sticky session stays on its replica while a slow health check marks it down (a replica busy
     # with script runs can miss a 5 s check): its WebSocket, session and download files live there.
-    # Only when the replica refuses the connection (really gone) does `redispatch` move the request.
+    # Only when the replica refuses the connection (really gone) does redispatch move the request.
     option persist
     retries 3
     timeout connect 2s
@@ -133,7 +134,7 @@ defaults
     timeout http-request 10s
     # A replica busy with script runs may take seconds to answer its health check: a short check
     # timeout would mark it down and move its sessions. A dead replica refuses the connection at
-    # once (a failed check, and `redispatch` sends its requests elsewhere meanwhile).
+    # once (a failed check, and redispatch sends its requests elsewhere meanwhile).
     timeout check 5s
 
 frontend atlas

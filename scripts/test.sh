@@ -5,4 +5,5 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh dev
 .venv/bin/ruff check .
 .venv/bin/python -m atlas validate
+.venv/bin/frictionless validate data/datapackage.json
 .venv/bin/python -m pytest "$@"

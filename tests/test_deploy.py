@@ -1,6 +1,7 @@
 """Deployment files: the Dockerfile (linted with hadolint), .dockerignore, deploy/compose.yaml and its
 HAProxy configuration, the Kubernetes manifests (validated offline with kubernetes-validate),
-scripts/cluster.sh's arguments, and the map's static files on a read-only filesystem.
+the shell scripts (shellcheck; what setup.sh installs, on a stand-in machine), scripts/cluster.sh's
+arguments, and the map's static files on a read-only filesystem.
 
 Docker itself is not needed: no image is built here (docs/deploy.md says how to build and run one).
 """
@@ -139,6 +140,65 @@ def test_cluster_script_rejects_bad_arguments():
     for args in (["--replicas", "three"], ["--port"], ["--nope"], ["--replicas", "0"]):
         result = subprocess.run(["bash", str(script), *args], capture_output=True, text=True, timeout=30)
         assert result.returncode != 0 and "cluster:" in result.stderr, (args, result.stderr)
+
+
+def test_shell_scripts_pass_shellcheck():
+    scripts = [*sorted((REPO / "scripts").glob("*.sh")), REPO / ".ci" / "run"]
+    result = subprocess.run([_tool("shellcheck"), "--shell=bash", *map(str, scripts)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def _fake_machine(tmp_path: Path, uid: int) -> tuple[Path, Path, dict[str, str]]:
+    """A copy of scripts/ in an empty checkout, and stand-ins for the commands setup.sh runs (apt-get,
+    sudo, dpkg-query, id, python3 and the virtual environment's python) that record their arguments
+    in a log: a fresh machine without haproxy, as user ``uid``."""
+    checkout, bin_dir, log = tmp_path / "checkout", tmp_path / "bin", tmp_path / "calls.log"
+    shutil.copytree(REPO / "scripts", checkout / "scripts")
+    (checkout / ".venv" / "bin").mkdir(parents=True)
+    stubs = {
+        bin_dir / "apt-get": 'echo "apt-get $*" >>"$LOG"',
+        bin_dir / "sudo": 'echo "sudo" >>"$LOG"; "$@"',
+        bin_dir / "dpkg-query": "exit 1",
+        bin_dir / "id": f'[ "${{1:-}}" = -u ] && echo {uid} || /usr/bin/id "$@"',
+        bin_dir / "python3": "exit 0",
+        checkout / ".venv" / "bin" / "python": 'echo "python $*" >>"$LOG"',
+    }
+    bin_dir.mkdir()
+    for path, body in stubs.items():
+        path.write_text(f"#!/bin/bash\n{body}\n")
+        path.chmod(0o755)
+    env = {"PATH": f"{bin_dir}:/usr/bin:/bin", "LOG": str(log), "HOME": str(tmp_path)}
+    return checkout, log, env
+
+
+@pytest.mark.parametrize(("uid", "sudo"), [(1000, True), (0, False)])
+def test_setup_cluster_installs_haproxy_waiting_on_the_package_lock(tmp_path: Path, uid: int, sudo: bool):
+    checkout, log, env = _fake_machine(tmp_path, uid)
+    result = subprocess.run(["bash", str(checkout / "scripts" / "setup.sh"), "cluster"], env=env,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    calls = log.read_text().splitlines()
+    install = next(c for c in calls if c.startswith("apt-get") and " install " in c)
+    assert "-o DPkg::Lock::Timeout=300" in install and "haproxy" in install.split()
+    assert ("sudo" in calls) is sudo
+    assert "python -m pip install -q --disable-pip-version-check -r requirements.txt" in calls
+
+
+def test_setup_app_does_not_install_haproxy(tmp_path: Path):
+    checkout, log, env = _fake_machine(tmp_path, 0)
+    subprocess.run(["bash", str(checkout / "scripts" / "setup.sh"), "app"], env=env, check=True, timeout=60)
+    assert "haproxy" not in log.read_text()
+
+
+def test_cluster_script_sets_itself_up_first(tmp_path: Path):
+    """On a machine where only start.sh ran, cluster.sh installs what it needs (setup.sh cluster) before
+    it looks for haproxy."""
+    checkout, log, env = _fake_machine(tmp_path, 0)
+    (checkout / "scripts" / "setup.sh").write_text('#!/bin/bash\necho "setup $*" >>"$LOG"\nexit 7\n')
+    result = subprocess.run(["bash", str(checkout / "scripts" / "cluster.sh"), "--replicas", "3", "--port", "8600"],
+                            env=env, capture_output=True, text=True, timeout=60)
+    assert log.read_text().splitlines() == ["setup cluster"]
+    assert result.returncode == 7 and "haproxy is not installed" not in result.stderr
 
 
 # --- Kubernetes -------------------------------------------------------------------------------------

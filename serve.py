@@ -3,9 +3,6 @@
 Run with ``streamlit run serve.py`` (what ``scripts/start.sh``, the container and the tests do);
 ``streamlit run app.py`` still works, without the first-visitor parts below.
 
-- The socket fix of ``server/serverfix.py`` (``TCP_NODELAY``) on the listening socket as soon as it
-  exists (Streamlit binds it before the lifespan starts), so even the first visitor's ~140 script
-  files are not held back by Nagle's algorithm; ``app.py`` applies it on the first run otherwise.
 - Pre-load on start-up (``lifespan``, Streamlit's public ``st.App`` hook): the heavy imports, the
   validated dataset (the same ``st.cache_resource`` the pages read) and the default view's map and
   table, so the first visitor after a deploy or a replica restart does not pay for them.
@@ -79,10 +76,8 @@ def preload() -> float:
 
 @asynccontextmanager
 async def lifespan(_app):
-    from server.serverfix import disable_nagle_on_listening_sockets
     from ui.streamlit_mode import run_first_element_check, start_in_navigation_mode
 
-    disable_nagle_on_listening_sockets()
     start_in_navigation_mode()
     # Reading and compressing the front-end files is mostly zlib, which releases the GIL: it runs
     # beside the pre-load on a second core instead of after it.

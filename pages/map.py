@@ -13,8 +13,7 @@ map without re-rendering the sidebar and the title first.
 Speed (see docs/performance.md): the map is drawn before the side panel and the table, and the
 table is plain HTML (the data grid's code held the map back by 0.6 s on a first load); the map's
 parts are cached in :mod:`atlas.mapview` per data version, the filtered set per view, the layers and
-their script per view (``ui/map_layers.py``); the server's
-sockets send small responses at once (``server/serverfix.py``, applied by ``app.py``).
+their script per view (``ui/map_layers.py``).
 """
 
 from __future__ import annotations

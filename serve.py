@@ -6,9 +6,6 @@ Run with ``streamlit run serve.py`` (what ``scripts/start.sh``, the container an
 - Pre-load on start-up (``lifespan``, Streamlit's public ``st.App`` hook): the heavy imports, the
   validated dataset (the same ``st.cache_resource`` the pages read) and the default view's map and
   table, so the first visitor after a deploy or a replica restart does not pay for them.
-- Streamlit's own front-end files from memory (``server.frontend_files``): read and compressed once,
-  in a thread beside the pre-load, then answered without touching the disk or the thread pool, so
-  the ~130 files of a first visit are not slowed down by the visitor's own first script run.
 - Out of Streamlit's legacy pages-folder mode from the start, and Streamlit's once-per-process check
   of the first element drawn already made (``ui/streamlit_mode.py``), so the first visitor's
   first run is spent on neither a rerun nor a 0.3 s walk of the interpreter's stack.
@@ -19,7 +16,6 @@ Run with ``streamlit run serve.py`` (what ``scripts/start.sh``, the container an
 
 from __future__ import annotations
 
-import threading
 import time
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -29,7 +25,6 @@ from starlette.middleware import Middleware
 from streamlit.logger import get_logger
 
 from atlas.assets import STATIC_URL, under_base
-from server.frontend_files import FrontendFiles, ServeFrontendFiles
 
 REPO = Path(__file__).resolve().parent
 STATIC_MAX_AGE_S = 86_400
@@ -41,9 +36,6 @@ def _served(path: str) -> str:
     """``path`` under the app's ``server.baseUrlPath`` (read per request: it is known once the
     configuration is loaded, after this module is imported)."""
     return under_base(st.get_option("server.baseUrlPath"), path)
-
-
-FRONTEND = FrontendFiles(Path(st.__file__).resolve().parent / "static" / "static", lambda: _served("/static/"))
 
 
 def preload() -> float:
@@ -79,15 +71,9 @@ async def lifespan(_app):
     from ui.streamlit_mode import run_first_element_check, start_in_navigation_mode
 
     start_in_navigation_mode()
-    # Reading and compressing the front-end files is mostly zlib, which releases the GIL: it runs
-    # beside the pre-load on a second core instead of after it.
-    warm = threading.Thread(target=FRONTEND.warm, name="frontend-files", daemon=True)
-    warm.start()
     seconds = preload()
     run_first_element_check()  # after the pre-load's imports: the stack walk is then what a run meets
-    warm.join()
-    log.info("pre-loaded the dataset and the default map in %.2f s; %d front-end files in memory",
-             seconds, len(FRONTEND.files))
+    log.info("pre-loaded the dataset and the default map in %.2f s", seconds)
     yield {"preload_s": seconds}
 
 
@@ -115,5 +101,5 @@ class StaticCacheHeaders:
 app = st.App(
     REPO / "app.py",
     lifespan=lifespan,
-    middleware=[Middleware(StaticCacheHeaders), Middleware(ServeFrontendFiles, files=FRONTEND)],
+    middleware=[Middleware(StaticCacheHeaders)],
 )

@@ -50,7 +50,7 @@ def preload() -> float:
     from atlas import assets, config, exports, mapview  # noqa: F401 - exports: the download buttons
     from atlas.i18n import LANGS
     from atlas.view import View, apply_filters
-    from ui import layout, map_layers, panels
+    from ui import layout, panels
 
     ds, _problems, _data_dir = layout.load_dataset()
     if ds is not None:
@@ -60,7 +60,7 @@ def preload() -> float:
             view = View(lang=lang)
             shown = apply_filters(ds, view)
             mapview.base_map(ds, lang, tiles=tiles).get_root().render()
-            map_layers.layers(ds, view, shown, with_tiles=bool(tiles.url))  # the groups the first run sends
+            mapview.map_layers(ds, view, shown, with_tiles=bool(tiles.url))  # fills mapview's cache of their parts
             mapview.table_html(mapview.table_frame(ds, shown, lang), lang, total=len(ds.institutes))  # + its template
             panels.prepare_national_panel(ds, lang, shown)  # the panel below the map
     return time.perf_counter() - start

@@ -10,16 +10,3 @@ def test_streamlit_internals_of_the_pages_mode_workaround_are_unchanged():
         + "; ".join(problems)
         + ". Read its docstring, then update or delete the workaround."
     )
-
-
-def test_the_first_element_check_is_made_once_at_start_up(monkeypatch):
-    """After ``run_first_element_check`` (serve.py's start-up), drawing an element walks no stack."""
-    from streamlit import delta_generator, env_util
-
-    monkeypatch.setattr(delta_generator, "_use_warning_has_been_displayed", False)
-    calls = []
-    monkeypatch.setattr(env_util, "is_repl", lambda: calls.append(1) or False)
-    streamlit_mode.run_first_element_check()
-    assert calls == [1]
-    delta_generator._maybe_print_use_warning()  # what the first element of the first session calls
-    assert calls == [1]

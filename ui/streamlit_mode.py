@@ -12,8 +12,6 @@ Streamlit decides this with ``PagesManager.uses_pages_directory`` and offers no 
   session, so even the first visitor's first run needs no rerun (0.3 s of a cold first load);
 - :func:`apptest_in_navigation_mode`: tests and benchmarks start ``AppTest`` where a running server
   is after its first run (``AppTest`` resets the flag before every run);
-- :func:`run_first_element_check`: ``serve.py`` runs, at start-up, the check Streamlit makes on the
-  first element a process draws (0.3 s), so the first visitor does not wait for it;
 - :func:`check_internals`: ``tests/test_streamlit_mode.py`` fails, naming this module, when an upgrade
   changes what it relies on; then read the new Streamlit's ``runtime/pages_manager.py`` and
   ``scriptrunner/script_runner.py`` and update or delete this module.
@@ -50,10 +48,6 @@ def check_internals() -> list[str]:
 
     if "uses_pages_directory" not in inspect.getsource(script_runner):
         problems.append("the script runner no longer reads PagesManager.uses_pages_directory")
-    from streamlit import delta_generator
-
-    if not callable(getattr(delta_generator, "_maybe_print_use_warning", None)):
-        problems.append("delta_generator._maybe_print_use_warning is gone (see run_first_element_check)")
     from streamlit.testing.v1 import app_test
 
     if "uses_pages_directory" not in inspect.getsource(app_test):
@@ -75,20 +69,6 @@ def start_in_navigation_mode() -> None:
     ``PagesManager`` only sets the flag while it is still unset, so a ``False`` set here holds for
     every session of this server; ``st.navigation`` would set the same on the first run."""
     _pages_manager().uses_pages_directory = False
-
-
-def run_first_element_check() -> None:
-    """Run now the check Streamlit makes once per process, on the first element any session draws.
-
-    ``delta_generator._maybe_print_use_warning`` asks ``env_util.is_repl()``, which calls
-    ``inspect.stack()``: that resolves the source file of every loaded module, 0.3 s once this app's
-    imports are loaded, paid by the first visitor after every start. Run at start-up it prints
-    nothing (the server's runtime exists and this is not a REPL) and is not run again."""
-    from streamlit import delta_generator
-
-    check = getattr(delta_generator, "_maybe_print_use_warning", None)
-    if callable(check):
-        check()
 
 
 @contextlib.contextmanager

@@ -6,8 +6,6 @@ Run with ``streamlit run serve.py`` (what ``scripts/start.sh``, the container an
 - Pre-load on start-up (``lifespan``, Streamlit's public ``st.App`` hook): the heavy imports, the
   validated dataset (the same ``st.cache_resource`` the pages read) and the default view's map and
   table, so the first visitor after a deploy or a replica restart does not pay for them.
-- Out of Streamlit's legacy pages-folder mode from the start (``ui/streamlit_mode.py``), so the first
-  visitor's first run needs no rerun.
 - Browser caching of the map's files (``StaticCacheHeaders``): Leaflet, the icon font and the
   favicon under ``/app/static`` are the installed packages' files and never change while a server
   runs, so browsers keep them for a day instead of asking again on every visit.
@@ -67,9 +65,6 @@ def preload() -> float:
 
 @asynccontextmanager
 async def lifespan(_app):
-    from ui.streamlit_mode import start_in_navigation_mode
-
-    start_in_navigation_mode()
     seconds = preload()
     log.info("pre-loaded the dataset and the default map in %.2f s", seconds)
     yield {"preload_s": seconds}

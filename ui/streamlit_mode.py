@@ -8,8 +8,6 @@ Streamlit decides this with ``PagesManager.uses_pages_directory`` and offers no 
 (checked against the docs, the changelog and the latest release, 1.67.0). So:
 
 - :func:`leave_legacy_pages_mode`: the app leaves that mode before it draws any widget (one rerun);
-- :func:`start_in_navigation_mode`: ``serve.py`` leaves it when the server starts, before any
-  session, so even the first visitor's first run needs no rerun (0.3 s of a cold first load);
 - :func:`apptest_in_navigation_mode`: tests and benchmarks start ``AppTest`` where a running server
   is after its first run (``AppTest`` resets the flag before every run);
 - :func:`check_internals`: ``tests/test_streamlit_mode.py`` fails, naming this module, when an upgrade
@@ -61,14 +59,6 @@ def leave_legacy_pages_mode() -> None:
     if manager.uses_pages_directory:
         manager.uses_pages_directory = False
         st.rerun()
-
-
-def start_in_navigation_mode() -> None:
-    """Leave the legacy mode for the whole process before any session starts (see the docstring).
-
-    ``PagesManager`` only sets the flag while it is still unset, so a ``False`` set here holds for
-    every session of this server; ``st.navigation`` would set the same on the first run."""
-    _pages_manager().uses_pages_directory = False
 
 
 @contextlib.contextmanager

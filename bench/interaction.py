@@ -8,8 +8,8 @@ and no filter, so each rerun really has new layers and a new table) and the scri
 median of those reruns is the figure (goal <= 0.15 s). A region selection rerun (the side panel's
 region card) is timed too. ``--profile`` prints a pyinstrument profile of the filter reruns.
 
-As in ``tests/conftest.py``, AppTest starts where a running server is, out of Streamlit's legacy
-pages-folder mode (``ui/streamlit_mode.py``).
+AppTest starts where a running server is after its first run, out of Streamlit's legacy
+pages-folder mode (``ui/streamlit_mode.py``), so that no rerun out of that mode is timed.
 """
 
 from __future__ import annotations

@@ -8,13 +8,16 @@ Streamlit decides this with ``PagesManager.uses_pages_directory`` and offers no 
 (checked against the docs, the changelog and the latest release, 1.67.0). So:
 
 - :func:`leave_legacy_pages_mode`: the app leaves that mode before it draws any widget (one rerun);
-- :func:`apptest_in_navigation_mode`: tests and benchmarks start ``AppTest`` where a running server
-  is after its first run (``AppTest`` resets the flag before every run);
+- :func:`apptest_in_navigation_mode`: ``AppTest`` starts where a running server is after its first
+  run (``AppTest`` resets the flag before every run), for the one kind of test that needs it (a
+  simulated button click, which the rerun out of the mode would swallow: the ``conftest.py`` fixture
+  ``apptest_navigation_mode``) and for ``bench/interaction.py`` (which times reruns, not that one);
 - :func:`check_internals`: ``tests/test_streamlit_mode.py`` fails, naming this module, when an upgrade
   changes what it relies on; then read the new Streamlit's ``runtime/pages_manager.py`` and
   ``scriptrunner/script_runner.py`` and update or delete this module.
 
-``tests/e2e/test_fresh_server.py`` checks the real first-run behaviour in a browser.
+``tests/test_first_run.py`` (AppTest) and ``tests/e2e/test_fresh_server.py`` (a browser) check the
+real first run: a deep link, and the first filter change of the first session.
 """
 
 from __future__ import annotations

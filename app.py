@@ -27,5 +27,6 @@ navigation = st.navigation([
             **({"url_path": p.url_path} if p.url_path else {}))
     for p in PAGES
 ])
-st.session_state["_ctx"] = layout.bootstrap(navigation.url_path)
-navigation.run()
+with st.container(key="page"):  # ui/a11y.css styles the page through this key's class
+    st.session_state["_ctx"] = layout.bootstrap(navigation.url_path)
+    navigation.run()

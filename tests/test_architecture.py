@@ -157,3 +157,12 @@ def test_nothing_imports_a_page_or_bench_from_the_app():
                 if where not in ("bench", "tests"):
                     assert name != "bench" and not name.startswith("bench."), \
                         f"{path.relative_to(REPO)}:{node.lineno} imports {name}"
+
+
+def test_streamlit_is_styled_through_documented_hooks_only():
+    """The app styles Streamlit through the ``st-key-KEY`` classes of keyed elements and the theme
+    (``.streamlit/config.toml``), never through ``data-testid`` attributes, which are Streamlit's own."""
+    styled = [*(REPO / "ui").rglob("*"), *(REPO / "pages").rglob("*.py"), REPO / "app.py", REPO / "serve.py"]
+    found = [str(p.relative_to(REPO)) for p in styled if p.is_file() and p.suffix in (".py", ".css")
+             and "data-testid" in p.read_text(encoding="utf-8")]
+    assert found == [], f"data-testid selectors in {found}: use a keyed container's st-key-KEY class instead"

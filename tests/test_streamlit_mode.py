@@ -1,4 +1,5 @@
-"""The Streamlit internals that ``ui/streamlit_mode.py`` relies on are still there."""
+"""Tripwire: ``ui/streamlit_mode.py``, the one module that reaches into Streamlit's internals, was
+checked against the installed Streamlit; an upgrade fails here first, with what to do."""
 
 from ui import streamlit_mode
 
@@ -8,5 +9,6 @@ def test_streamlit_internals_of_the_pages_mode_workaround_are_unchanged():
     assert not problems, (
         "ui/streamlit_mode.py was written for Streamlit's legacy pages-folder internals, which changed: "
         + "; ".join(problems)
-        + ". Read its docstring, then update or delete the workaround."
+        + ". Read its docstring: check that a deep link and the first filter change still work without it "
+        "(tests/test_first_run.py, tests/e2e/test_fresh_server.py), then delete it or update it and WRITTEN_FOR."
     )

@@ -1,4 +1,4 @@
-"""The one place that knows about Streamlit's legacy pages-folder mode (written for Streamlit 1.67).
+"""The one place that reaches into Streamlit's internals: its legacy pages-folder mode (Streamlit 1.67.0).
 
 Why it exists: with a ``pages/`` folder beside the entry point (our design keeps ``pages/`` at the top
 level), Streamlit starts every server, and every ``AppTest`` run, in its legacy "multipage v1" mode
@@ -28,7 +28,8 @@ from collections.abc import Iterator
 
 import streamlit as st
 
-WRITTEN_FOR = "1.67"
+WRITTEN_FOR = "1.67.0"
+"""The Streamlit release this module was checked against (requirements.txt pins it)."""
 
 
 def _pages_manager() -> type:
@@ -40,7 +41,7 @@ def _pages_manager() -> type:
 def check_internals() -> list[str]:
     """What this module relies on and no longer finds in the installed Streamlit (empty: all there)."""
     problems = []
-    if not st.__version__.startswith(WRITTEN_FOR):
+    if st.__version__ != WRITTEN_FOR:
         problems.append(f"written for Streamlit {WRITTEN_FOR}, found {st.__version__}")
     manager = _pages_manager()
     if not hasattr(manager, "uses_pages_directory"):

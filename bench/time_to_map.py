@@ -44,18 +44,9 @@ import argparse
 import tempfile
 
 from bench import peer_assets
-from bench._harness import (
-    Probe,
-    chromium,
-    fmt_s,
-    median,
-    offline_context,
-    server,
-    slow_cpu,
-    spread,
-    static_map,
-    timed_load,
-)
+from bench._harness import fmt_s, median, server, spread, static_map, timed_load
+from tests.support.browser import chromium, offline_context, slow_cpu
+from tests.support.probe import Probe
 
 GOAL_WARM = 1.25
 GOAL_COLD = 1.5

@@ -1,19 +1,21 @@
 """What the benchmarks rely on, from ``tests/support``: the idle wait (``idle.wait_quiet``: one
 variant's leftover work, e.g. the peer's server rerunning its script for ~1.4 s after each of its
 loads, must not be timed as part of the next variant's load, and a machine that never goes quiet must
-not hang a benchmark), the browser's CPU slowdown, and ``bench/time_to_map.py``'s refusal of a bad
-slowdown before anything starts."""
+not hang a benchmark), the browser's CPU slowdown, and ``bench/time_to_map.py``'s options (another
+checkout as a variant, ``--variant NAME=PATH``; the slowdown), refused before anything starts."""
 
 from __future__ import annotations
 
+import argparse
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 from tests.support import idle
 from tests.support.browser import slow_cpu
-from tests.support.servers import REPO
+from tests.support.servers import REPO, Variant, parse_variant
 
 
 def _feed(monkeypatch: pytest.MonkeyPatch, busy_shares: list[float]) -> list[int]:
@@ -110,3 +112,42 @@ def test_a_speed_up_is_refused_with_the_reason() -> None:
     out = time_to_map("--cpu-slowdown", "0.5")  # the benchmark's option says so before starting anything
     assert out.returncode == 2
     assert "--cpu-slowdown is at least 1" in out.stderr
+
+
+def checkout(tmp_path: Path, name: str = "before") -> Path:
+    folder = tmp_path / name
+    folder.mkdir()
+    (folder / "serve.py").write_text("# another checkout's server\n")
+    return folder
+
+
+def test_a_variant_is_a_name_and_another_checkout(tmp_path: Path) -> None:
+    folder = checkout(tmp_path)
+    assert parse_variant(f"before={folder}") == Variant("before", folder.resolve())
+    assert parse_variant(f"no-wrapper.2={folder}/") == Variant("no-wrapper.2", folder.resolve())
+    assert parse_variant(f" main = {folder} ").name == "main"
+
+
+@pytest.mark.parametrize("text, message", [
+    ("before", "NAME=PATH"),
+    ("=/tmp", "NAME=PATH"),
+    ("before=", "NAME=PATH"),
+    ("ours={good}", "taken"),
+    ("floor={good}", "taken"),
+    ("with space={good}", "a name is"),
+    ("before={good}/missing", "no serve.py"),
+    ("before={empty}", "no serve.py"),
+])
+def test_a_bad_variant_is_refused_saying_why(tmp_path: Path, text: str, message: str) -> None:
+    good, empty = checkout(tmp_path), tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(argparse.ArgumentTypeError, match=message):
+        parse_variant(text.format(good=good, empty=empty))
+
+
+def test_the_benchmark_refuses_a_bad_variant_before_starting_anything(tmp_path: Path) -> None:
+    out = time_to_map("--variant", "before")
+    assert out.returncode == 2 and "NAME=PATH" in out.stderr
+    folder = checkout(tmp_path)
+    out = time_to_map("--variant", f"same={folder}", "--variant", f"same={folder}")
+    assert out.returncode == 2 and "given twice" in out.stderr

@@ -1,8 +1,9 @@
 """Servers for the browser tests and the benchmarks: ``streamlit run`` of this checkout (or of another
-one) on a free port, and the cluster of ``scripts/cluster.sh``."""
+one, a benchmark's variant) on a free port, and the cluster of ``scripts/cluster.sh``."""
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import os
 import re
@@ -107,6 +108,36 @@ def run_streamlit(env: Mapping[str, str] | None = None, app: str = "serve.py",
             proc.kill()
             proc.wait(timeout=15)
         log.unlink(missing_ok=True)
+
+
+@dataclass(frozen=True)
+class Variant:
+    """Another checkout of the project (e.g. a ``git worktree`` at another commit) measured beside
+    this one: ``streamlit run serve.py`` from its folder, with its own ``.venv``."""
+
+    name: str
+    checkout: Path
+
+
+RESERVED = frozenset({"ours", "peer", "bare", "static", "floor"})
+"""Names the benchmark's own rows already use."""
+
+
+def parse_variant(text: str) -> Variant:
+    """``NAME=PATH`` (a command-line option) as a :class:`Variant`; a clear message if it is not one."""
+    name, sep, path = text.partition("=")
+    name = name.strip()
+    if not sep or not name or not path.strip():
+        raise argparse.ArgumentTypeError(f"expected NAME=PATH, got {text!r}")
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,23}", name):
+        raise argparse.ArgumentTypeError(f"{name!r}: a name is 1-24 letters, digits, '.', '_' or '-'")
+    if name in RESERVED:
+        taken = ", ".join(sorted(RESERVED))
+        raise argparse.ArgumentTypeError(f"{name!r} is taken by the benchmark's own rows ({taken})")
+    checkout = Path(path.strip()).expanduser().resolve()
+    if not (checkout / "serve.py").is_file():
+        raise argparse.ArgumentTypeError(f"{checkout}: no serve.py there (a checkout of the project is expected)")
+    return Variant(name, checkout)
 
 
 @dataclass

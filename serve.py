@@ -42,7 +42,7 @@ def preload() -> float:
     # script run, and a module is imported once, so importing it here leaves its frame a 404. The
     # page script imports it on the first run, as usual (folium.plugins below is most of the cost).
     import altair  # noqa: F401 - the regions page's charts
-    import folium.plugins  # noqa: F401 - two thirds of importing streamlit_folium (0.2 s)
+    import folium.plugins  # noqa: F401 - most of what importing streamlit_folium costs
 
     from atlas import assets, config, exports, mapview  # noqa: F401 - exports: the download buttons
     from atlas.i18n import LANGS

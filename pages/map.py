@@ -11,7 +11,7 @@ are one fragment (``_view_part``): a change there reruns that part only, so the 
 map without re-rendering the sidebar and the title first.
 
 Speed (see docs/performance.md): the map is drawn before the side panel and the table, and the
-table is plain HTML (the data grid's code held the map back by 0.6 s on a first load); the map's
+table is plain HTML (the data grid's code would hold the map back on a first load); the map's
 parts are cached in :mod:`atlas.mapview` per data version, the filtered set per view. The layers are
 new objects on every run: folium changes a layer while streamlit-folium turns it into script.
 """

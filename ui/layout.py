@@ -153,10 +153,9 @@ def bootstrap(page: str = "") -> Context:
     _remember_toolbar()
 
     lang = current_lang()  # the menu's value: _init_widgets has set it from the URL on the first run
-    # One style block: contrast, visible focus and phone layout (issue 15), the table under the map,
-    # and right to left for Arabic. Style-only st.html takes no room in the page and needs no
-    # Markdown: as st.markdown it made the browser fetch the HTML-in-Markdown code (rehype-raw and
-    # two more chunks) before it could draw the title, 0.37 s of every first load (docs/performance.md).
+    # One style block: visible focus and phone layout (issue 15), the table under the map, and right
+    # to left for Arabic. Style-only st.html takes no room and needs no Markdown: as st.markdown it
+    # made the browser fetch the HTML-in-Markdown code before the title (docs/performance.md).
     rtl = _rtl_css() if direction(lang) == "rtl" else ""
     st.html(f"<style>{A11Y_CSS.read_text(encoding='utf-8')}</style>{rtl}")
 

@@ -98,8 +98,7 @@ def test_map_markers_regions_filters_and_click(streamlit_server, page, ds, artif
     expect()(popup).to_be_visible()  # the rerun that selected the region did not close the popup
 
     # Filter with the pills above the map: the marker set shrinks, and the map keeps the user's zoom.
-    # (Done second on purpose: with Streamlit 1.67 and st.navigation, the very first widget change
-    # of the first session after a server start is dropped, whatever the page; see the report.)
+    # (The first change of a fresh server's first session: tests/e2e/test_fresh_server.py.)
     frame.locator(".leaflet-control-zoom-in").click()
     page.wait_for_timeout(800)
     zoom_before = map_frame(page).evaluate("window.map.getZoom()")

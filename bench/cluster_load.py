@@ -42,10 +42,17 @@ from dataclasses import dataclass, field
 
 from bench._harness import median, p95
 from bench.concurrent_sessions import cpu_seconds
-from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, NON_LOCAL, VIEWPORT
-from tests.support.probe import Probe
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS
 from tests.support.servers import Cluster, run_cluster
-from tests.support.sessions import CONNECTED_JS, RAN_JS, WATCH_RUN_JS, download_and_check
+from tests.support.sessions import (
+    CONNECTED_JS,
+    RAN_JS,
+    WATCH_RUN_JS,
+    blocked_error,
+    download_and_check,
+    failure,
+    session_context,
+)
 
 QUERY = {"lang": "ar", "spec": "energy", "sel": "12"}
 PATH = "/?" + "&".join(f"{k}={v}" for k, v in QUERY.items())
@@ -90,16 +97,8 @@ class Runner:
 
     async def session(self, index: int, total: int, start: asyncio.Event) -> Session:
         result = self.sessions[index] = Session(index)
-        context = await self.browser.new_context(viewport=VIEWPORT, accept_downloads=True)
-        blocked: list[str] = []
+        context, blocked = await session_context(self.browser, self.markers)
         sockets: list[tuple[float, object]] = []
-
-        async def abort(route):
-            blocked.append(route.request.url)
-            await route.abort()
-
-        await context.route(NON_LOCAL, abort)
-        await context.add_init_script(Probe(self.markers, ".atlas-pin", interval=100).script())
         page = await context.new_page()
         page.on("pageerror", lambda exc: result.errors.append(f"page error: {exc}"))
         page.on("websocket", lambda ws: sockets.append((time.monotonic(), ws)))
@@ -140,10 +139,9 @@ class Runner:
                               for p in problems]
         except Exception as exc:  # noqa: BLE001 - every failure is counted and reported
             where = f"(replica {result.replica}{', killed' if result.hit else ''}) "
-            result.errors.append(f"{where}{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}")
+            result.errors.append(where + failure(exc))
         finally:
-            if blocked:
-                result.errors.append(f"{len(blocked)} non-local requests, e.g. {blocked[0]}")
+            result.errors += blocked_error(blocked)
             await context.close()
         return result
 

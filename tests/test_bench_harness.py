@@ -1,5 +1,5 @@
 """What the benchmarks rely on, from ``tests/support``: the idle wait (``idle.wait_quiet``: one
-variant's leftover work, e.g. the peer's server rerunning its script for ~1.4 s after each of its
+variant's leftover work, e.g. the peer's server rerunning its script after each of its
 loads, must not be timed as part of the next variant's load, and a machine that never goes quiet must
 not hang a benchmark), the browser's CPU slowdown, and ``bench/time_to_map.py``'s options (another
 checkout as a variant, ``--variant NAME=PATH``; the slowdown), refused before anything starts."""

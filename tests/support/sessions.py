@@ -9,6 +9,7 @@ prints its timings; ``bench/cluster_load.py`` and ``tests/e2e/test_cluster.py`` 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import csv
 import io
 import time
@@ -118,8 +119,36 @@ async def _ready(page) -> float:
     return float(await page.evaluate("window.__benchReadyAt - performance.timeOrigin"))
 
 
-async def one_session(browser, url: str, index: int, markers: int, want: bytes, start: asyncio.Event) -> Session:
-    result = Session(index)
+class Gate:
+    """Where sessions wait until all of them are ready, so that they start at the same moment."""
+
+    def __init__(self, count: int):
+        self.count = count
+        self.waiting = 0
+        self.all_in = asyncio.Event()
+        self.opened = asyncio.Event()
+
+    async def wait(self) -> None:
+        self.waiting += 1
+        if self.waiting >= self.count:
+            self.all_in.set()
+        await self.opened.wait()
+
+    async def open_when_all_in(self, timeout_s: float = TIMEOUT_S) -> None:
+        """Open once every session waits (or after ``timeout_s``: a session that failed to set up never will)."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self.all_in.wait(), timeout_s)
+        self.opened.set()
+
+
+IDLE_JS = ("() => document.querySelector('[data-testid=stApp]')?.dataset.testScriptState === 'notRunning'"
+           " && !document.querySelector('[data-stale=true]')")
+"""True once the page's script run is over and nothing on the page is stale."""
+
+
+async def session_context(browser, markers: int):
+    """A new context (downloads accepted) whose non-local requests are aborted and recorded, with the
+    probe that stamps when ``markers`` pins are drawn; returns ``(context, blocked URLs)``."""
     context = await browser.new_context(viewport=VIEWPORT, accept_downloads=True)
     blocked: list[str] = []
 
@@ -129,6 +158,22 @@ async def one_session(browser, url: str, index: int, markers: int, want: bytes, 
 
     await context.route(NON_LOCAL, abort)
     await context.add_init_script(Probe(markers, ".atlas-pin", interval=100).script())
+    return context, blocked
+
+
+def failure(exc: BaseException) -> str:
+    """One line naming what went wrong in a session."""
+    return f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+
+
+def blocked_error(blocked: list[str]) -> list[str]:
+    """The session's error for requests that tried to leave the machine (none: no error)."""
+    return [f"{len(blocked)} non-local requests, e.g. {blocked[0]}"] if blocked else []
+
+
+async def one_session(browser, url: str, index: int, markers: int, want: bytes, start: Gate) -> Session:
+    result = Session(index)
+    context, blocked = await session_context(browser, markers)
     page = await context.new_page()
     page.on("pageerror", lambda exc: result.errors.append(f"page error: {exc}"))
     await start.wait()
@@ -137,7 +182,8 @@ async def one_session(browser, url: str, index: int, markers: int, want: bytes, 
         await page.goto(f"{url}/?spec={SPEC}", wait_until="commit", timeout=TIMEOUT_S * 1000)
         result.map_ms = await _ready(page)
         frame = next(f for f in page.frames if "st_folium" in f.url)
-        await asyncio.sleep(0.3)  # a marker too many would come in the same script
+        # The run is over: a marker too many would have come with it.
+        await page.wait_for_function(IDLE_JS, timeout=TIMEOUT_S * 1000, polling=100)
         result.markers = await frame.locator(".atlas-pin").count()
         if result.markers != markers:
             result.errors.append(f"{result.markers} markers, expected {markers}")
@@ -145,10 +191,9 @@ async def one_session(browser, url: str, index: int, markers: int, want: bytes, 
         result.errors += problems
         result.total_ms = (time.perf_counter() - t0) * 1000
     except Exception as exc:  # noqa: BLE001 - every failure is counted and reported
-        result.errors.append(f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}")
+        result.errors.append(failure(exc))
     finally:
-        if blocked:
-            result.errors.append(f"{len(blocked)} non-local requests, e.g. {blocked[0]}")
+        result.errors += blocked_error(blocked)
         await context.close()
     return result
 
@@ -161,13 +206,12 @@ async def run(url: str, sessions: int) -> list[Session]:
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
-            warm = asyncio.Event()
-            warm.set()
-            await one_session(browser, url, -1, markers, want, warm)  # warm the server (not counted)
-            start = asyncio.Event()
+            alone = Gate(1)
+            alone.opened.set()
+            await one_session(browser, url, -1, markers, want, alone)  # warm the server (not counted)
+            start = Gate(sessions)
             tasks = [asyncio.create_task(one_session(browser, url, i, markers, want, start)) for i in range(sessions)]
-            await asyncio.sleep(0.5)  # every context is created and waiting
-            start.set()
+            await start.open_when_all_in()  # every context is created and waiting
             return list(await asyncio.gather(*tasks))
         finally:
             await browser.close()

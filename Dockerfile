@@ -32,7 +32,7 @@ COPY --chown=root:root . .
 # the code too (the root filesystem may be read-only).
 RUN python -m atlas.assets \
     && python -m atlas.assets --check \
-    && python -m compileall -q atlas ui server pages app.py serve.py \
+    && python -m compileall -q atlas ui pages app.py serve.py \
     && useradd --system --uid 10001 --home-dir /tmp --shell /usr/sbin/nologin atlas
 
 USER 10001

@@ -10,7 +10,6 @@ from pathlib import Path
 import streamlit as st
 
 from atlas.i18n import t
-from server import serverfix
 from ui import layout
 from ui.navigation import HOME, PAGES
 from ui.streamlit_mode import leave_legacy_pages_mode
@@ -18,7 +17,6 @@ from ui.streamlit_mode import leave_legacy_pages_mode
 ICON = Path(__file__).parent / "static" / "favicon.png"  # local: a Material icon would load a web font
 st.set_page_config(page_title="Jazari Atlas", page_icon=str(ICON), layout="wide")
 leave_legacy_pages_mode()
-serverfix.apply_once()
 
 # The navigation first: the sidebar leaves out what the current page draws itself.
 lang = layout.current_lang()
@@ -29,5 +27,6 @@ navigation = st.navigation([
             **({"url_path": p.url_path} if p.url_path else {}))
     for p in PAGES
 ])
-st.session_state["_ctx"] = layout.bootstrap(navigation.url_path)
-navigation.run()
+with st.container(key="page"):  # ui/a11y.css styles the page through this key's class
+    st.session_state["_ctx"] = layout.bootstrap(navigation.url_path)
+    navigation.run()

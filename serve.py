@@ -3,18 +3,9 @@
 Run with ``streamlit run serve.py`` (what ``scripts/start.sh``, the container and the tests do);
 ``streamlit run app.py`` still works, without the first-visitor parts below.
 
-- The socket fix of ``server/serverfix.py`` (``TCP_NODELAY``) on the listening socket as soon as it
-  exists (Streamlit binds it before the lifespan starts), so even the first visitor's ~140 script
-  files are not held back by Nagle's algorithm; ``app.py`` applies it on the first run otherwise.
 - Pre-load on start-up (``lifespan``, Streamlit's public ``st.App`` hook): the heavy imports, the
   validated dataset (the same ``st.cache_resource`` the pages read) and the default view's map and
   table, so the first visitor after a deploy or a replica restart does not pay for them.
-- Streamlit's own front-end files from memory (``server.frontend_files``): read and compressed once,
-  in a thread beside the pre-load, then answered without touching the disk or the thread pool, so
-  the ~130 files of a first visit are not slowed down by the visitor's own first script run.
-- Out of Streamlit's legacy pages-folder mode from the start, and Streamlit's once-per-process check
-  of the first element drawn already made (``ui/streamlit_mode.py``), so the first visitor's
-  first run is spent on neither a rerun nor a 0.3 s walk of the interpreter's stack.
 - Browser caching of the map's files (``StaticCacheHeaders``): Leaflet, the icon font and the
   favicon under ``/app/static`` are the installed packages' files and never change while a server
   runs, so browsers keep them for a day instead of asking again on every visit.
@@ -22,7 +13,6 @@ Run with ``streamlit run serve.py`` (what ``scripts/start.sh``, the container an
 
 from __future__ import annotations
 
-import threading
 import time
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -32,7 +22,6 @@ from starlette.middleware import Middleware
 from streamlit.logger import get_logger
 
 from atlas.assets import STATIC_URL, under_base
-from server.frontend_files import FrontendFiles, ServeFrontendFiles
 
 REPO = Path(__file__).resolve().parent
 STATIC_MAX_AGE_S = 86_400
@@ -46,9 +35,6 @@ def _served(path: str) -> str:
     return under_base(st.get_option("server.baseUrlPath"), path)
 
 
-FRONTEND = FrontendFiles(Path(st.__file__).resolve().parent / "static" / "static", lambda: _served("/static/"))
-
-
 def preload() -> float:
     """Imports, dataset and the default view's map parts, as the first page run needs them; seconds."""
     start = time.perf_counter()
@@ -56,12 +42,12 @@ def preload() -> float:
     # script run, and a module is imported once, so importing it here leaves its frame a 404. The
     # page script imports it on the first run, as usual (folium.plugins below is most of the cost).
     import altair  # noqa: F401 - the regions page's charts
-    import folium.plugins  # noqa: F401 - two thirds of importing streamlit_folium (0.2 s)
+    import folium.plugins  # noqa: F401 - most of what importing streamlit_folium costs
 
     from atlas import assets, config, exports, mapview  # noqa: F401 - exports: the download buttons
     from atlas.i18n import LANGS
     from atlas.view import View, apply_filters
-    from ui import layout, map_layers, panels
+    from ui import layout, panels
 
     ds, _problems, _data_dir = layout.load_dataset()
     if ds is not None:
@@ -71,7 +57,7 @@ def preload() -> float:
             view = View(lang=lang)
             shown = apply_filters(ds, view)
             mapview.base_map(ds, lang, tiles=tiles).get_root().render()
-            map_layers.layers(ds, view, shown, with_tiles=bool(tiles.url))  # the groups the first run sends
+            mapview.map_layers(ds, view, shown, with_tiles=bool(tiles.url))  # fills mapview's cache of their parts
             mapview.table_html(mapview.table_frame(ds, shown, lang), lang, total=len(ds.institutes))  # + its template
             panels.prepare_national_panel(ds, lang, shown)  # the panel below the map
     return time.perf_counter() - start
@@ -79,20 +65,8 @@ def preload() -> float:
 
 @asynccontextmanager
 async def lifespan(_app):
-    from server.serverfix import disable_nagle_on_listening_sockets
-    from ui.streamlit_mode import run_first_element_check, start_in_navigation_mode
-
-    disable_nagle_on_listening_sockets()
-    start_in_navigation_mode()
-    # Reading and compressing the front-end files is mostly zlib, which releases the GIL: it runs
-    # beside the pre-load on a second core instead of after it.
-    warm = threading.Thread(target=FRONTEND.warm, name="frontend-files", daemon=True)
-    warm.start()
     seconds = preload()
-    run_first_element_check()  # after the pre-load's imports: the stack walk is then what a run meets
-    warm.join()
-    log.info("pre-loaded the dataset and the default map in %.2f s; %d front-end files in memory",
-             seconds, len(FRONTEND.files))
+    log.info("pre-loaded the dataset and the default map in %.2f s", seconds)
     yield {"preload_s": seconds}
 
 
@@ -120,5 +94,5 @@ class StaticCacheHeaders:
 app = st.App(
     REPO / "app.py",
     lifespan=lifespan,
-    middleware=[Middleware(StaticCacheHeaders), Middleware(ServeFrontendFiles, files=FRONTEND)],
+    middleware=[Middleware(StaticCacheHeaders)],
 )

@@ -21,8 +21,10 @@ from atlas.scorecard import scorecard
 from atlas.view import View, apply_filters
 
 if TYPE_CHECKING:
+    import pandas as pd
 
     from atlas.dataset import Dataset
+
 # --- The brief, language-resolved --------------------------------------------------------------
 
 
@@ -78,40 +80,79 @@ def public_view_url(view: View) -> str:
     return tables.view_url(view, base)
 
 
+@dataclass(frozen=True)
+class _Scope:
+    """What every step of a brief reads: the dataset, the view limited to the region (if any), the
+    institutes it shows and the export metadata."""
+    ds: Dataset
+    view: View
+    code: str | None
+    scope: View
+    shown: pd.DataFrame  # the institutes the scope shows
+    meta: dict[str, Any]
+
+    @property
+    def lang(self) -> str:
+        return self.view.lang
+
+
 def build_brief(ds: Dataset, view: View, code: str | None = None, base_url: str | None = None,
                 now: datetime | None = None) -> Brief:
     """Everything a brief says, in ``view.lang``. ``code`` is a region code, or ``None`` for the
     whole country (limited to the view's region filter, if any)."""
-    lang = view.lang
     if code is not None and code not in ds.regions.index:
         raise ValueError(f"unknown region code {code!r}")
     scope = view.with_(regions=(code,)) if code else view
-    meta = tables.metadata(ds, scope, base_url, now)
-    shown = apply_filters(ds, scope)
-    summary = tables.summary_table(ds, scope)
-    results = tables.flag_results(ds)
-    refs = tables.national_references(ds)
-    defs = ds.figure_defs
+    s = _Scope(ds, view, code, scope, apply_filters(ds, scope), tables.metadata(ds, scope, base_url, now))
+    title, subtitle = _titles(s)
+    institutes = _institute_items(s)
+    figure_headers, figure_rows = _figure_rows(s)
+    flags, flag_raised = _flags(s)
+    return Brief(
+        scorecards=_scorecards(s),
+        lang=s.lang, code=code, title=title, subtitle=subtitle, meta=_meta_lines(s), intro=_intro(s),
+        institutes=institutes, no_institute=_no_institute(s, institutes), figure_headers=figure_headers,
+        figure_rows=figure_rows, region_table=_region_table(s), flags=flags, caveats=_caveats(s),
+        sources=_sources(s), credits=_credits(s), footer=_footer(s),
+        extra={"note": s.meta["note"], "flag_raised": flag_raised},
+    )
 
-    if code:
-        region = ds.regions.loc[code]
-        name = pick(region, "name", lang)
-        title = t("export.brief.title_region", lang, region=name)
-        subtitle = t("export.brief.subtitle_region", lang, code=code)
-    else:
-        title = t("export.brief.title_national", lang)
-        subtitle = t("export.brief.subtitle_national", lang)
 
-    meta_lines = [
-        (t("export.meta.version", lang), meta["dataset_version"]),
-        (t("export.meta.exported_at", lang), meta["exported_at"]),
-        (t("export.meta.filters", lang), meta["filters_text"]),
-        (t("export.meta.view_url", lang), public_view_url(scope)),
+def _titles(s: _Scope) -> tuple[str, str]:
+    """The brief's title and subtitle: the region's, or the country's."""
+    if s.code:
+        name = pick(s.ds.regions.loc[s.code], "name", s.lang)
+        return (t("export.brief.title_region", s.lang, region=name),
+                t("export.brief.subtitle_region", s.lang, code=s.code))
+    return t("export.brief.title_national", s.lang), t("export.brief.subtitle_national", s.lang)
+
+
+def _meta_lines(s: _Scope) -> list[tuple[str, str]]:
+    """Data version, export date, filters and the link to the view."""
+    lang = s.lang
+    return [
+        (t("export.meta.version", lang), s.meta["dataset_version"]),
+        (t("export.meta.exported_at", lang), s.meta["exported_at"]),
+        (t("export.meta.filters", lang), s.meta["filters_text"]),
+        (t("export.meta.view_url", lang), public_view_url(s.scope)),
     ]
 
-    # Institutes.
+
+def _intro(s: _Scope) -> str:
+    """How many institutes the brief shows (and, for the country, in how many regions)."""
+    count = len(s.shown)
+    if s.code:
+        return t("export.brief.intro_region", s.lang, count=count)
+    covered = len({str(c) for c in s.shown["region_code"]})
+    return t("export.brief.intro_national", s.lang, count=count, regions=covered,
+             total=len(tables.region_rows(s.scope, s.ds)))
+
+
+def _institute_items(s: _Scope) -> list[InstituteItem]:
+    """One item per institute shown, each fact a (label, value) line."""
+    ds, lang = s.ds, s.lang
     institutes = []
-    for number, (_, r) in enumerate(shown.iterrows(), start=1):
+    for number, (_, r) in enumerate(s.shown.iterrows(), start=1):
         rcode = str(r["region_code"])
         rname = pick(ds.regions.loc[rcode], "name", lang) if rcode in ds.regions.index else rcode
         precision = t(f"precision.{r['location_precision']}", lang)
@@ -125,7 +166,7 @@ def build_brief(ds: Dataset, view: View, code: str | None = None, base_url: str 
              f"{status} · {_date(str(r['status_date']), lang)}"),
             (t("export.col.confidence", lang), t(f"confidence.{r['confidence']}", lang)),
             # One line, following the lens chosen, that names the other source where they differ.
-            (t(f"lens.legend_title.{view.lens}", lang), spec_line(ds, r, view.lens, lang)),
+            (t(f"lens.legend_title.{s.view.lens}", lang), spec_line(ds, r, s.view.lens, lang)),
             (t("export.col.partners", lang), pick(r, "partners", lang) or t("common.not_announced", lang)),
         ]
         notes = pick(r, "notes", lang)
@@ -133,60 +174,79 @@ def build_brief(ds: Dataset, view: View, code: str | None = None, base_url: str 
             lines.append((t("export.col.notes", lang), notes))
         lines.append((t("export.col.last_verified", lang), _date(str(r["last_verified"]), lang)))
         institutes.append(InstituteItem(number, pick(r, "name", lang), rname, lines, float(r["lat"]), float(r["lon"])))
-    if code and ds.institutes_in(code).empty:
-        no_institute = t("common.no_institute", lang)
-    elif not institutes:
-        no_institute = t("export.none_in_view", lang)
-    else:
-        no_institute = ""
+    return institutes
 
-    # Figures.
-    figure_rows: list[list[str]] = []
-    region_table = None
-    if code:
-        figure_headers = [
+
+def _no_institute(s: _Scope, institutes: list[InstituteItem]) -> str:
+    """What the brief says where it lists no institute: none in the region, or none in the view."""
+    if s.code and s.ds.institutes_in(s.code).empty:
+        return t("common.no_institute", s.lang)
+    if not institutes:
+        return t("export.none_in_view", s.lang)
+    return ""
+
+
+def _figure_rows(s: _Scope) -> tuple[list[str], list[list[str]]]:
+    """The census figures: the region's beside the national reference, or the national reference alone."""
+    ds, lang = s.ds, s.lang
+    refs = tables.national_references(ds)
+    rows: list[list[str]] = []
+    if s.code:
+        headers = [
             t("export.brief.figure", lang), t("export.brief.region_value", lang), t("export.brief.national_value", lang)
         ]
-        for key, fdef in defs.iterrows():
+        for key, fdef in ds.figure_defs.iterrows():
             unit = str(fdef["unit"])
             kind = t(f"export.brief.national_{fdef['national']}", lang)
-            figure_rows.append([
+            rows.append([
                 tables.figure_header(ds, str(key), lang),
-                format_value(ds.figures.at[code, key], unit, lang),
+                format_value(ds.figures.at[s.code, key], unit, lang),
                 f"{format_exact(refs.get(str(key)), unit, lang)} ({kind})",
             ])
-    else:
-        figure_headers = [t("export.brief.figure", lang), t("export.brief.national_value", lang)]
-        for key, fdef in defs.iterrows():
-            kind = t(f"export.brief.national_{fdef['national']}", lang)
-            figure_rows.append([
-                tables.figure_header(ds, str(key), lang),
-                f"{format_exact(refs.get(str(key)), str(fdef['unit']), lang)} ({kind})",
-            ])
-        headers = [t("export.col.code", lang), t("export.col.region", lang), t("export.col.institutes", lang)]
-        headers += [tables.figure_header(ds, str(k), lang) for k in defs.index]
-        headers.append(t("export.col.flags", lang))
-        rows = []
-        for row in summary.rows:
-            rcode = row["code"]
-            cells = [rcode, pick(ds.regions.loc[rcode], "name", lang)]
-            count = int((shown["region_code"] == rcode).sum())
-            cells.append(str(count) if count else "–")
-            cells += [format_value(row[str(k)], str(defs.at[k, "unit"]), lang) for k in defs.index]
-            cells.append(row["flags"])
-            rows.append(cells)
-        region_table = (headers, rows)
+        return headers, rows
+    headers = [t("export.brief.figure", lang), t("export.brief.national_value", lang)]
+    for key, fdef in ds.figure_defs.iterrows():
+        kind = t(f"export.brief.national_{fdef['national']}", lang)
+        rows.append([
+            tables.figure_header(ds, str(key), lang),
+            f"{format_exact(refs.get(str(key)), str(fdef['unit']), lang)} ({kind})",
+        ])
+    return headers, rows
 
-    # Flags.
+
+def _region_table(s: _Scope) -> tuple[list[str], list[list[str]]] | None:
+    """The country brief's table of regions (institutes shown, figures, flags); ``None`` for a region."""
+    if s.code:
+        return None
+    ds, lang, defs = s.ds, s.lang, s.ds.figure_defs
+    headers = [t("export.col.code", lang), t("export.col.region", lang), t("export.col.institutes", lang)]
+    headers += [tables.figure_header(ds, str(k), lang) for k in defs.index]
+    headers.append(t("export.col.flags", lang))
+    rows = []
+    for row in tables.summary_table(ds, s.scope).rows:
+        rcode = row["code"]
+        cells = [rcode, pick(ds.regions.loc[rcode], "name", lang)]
+        count = int((s.shown["region_code"] == rcode).sum())
+        cells.append(str(count) if count else "–")
+        cells += [format_value(row[str(k)], str(defs.at[k, "unit"]), lang) for k in defs.index]
+        cells.append(row["flags"])
+        rows.append(cells)
+    return headers, rows
+
+
+def _flags(s: _Scope) -> tuple[list[tuple[str, str, str]], list[bool]]:
+    """Each critical-mass flag: (label, status line, rule), and for a region whether each is raised."""
+    ds, lang, defs = s.ds, s.lang, s.ds.figure_defs
+    results = tables.flag_results(ds)
+    scope_codes = tables.region_rows(s.scope, ds)
     flags = []
     flag_raised: list[bool] = []
-    scope_codes = tables.region_rows(scope, ds)
     for key, rule in ds.flag_rules.iterrows():
         label = pick(rule, "label", lang)
         unit = str(defs.at[rule["figure"], "unit"]) if rule["figure"] in defs.index else "count"
         res = results[results["flag"] == key]
-        if code:
-            one = res[res["code"] == code].iloc[0]
+        if s.code:
+            one = res[res["code"] == s.code].iloc[0]
             state = t("export.brief.flag_raised" if one["raised"] else "export.brief.flag_not_raised", lang)
             flag_raised.append(bool(one["raised"]))
             status = t(
@@ -202,50 +262,55 @@ def build_brief(ds: Dataset, view: View, code: str | None = None, base_url: str 
                 "export.brief.flag_regions", lang, count=len(raised), regions=names or "–", threshold=threshold,
             )
         flags.append((label, status, pick(rule, "rule", lang)))
+    return flags, flag_raised
 
-    # Caveats.
-    caveats = [(pick(c, "title", lang), pick(c, "body", lang)) for _, c in ds.caveats.iterrows()]
 
-    # Sources.
+def _caveats(s: _Scope) -> list[tuple[str, str]]:
+    """The commentary's caveats: (title, body)."""
+    return [(pick(c, "title", s.lang), pick(c, "body", s.lang)) for _, c in s.ds.caveats.iterrows()]
+
+
+def _sources(s: _Scope) -> list[tuple[str, str, str]]:
+    """The sources of the institutes shown: (publisher and details, URL, institute)."""
     sources = []
-    for row in tables.sources_table_data(ds, scope).rows:
+    for row in tables.sources_table_data(s.ds, s.scope).rows:
         details = f"{row['publisher']} · {row['kind']} · {row['published']} · {row['language']}"
         sources.append((details, str(row["url"] or ""), str(row["institute"])))
+    return sources
 
+
+def _credits(s: _Scope) -> list[tuple[str, str]]:
+    """(what, by whom — licence — links) for each credit."""
     credits = []
-    for c in meta["credits"]:
+    for c in s.meta["credits"]:
         value = f"{c['by']} — {c['licence']}"
         if c["urls"]:
             value += " — " + " ".join(c["urls"])
         credits.append((c["what"], value))
+    return credits
 
-    count = len(shown)
-    covered = len({str(c) for c in shown["region_code"]})
-    if code:
-        intro = t("export.brief.intro_region", lang, count=count)
-    else:
-        intro = t("export.brief.intro_national", lang, count=count, regions=covered, total=len(scope_codes))
-    footer = f"{t('app.title', lang)} · {t('export.meta.version', lang)} {ds.version} · {meta['exported_at']}"
+
+def _footer(s: _Scope) -> str:
+    return f"{t('app.title', s.lang)} · {t('export.meta.version', s.lang)} {s.ds.version} · {s.meta['exported_at']}"
+
+
+def _scorecards(s: _Scope) -> list[tuple[str, str, list[tuple[str, str]]]]:
+    """The accountability scorecard of each institute shown: (institute, count text, [(question, answer)])."""
+    lang = s.lang
     scorecards = []
-    for iid in shown.index:
-        sc = scorecard(ds, str(iid), lang)
-        if sc is not None:
-            answers = []
-            for line in sc.lines:
-                answer = line.answer
-                if line.source is not None:
-                    answer += " — " + t("panel.acc.source", lang, source=line.source.publisher,
-                                        date=line.source.date_text)
-                answers.append((("✓ " if line.published else "– ") + line.label, answer))
-            scorecards.append((sc.institute, sc.count_text, answers))
-
-    return Brief(
-        scorecards=scorecards,
-        lang=lang, code=code, title=title, subtitle=subtitle, meta=meta_lines, intro=intro,
-        institutes=institutes, no_institute=no_institute, figure_headers=figure_headers, figure_rows=figure_rows,
-        region_table=region_table, flags=flags, caveats=caveats, sources=sources, credits=credits, footer=footer,
-        extra={"note": meta["note"], "flag_raised": flag_raised},
-    )
+    for iid in s.shown.index:
+        sc = scorecard(s.ds, str(iid), lang)
+        if sc is None:
+            continue
+        answers = []
+        for line in sc.lines:
+            answer = line.answer
+            if line.source is not None:
+                answer += " — " + t("panel.acc.source", lang, source=line.source.publisher,
+                                    date=line.source.date_text)
+            answers.append((("✓ " if line.published else "– ") + line.label, answer))
+        scorecards.append((sc.institute, sc.count_text, answers))
+    return scorecards
 
 
 # --- Markdown ----------------------------------------------------------------------------------

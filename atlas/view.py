@@ -232,9 +232,9 @@ def apply_filters(ds: Dataset, view: View) -> pd.DataFrame:
 
 
 def rows_by_ids(frame: pd.DataFrame, ids) -> pd.DataFrame:  # type: ignore[no-untyped-def]
-    """``frame.loc[ids]`` (rows in the order of ``ids``), through the index's hash table: with string
-    ids, ``.loc`` took 68 ms for 10,000 rows and this 2 ms. Raises ``KeyError`` naming an id that is
-    not in ``frame``."""
+    """``frame.loc[ids]`` (rows in the order of ``ids``), through the index's hash table, which is much
+    faster than ``.loc`` with thousands of string ids. Raises ``KeyError`` naming an id that is not in
+    ``frame``."""
     positions = frame.index.get_indexer(ids)
     missing = np.flatnonzero(positions < 0)
     if missing.size:

@@ -34,100 +34,29 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import argparse
 import asyncio
-import contextlib
 import os
-import re
 import signal
-import socket
-import subprocess
-import tempfile
 import time
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from bench._harness import NON_LOCAL, VIEWPORT, Probe, median, p95
-from bench.concurrent_sessions import cpu_seconds, download_and_check
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
+from bench._harness import median, p95
+from bench.concurrent_sessions import cpu_seconds
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS
+from tests.support.servers import Cluster, run_cluster
+from tests.support.sessions import (
+    CONNECTED_JS,
+    RAN_JS,
+    WATCH_RUN_JS,
+    blocked_error,
+    download_and_check,
+    failure,
+    session_context,
+)
 
-REPO = Path(__file__).resolve().parent.parent
 QUERY = {"lang": "ar", "spec": "energy", "sel": "12"}
 PATH = "/?" + "&".join(f"{k}={v}" for k, v in QUERY.items())
 TIMEOUT_S = 240.0
-START_TIMEOUT_S = 180.0
-CONNECTED_JS = "() => document.querySelector('[data-testid=stApp]')?.dataset.testConnectionState === 'CONNECTED'"
-"""True while Streamlit's client is connected to a server (the attribute its own tests read)."""
-WATCH_RUN_JS = """() => {
-  const app = document.querySelector('[data-testid=stApp]');
-  window.__atlasRan = false;
-  if (window.__atlasRunWatch) window.__atlasRunWatch.disconnect();
-  window.__atlasRunWatch = new MutationObserver(records => {
-    if (records.some(r => r.oldValue === 'running') || app.dataset.testScriptState === 'running') {
-      window.__atlasRan = true;
-    }
-  });
-  window.__atlasRunWatch.observe(app, {attributes: true, attributeOldValue: true,
-                                        attributeFilter: ['data-test-script-state']});
-}"""
-"""Call before an action: from then on, remember whether a script run started."""
-RAN_JS = ("() => window.__atlasRan"
-          " && document.querySelector('[data-testid=stApp]').dataset.testScriptState === 'notRunning'")
-"""True once a script run started after :data:`WATCH_RUN_JS` has finished."""
-
-
-@dataclass
-class Cluster:
-    url: str
-    replicas: dict[str, int]  # "127.0.0.1:<port>" -> pid
-    haproxy_pid: int
-
-
-def free_block(size: int) -> int:
-    """A port P such that P .. P+size-1 are free on 127.0.0.1 now."""
-    for _ in range(50):
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            base = probe.getsockname()[1]
-        socks = []
-        try:
-            for port in range(base, base + size):
-                sock = socket.socket()
-                socks.append(sock)
-                sock.bind(("127.0.0.1", port))
-            return base
-        except OSError:
-            continue
-        finally:
-            for sock in socks:
-                sock.close()
-    raise RuntimeError("no block of free ports")
-
-
-@contextlib.contextmanager
-def cluster(replicas: int) -> Iterator[Cluster]:
-    """``bash scripts/cluster.sh`` on free ports until the block ends (then SIGTERM)."""
-    port = free_block(replicas + 1)
-    log = Path(tempfile.mkstemp(prefix="atlas-cluster-", suffix=".log")[1])
-    with log.open("wb") as out:
-        proc = subprocess.Popen(["bash", "scripts/cluster.sh", "--replicas", str(replicas), "--port", str(port)],
-                                cwd=REPO, stdout=out, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while "cluster ready:" not in log.read_text(errors="replace"):
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise SystemExit(f"cluster.sh did not get ready:\n{log.read_text(errors='replace')}")
-            time.sleep(0.3)
-        text = log.read_text(errors="replace")
-        pids = {f"127.0.0.1:{p}": int(pid) for p, pid in re.findall(r"replica 127\.0\.0\.1:(\d+) \(pid (\d+)", text)}
-        lb = int(re.search(r"haproxy on \S+ \(pid (\d+)", text).group(1))
-        yield Cluster(f"http://127.0.0.1:{port}", pids, lb)
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=40)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.unlink(missing_ok=True)
 
 
 @dataclass
@@ -168,16 +97,8 @@ class Runner:
 
     async def session(self, index: int, total: int, start: asyncio.Event) -> Session:
         result = self.sessions[index] = Session(index)
-        context = await self.browser.new_context(viewport=VIEWPORT, accept_downloads=True)
-        blocked: list[str] = []
+        context, blocked = await session_context(self.browser, self.markers)
         sockets: list[tuple[float, object]] = []
-
-        async def abort(route):
-            blocked.append(route.request.url)
-            await route.abort()
-
-        await context.route(NON_LOCAL, abort)
-        await context.add_init_script(Probe(self.markers, ".atlas-pin", interval=100).script())
         page = await context.new_page()
         page.on("pageerror", lambda exc: result.errors.append(f"page error: {exc}"))
         page.on("websocket", lambda ws: sockets.append((time.monotonic(), ws)))
@@ -218,10 +139,9 @@ class Runner:
                               for p in problems]
         except Exception as exc:  # noqa: BLE001 - every failure is counted and reported
             where = f"(replica {result.replica}{', killed' if result.hit else ''}) "
-            result.errors.append(f"{where}{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}")
+            result.errors.append(where + failure(exc))
         finally:
-            if blocked:
-                result.errors.append(f"{len(blocked)} non-local requests, e.g. {blocked[0]}")
+            result.errors += blocked_error(blocked)
             await context.close()
         return result
 
@@ -229,10 +149,10 @@ class Runner:
         """Once every session has its map: kill the replica serving the most sessions."""
         await self.all_loaded.wait()
         if kill:
-            served = Counter(s.replica for s in self.sessions.values() if s.replica in self.cluster.replicas)
+            served = Counter(s.replica for s in self.sessions.values() if s.replica in self.cluster.pids)
             if served:
                 self.victim = served.most_common(1)[0][0]
-                pid = self.cluster.replicas[self.victim]
+                pid = self.cluster.pids[self.victim]
                 self.victim_cpu = cpu_seconds(pid)
                 self.killed_at = time.monotonic()
                 os.kill(pid, signal.SIGKILL)
@@ -250,8 +170,8 @@ async def run(c: Cluster, sessions: int, kill: bool) -> tuple[list[Session], Run
             go = asyncio.Event()
             go.set()
             warm.killed.set()
-            for i in range(len(c.replicas)):
-                await warm.session(-1 - i, len(c.replicas), go)
+            for i in range(len(c.pids)):
+                await warm.session(-1 - i, len(c.pids), go)
             runner = Runner(browser, c, markers, want)
             start = asyncio.Event()
             tasks = [asyncio.create_task(runner.session(i, sessions, start)) for i in range(sessions)]
@@ -300,8 +220,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not CHROMIUM.exists():
         raise SystemExit(f"{CHROMIUM} is not installed (apt-get install chromium)")
-    with cluster(args.replicas) as c:
-        procs = {**c.replicas, "haproxy": c.haproxy_pid}
+    with run_cluster(args.replicas) as c:
+        procs = {**c.pids, "haproxy": c.haproxy_pid}
         cpu0, t0 = {k: cpu_seconds(pid) for k, pid in procs.items()}, time.perf_counter()
         results, runner = asyncio.run(run(c, args.sessions, not args.no_kill))
         cpu = {k: cpu_seconds(pid) - cpu0[k] for k, pid in procs.items()}

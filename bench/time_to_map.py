@@ -27,6 +27,14 @@ With ``--cpu-slowdown N``, every page of every variant (and of the redraws) runs
 times slower (Chromium's CPU throttling; the servers keep their speed): how the ratios hold on a
 slower computer or a phone than the one running the benchmark.
 
+With ``--variant NAME=PATH`` (repeatable), ``serve.py`` of another checkout PATH is measured too, as
+NAME, exactly as ours (warm, cold, redraw), interleaved with it in the same run and printed beside
+it with its ratios to the floor: before and after a change, or with and without a piece. PATH is a
+``git worktree`` of another commit with a ``.venv`` (a link to this one's will do)::
+
+    git worktree add /tmp/before <commit> && ln -s "$PWD/.venv" /tmp/before/.venv
+    .venv/bin/python bench/time_to_map.py --runs 9 --cold-runs 3 --redraws 5 --variant before=/tmp/before
+
 Goals (issue 14): warm ours <= 1.25 x floor; cold ours <= 1.5 x cold floor; redraw <= 0.3 s.
 """
 
@@ -41,21 +49,14 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__)
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import argparse
+import contextlib
 import tempfile
 
 from bench import peer_assets
-from bench._harness import (
-    Probe,
-    chromium,
-    fmt_s,
-    median,
-    offline_context,
-    server,
-    slow_cpu,
-    spread,
-    static_map,
-    timed_load,
-)
+from bench._harness import REPO, fmt_s, median, server, spread, static_map, timed_load
+from tests.support.browser import chromium, offline_context, slow_cpu
+from tests.support.probe import Probe
+from tests.support.servers import parse_variant
 
 GOAL_WARM = 1.25
 GOAL_COLD = 1.5
@@ -185,16 +186,28 @@ def _pick(page, label: str) -> None:
     page.locator(".st-key-w_spec").get_by_role("button", name=label).click()
 
 
-def main(argv: list[str] | None = None) -> int:
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=9, help="warm loads of each variant (default 9)")
     parser.add_argument("--cold-runs", type=int, default=3, help="cold starts of ours and bare (default 3)")
     parser.add_argument("--redraws", type=int, default=3, help="pages on which a lens and a filter change are timed")
     parser.add_argument("--cpu-slowdown", type=float, default=1.0, metavar="N",
                         help="run every page on a browser N times slower (Chromium's CPU throttling; default 1: none)")
+    parser.add_argument("--variant", action="append", default=[], type=parse_variant, metavar="NAME=PATH",
+                        help="also measure serve.py of the checkout PATH (with its .venv) as NAME, like ours and "
+                             "interleaved with it (repeatable)")
     args = parser.parse_args(argv)
     if args.cpu_slowdown < 1:
         parser.error(f"--cpu-slowdown is at least 1 (1 = none), not {args.cpu_slowdown:g}")
+    names = [v.name for v in args.variant]
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        parser.error(f"--variant {', '.join(twice)} given twice")
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
     if not peer_assets.have_jquery():
         raise SystemExit("XStatic-jQuery is not installed (bash scripts/setup.sh dev): the peer cannot draw")
 
@@ -202,86 +215,101 @@ def main(argv: list[str] | None = None) -> int:
     tmp = Path(tempfile.mkdtemp(prefix="atlas-bench-"))
     html = tmp / "map.html"
     n = static_map(html)
+    ours_probe = Probe(n, ".atlas-pin", marks=OURS_MARKS)
+    # Ours and each variant: (checkout, app) served the same way and measured the same way.
+    apps = {"ours": (REPO, "serve.py"), **{v.name: (v.checkout, "serve.py") for v in args.variant}}
     probes = {
-        "ours": (Probe(n, ".atlas-pin", marks=OURS_MARKS), None),
+        **{name: (ours_probe, None) for name in apps},
         "peer": (Probe(n, ".leaflet-marker-icon", marks=MARKS), peer_assets.fulfil),
         "bare": (Probe(1, "h1"), None),
         "static": (Probe(n, ".atlas-pin"), None),
     }
+    servers = {**apps, "peer": (REPO, "bench/naive_app.py"), "bare": (REPO, "bench/bare_app.py")}
     warm: dict[str, list] = {k: [] for k in probes}
-    cold: dict[str, list[float]] = {"ours": [], "bare": []}
+    cold: dict[str, list[float]] = {k: [] for k in [*apps, "bare"]}
+    breakdown: dict[str, list[dict[str, float]]] = {k: [] for k in apps}
+    redraws: dict[str, dict[str, list[float]]] = {k: {"lens": [], "filter": []} for k in apps}
     with chromium() as browser:
         for i in range(args.cold_runs):
-            for name, app in (("ours", "serve.py"), ("bare", "bench/bare_app.py")):
+            for name in cold:
                 progress(f"cold {i + 1}/{args.cold_runs}: {name}")
-                with server(app) as url:
+                checkout, app = servers[name]
+                with server(app, checkout=checkout) as url:
                     probe, fulfil = probes[name]
                     cold[name].append(timed_load(browser, url + "/", probe, fulfil, cpu_slowdown=slow).ms)
-        with (
-            server("serve.py") as ours_url,
-            server("bench/naive_app.py") as peer_url,
-            server("bench/bare_app.py") as bare_url,
-        ):
-            urls = {"ours": ours_url + "/", "peer": peer_url + "/", "bare": bare_url + "/", "static": html.as_uri()}
+        with contextlib.ExitStack() as stack:
+            urls = {name: stack.enter_context(server(app, checkout=checkout)) + "/"
+                    for name, (checkout, app) in servers.items()}
+            urls["static"] = html.as_uri()
             for name, (probe, fulfil) in probes.items():  # warm the servers (imports, caches)
                 timed_load(browser, urls[name], probe, fulfil, cpu_slowdown=slow)
-            breakdown: list[dict[str, float]] = []
             for i in range(args.runs):
                 progress(f"warm {i + 1}/{args.runs}")
                 for name, (probe, fulfil) in probes.items():
-                    if name == "ours":
+                    if name in apps:
                         load, page = timed_load(browser, urls[name], probe, fulfil, keep=True, cpu_slowdown=slow)
-                        breakdown.append(phases(page, load))
+                        breakdown[name].append(phases(page, load))
                         page.context.close()
                     else:
                         load = timed_load(browser, urls[name], probe, fulfil, cpu_slowdown=slow)
                     warm[name].append(load)
-            progress("redraws")
-            redraws = redraw_times(browser, urls["ours"], n, args.redraws, slow)
+            for i in range(args.redraws):
+                for name in apps:
+                    progress(f"redraw {i + 1}/{args.redraws}: {name}")
+                    for kind, values in redraw_times(browser, urls[name], n, 1, slow).items():
+                        redraws[name][kind] += values
 
     med = {k: median([x.ms for x in v]) for k, v in warm.items()}
     floor = med["bare"] + med["static"]
+    cold_floor = median(cold["bare"]) + med["static"]
     if slow > 1:
         print(f"every page on a browser {slow:g} x slower (Chromium's CPU throttling; the servers at full speed)")
     print(f"time from navigation to markers drawn ({n} markers), warm: median of {args.runs} loads")
     for name in probes:
-        print(f"  {name:<7} {fmt_s(med[name]):>8}   ({spread([x.ms for x in warm[name]])})")
-    print(f"  floor   {fmt_s(floor):>8}   (bare + static)")
-    for name in ("ours", "peer"):
+        print(f"  {name:<12} {fmt_s(med[name]):>8}   ({spread([x.ms for x in warm[name]])})")
+    print(f"  {'floor':<12} {fmt_s(floor):>8}   (bare + static)")
+    for name in [*apps, "peer"]:
         marks: dict[str, list[float]] = {}
         for load in warm[name]:
             for k, v in load.marks.items():
                 marks.setdefault(k, []).append(v)
         print(f"  {name} milestones (median): " + ", ".join(f"{k} {fmt_s(median(v))}" for k, v in marks.items()))
-    print(f"  ours, where the time goes (median of {args.runs}; ms from navigation start):")
-    for key, label in PHASE_LABELS:
-        values = [b[key] for b in breakdown if key in b]
-        if values:
-            print(f"    {fmt_s(median(values)):>8}  {label}")
-    mounts = sorted({int(b.get("mounts", 0)) for b in breakdown})
-    print(f"    st_folium frame documents loaded per page: {', '.join(map(str, mounts))}"
-          " (Streamlit fetches the frame's URL once to check it, then the frame loads it)")
-    cold_floor = median(cold["bare"]) + med["static"]
+    for name in apps:
+        print(f"  {name}, where the time goes (median of {args.runs}; ms from navigation start):")
+        for key, label in PHASE_LABELS:
+            values = [b[key] for b in breakdown[name] if key in b]
+            if values:
+                print(f"    {fmt_s(median(values)):>8}  {label}")
+        mounts = sorted({int(b.get("mounts", 0)) for b in breakdown[name]})
+        print(f"    st_folium frame documents loaded per page: {', '.join(map(str, mounts))}"
+              " (Streamlit fetches the frame's URL once to check it, then the frame loads it)")
     print(f"cold: first load after a server start, median of {args.cold_runs}")
-    print(f"  ours    {fmt_s(median(cold['ours'])):>8}   ({spread(cold['ours'])})")
-    print(f"  bare    {fmt_s(median(cold['bare'])):>8}   ({spread(cold['bare'])})")
-    print(f"  floor   {fmt_s(cold_floor):>8}   (bare cold + static)")
+    for name, values in cold.items():
+        print(f"  {name:<12} {fmt_s(median(values)):>8}   ({spread(values)})")
+    print(f"  {'floor':<12} {fmt_s(cold_floor):>8}   (bare cold + static)")
     print(f"after a change: click to markers redrawn, median of {args.redraws}")
-    for name, values in redraws.items():
-        print(f"  {name:<7} {fmt_s(median(values)):>8}   ({spread(values)})")
-    r_warm = med["ours"] / floor
-    r_cold = median(cold["ours"]) / cold_floor
-    r_peer = med["peer"] / med["ours"]
-    worst_redraw = max(median(v) for v in redraws.values()) / 1000
+    for name in apps:
+        for kind, values in redraws[name].items():
+            print(f"  {name:<12} {kind:<7} {fmt_s(median(values)):>8}   ({spread(values)})")
 
     def verdict(ok: bool) -> str:
         return "met" if ok else "NOT met"
 
+    print(f"side by side: ratio to the floor (warm floor {fmt_s(floor)}, cold floor {fmt_s(cold_floor)})")
+    print(f"  {'':<12} {'warm':>16}   {'cold':>16}   redraw lens / filter")
+    for name in apps:
+        r_warm, r_cold = med[name] / floor, median(cold[name]) / cold_floor
+        lens, flt = (median(redraws[name][k]) for k in ("lens", "filter"))
+        print(f"  {name:<12} {fmt_s(med[name]):>8} {r_warm:5.2f} x   {fmt_s(median(cold[name])):>8} {r_cold:5.2f} x"
+              f"   {fmt_s(lens)} / {fmt_s(flt)}")
+    r_warm = med["ours"] / floor
+    r_cold = median(cold["ours"]) / cold_floor
+    worst_redraw = max(median(v) for v in redraws["ours"].values()) / 1000
     print(f"  warm ours / floor = {r_warm:.2f}  (goal <= {GOAL_WARM}: {verdict(r_warm <= GOAL_WARM)})")
     print(f"  cold ours / floor = {r_cold:.2f}  (goal <= {GOAL_COLD}: {verdict(r_cold <= GOAL_COLD)})")
     print(f"  redraw after a change = {worst_redraw:.2f} s  (goal <= {GOAL_REDRAW_S} s: "
           f"{verdict(worst_redraw <= GOAL_REDRAW_S)})")
-    print(f"  peer / ours = {r_peer:.2f}")
+    print(f"  peer / ours = {med['peer'] / med['ours']:.2f}")
     return 0
 
 

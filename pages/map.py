@@ -11,10 +11,9 @@ are one fragment (``_view_part``): a change there reruns that part only, so the 
 map without re-rendering the sidebar and the title first.
 
 Speed (see docs/performance.md): the map is drawn before the side panel and the table, and the
-table is plain HTML (the data grid's code held the map back by 0.6 s on a first load); the map's
-parts are cached in :mod:`atlas.mapview` per data version, the filtered set per view, the layers and
-their script per view (``ui/map_layers.py``); the server's
-sockets send small responses at once (``server/serverfix.py``, applied by ``app.py``).
+table is plain HTML (the data grid's code would hold the map back on a first load); the map's
+parts are cached in :mod:`atlas.mapview` per data version, the filtered set per view. The layers are
+new objects on every run: folium changes a layer while streamlit-folium turns it into script.
 """
 
 from __future__ import annotations
@@ -28,7 +27,7 @@ from atlas import assets, config, mapview
 from atlas.i18n import pick, t
 from atlas.text import md_escape
 from atlas.view import apply_filters, query_specialisations, rows_by_ids
-from ui import layout, map_layers
+from ui import layout
 from ui.downloads import render_downloads
 from ui.layout import context, select_region, sync_url
 from ui.panels import render_side_panel
@@ -90,11 +89,10 @@ def _view_part(tiles: config.Tiles, static_url: str) -> None:
 
     # The map at full width; the region card (or the national picture) below it at full width, so
     # card, figures and caveats read as one view (and on a phone the card follows the map).
-    map_layers.install()
     result = streamlit_folium.st_folium(
         mapview.base_map(ds, lang, tiles=tiles, static_url=static_url),
         key="atlas_map",
-        feature_group_to_add=map_layers.layers(ds, view, shown, with_tiles=bool(tiles.url)),
+        feature_group_to_add=mapview.map_layers(ds, view, shown, with_tiles=bool(tiles.url)),
         returned_objects=RETURNED,
         use_container_width=True,
         height=MAP_HEIGHT,

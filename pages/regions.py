@@ -18,7 +18,6 @@ from ui.downloads import render_downloads
 from ui.layout import context
 from ui.markdown import md_help, md_link
 
-CHART_LTR_CSS = '[data-testid="stVegaLiteChart"] { direction: ltr; }'
 CLAIM_COLOURS = {"confirmed": "green", "differs": "orange", "not_found": "red"}
 ROW_PX = 35  # st.dataframe's row height: tables show all 12 regions without an inner scroll
 # The table's number formats from the one unit -> decimals table (atlas.present.UNIT_DECIMALS).
@@ -29,6 +28,9 @@ CHARTS = {
     "scatter": charts.population_scatter,
     "rollout": charts.rollout_chart,
 }
+CHART_KEY = "chart_{}"
+# The content of each chart's keyed container: the chart keeps its place in the right-to-left page.
+CHART_LTR_CSS = ":is(" + ", ".join(f".st-key-{CHART_KEY.format(name)}" for name in CHARTS) + ") > * { direction: ltr; }"
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
@@ -43,7 +45,7 @@ ds, lang, view = ctx.ds, ctx.lang, ctx.view
 if direction(lang) == "rtl":
     # Vega draws its SVG text by the CSS direction: in an RTL page axis labels and legends would
     # slide over the marks. Arabic labels still read right to left inside an LTR chart.
-    st.html(f"<style>{CHART_LTR_CSS}</style>")  # style only: no room taken, no Markdown (see _layout)
+    st.html(f"<style>{CHART_LTR_CSS}</style>")  # style only: no room taken, no Markdown (see ui/layout.py)
 
 st.title(t("regions.title", lang))
 st.caption(t("regions.intro", lang))
@@ -121,7 +123,8 @@ if highlight:
 for name in CHARTS:
     summary = chart_summary(ds, name, lang)  # the chart's text alternative, with its key numbers
     chart = build_chart(ds, ds.version, str(ds.data_dir), name, lang, highlight).properties(description=summary)
-    st.altair_chart(chart, width="content")
+    with st.container(key=CHART_KEY.format(name)):  # the key's class: left to right in Arabic (CHART_LTR_CSS)
+        st.altair_chart(chart, width="content")
     st.caption(md_escape(summary))
 
 # --- coverage -----------------------------------------------------------------------------------

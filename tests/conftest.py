@@ -54,11 +54,12 @@ def set_cell(path: Path, key_col: str, key: str, column: str, value: str) -> int
     raise KeyError(key)
 
 
-
-@pytest.fixture(autouse=True, scope="session")
-def _apptest_starts_in_navigation_mode():
-    """AppTest runs start where a running server is after its first run: see ``ui/streamlit_mode.py``.
-    The real first-run path is covered by ``tests/e2e/test_fresh_server.py``."""
+@pytest.fixture
+def apptest_navigation_mode():
+    """For an AppTest whose simulated click the app's first run would swallow: every ``AppTest.run``
+    starts in Streamlit's legacy pages-folder mode, and the rerun out of it drops a button's one-off
+    click (``ui/streamlit_mode.py``). With this fixture the runs start where a running server is after
+    its first run. Every other AppTest runs the real first run (``tests/test_first_run.py``)."""
     from ui.streamlit_mode import apptest_in_navigation_mode
 
     with apptest_in_navigation_mode():

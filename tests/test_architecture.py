@@ -1,6 +1,7 @@
 """The code's shape: ``atlas/`` never imports Streamlit, its modules import one another without a
-cycle, ``pages/`` holds the pages and nothing else, nothing imports a page, and no module of
-``atlas/``, ``ui/``, ``server/``, ``pages/`` or ``bench/`` grows past 600 lines (a module that size no
+cycle, ``pages/`` holds the pages and nothing else, nothing imports a page, only ``bench/`` imports
+``bench/``, and no module of
+``atlas/``, ``ui/``, ``pages/``, ``bench/`` or ``tests/`` grows past 600 lines (a module that size no
 longer reads in one go).
 
 Imports are read with :mod:`ast` from the source, so an import hidden inside a function counts too
@@ -17,7 +18,7 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 ATLAS = REPO / "atlas"
 MAX_LINES = 600
-CODE_DIRS = ("atlas", "ui", "server", "pages", "bench", "tests")
+CODE_DIRS = ("atlas", "ui", "pages", "bench", "tests")
 
 
 def module_name(path: Path) -> str:
@@ -143,8 +144,9 @@ def test_pages_holds_the_pages_and_only_them():
     assert files == sorted(p.path for p in PAGES), "pages/ holds exactly the pages of ui/navigation.py"
 
 
-def test_nothing_imports_a_page_or_bench_from_the_app():
-    """Pages are run by Streamlit, never imported; the app, ``ui/`` and ``server/`` never import ``bench/``."""
+def test_nothing_imports_a_page_and_only_bench_imports_bench():
+    """Pages are run by Streamlit, never imported; nothing but ``bench/`` imports ``bench/``: what the
+    tests and the benchmarks share is in ``tests/support``."""
     for path in code_files():
         where = path.relative_to(REPO).parts[0]
         tree = ast.parse(path.read_text(encoding="utf-8"))
@@ -154,6 +156,15 @@ def test_nothing_imports_a_page_or_bench_from_the_app():
             )
             for name in names:
                 assert name != "pages" and not name.startswith("pages."), f"{path.relative_to(REPO)}:{node.lineno}"
-                if where not in ("bench", "tests"):
+                if where != "bench":
                     assert name != "bench" and not name.startswith("bench."), \
                         f"{path.relative_to(REPO)}:{node.lineno} imports {name}"
+
+
+def test_streamlit_is_styled_through_documented_hooks_only():
+    """The app styles Streamlit through the ``st-key-KEY`` classes of keyed elements and the theme
+    (``.streamlit/config.toml``), never through ``data-testid`` attributes, which are Streamlit's own."""
+    styled = [*(REPO / "ui").rglob("*"), *(REPO / "pages").rglob("*.py"), REPO / "app.py", REPO / "serve.py"]
+    found = [str(p.relative_to(REPO)) for p in styled if p.is_file() and p.suffix in (".py", ".css")
+             and "data-testid" in p.read_text(encoding="utf-8")]
+    assert found == [], f"data-testid selectors in {found}: use a keyed container's st-key-KEY class instead"

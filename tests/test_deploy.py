@@ -99,7 +99,7 @@ def test_dockerignore_keeps_the_image_to_what_the_app_needs():
                 if ln.strip() and not ln.startswith("#")}
     for excluded in (".git", ".venv", "static/vendor", "tests", "artifacts"):
         assert excluded in patterns
-    for needed in ("app.py", "serve.py", "atlas", "ui", "server", "pages", "data", ".streamlit", "static",
+    for needed in ("app.py", "serve.py", "atlas", "ui", "pages", "data", ".streamlit", "static",
                    "requirements.txt"):
         assert needed not in patterns and (REPO / needed).exists()
 

@@ -338,6 +338,13 @@ def test_static_asset_urls_point_at_copied_files(tmp_path):
     assert target.stat().st_size > 100_000
 
 
+@pytest.mark.parametrize("base, want", [(None, "/app/static"), ("", "/app/static"), ("atlas", "/atlas/app/static"),
+                                        ("/atlas/", "/atlas/app/static"), ("a/b", "/a/b/app/static")])
+def test_static_urls_under_the_base_url_path(base, want):
+    """The map's files are found when the app is served under ``server.baseUrlPath``."""
+    assert assets.under_base(base, assets.STATIC_URL) == want
+
+
 def test_inline_mode_is_standalone_and_small(ds):
     page = render(ds, View(), asset_mode="inline")
     srcs = re.findall(r'<(?:script src|link rel="stylesheet" href)="([^"]+)"', page)

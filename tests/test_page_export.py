@@ -64,7 +64,7 @@ def test_export_page_offers_every_format_in_the_language(lang):
     assert "CC BY 4\\.0" in text and "MIT" in text
 
 
-def test_export_page_defaults_to_the_selected_region_and_builds_the_pdf_on_request():
+def test_export_page_defaults_to_the_selected_region_and_builds_the_pdf_on_request(apptest_navigation_mode):
     at = export_page("ar", sel="10")
     assert not at.exception, at.exception
     chooser = at.selectbox(key="export_region_10")

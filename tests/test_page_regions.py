@@ -159,14 +159,12 @@ def test_charts_draw_in_a_browser_with_no_internet():
     import subprocess
     import sys
 
-    from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, _skip_or_fail, run_streamlit
+    from tests.e2e.conftest import _skip_or_fail
+    from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, missing_browser
+    from tests.support.servers import run_streamlit
 
-    if not CHROMIUM.exists():
-        _skip_or_fail(f"{CHROMIUM} is not installed (apt-get install chromium)")
-    try:
-        import playwright  # noqa: F401
-    except ImportError:
-        _skip_or_fail("the playwright Python package is not installed")
+    if reason := missing_browser():
+        _skip_or_fail(reason)
     shot = REPO / "artifacts" / "regions_ar_browser.png"
     shot.parent.mkdir(exist_ok=True)
     with run_streamlit() as url:

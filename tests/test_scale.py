@@ -17,6 +17,7 @@ from atlas import cli, load, mapview, synthetic
 from atlas.text import h
 from atlas.view import View, apply_filters
 from tests.conftest import DATA, read_rows, write_rows
+from tests.support.folium_sent import payload_bytes
 
 MAX_BYTES = 2_000_000
 POINTS = re.compile(r"/\*atlas-points\*/(.*)/\*end-atlas-points\*/", re.S)
@@ -77,9 +78,7 @@ def test_ten_thousand_points_build_one_canvas_layer_under_2_mb(big_ds):
     page = mapview.build_map(big_ds, view, institutes=shown).get_root().render()
     assert len(page.encode("utf-8")) <= MAX_BYTES
     # What st_folium sends on the page (base map + layers) is under 2 MB too.
-    from bench.map_payload import st_folium_payload
-
-    assert st_folium_payload(mapview.base_map(big_ds, "fr"), mapview.map_layers(big_ds, view, shown)) <= MAX_BYTES
+    assert payload_bytes(mapview.base_map(big_ds, "fr"), mapview.map_layers(big_ds, view, shown)) <= MAX_BYTES
     assert not re.search(r'class=\\"atlas-pin[ \\"]', page)  # no DOM pin per institute
     # One layer of our own draws them on one canvas in a pane of its own: no Leaflet object per point.
     assert 'L.DomUtil.create("canvas"' in page and "createPane(pane)" in page

@@ -25,6 +25,7 @@ from atlas import exports, load, mapview
 from atlas.i18n import LANGS
 from atlas.view import View, parse_query
 from tests.conftest import DATA, read_rows, write_rows
+from tests.support.folium_sent import sent_args
 
 REPO = Path(__file__).resolve().parent.parent
 PAYLOAD = "{{ 1234*1001 }}"
@@ -119,14 +120,11 @@ def test_the_in_app_map_shows_region_and_specialisation_labels_literally(hostile
     assert spec.startswith(PAYLOAD) and spec in seen
 
 
-def test_the_map_layers_as_st_folium_sends_them_show_the_text_literally(hostile_ds):
-    from streamlit_folium import _get_feature_group_string
-
+def test_the_map_as_st_folium_sends_it_shows_the_text_literally(hostile_ds):
     view = View(lang="fr", figure="population")
-    m = mapview.base_map(hostile_ds, "fr")
-    m.get_root().render()
-    for idx, layer in enumerate(mapview.map_layers(hostile_ds, view)):
-        _assert_literal(_get_feature_group_string(layer, m, idx), f"layer {idx}")
+    sent = sent_args(mapview.base_map(hostile_ds, "fr"), mapview.map_layers(hostile_ds, view))
+    _assert_literal(sent["feature_group"], "the map's layers")
+    _assert_literal(sent["script"], "the base map (region labels)")
 
 
 def test_the_cli_base_url_is_shown_literally(tmp_path):

@@ -119,16 +119,18 @@ def _init_widgets(view: View) -> None:
 
 
 def _rtl_css() -> str:
-    return """
+    """Right to left: the page's scrolling area (``main``) and the sidebar (the ``section`` that holds
+    its keyed content), their text aligned right, in an Arabic font but for the headings. Maps, tables
+    and charts draw left to right (pages/regions.py keys its charts)."""
+    ours = ":is(.st-key-page, .st-key-sidebar)"
+    return f"""
 <style>
-[data-testid="stMain"], [data-testid="stSidebar"], [data-testid="stMarkdownContainer"],
-[data-testid="stCaptionContainer"], [data-testid="stAlert"], [data-testid="stExpander"],
-[data-testid="stTable"], [data-testid="stWidgetLabel"] {
-  direction: rtl; text-align: right;
+main, section:has(.st-key-sidebar) {{ direction: rtl; }}
+{ours} :is(h1, h2, h3, h4, h5, h6, p, li, label, summary) {{ text-align: right; }}
+{ours} :is(p, li, label, summary) {{
   font-family: "Noto Sans Arabic", "Noto Naskh Arabic", "DejaVu Sans", "Arial", sans-serif;
-}
-[data-testid="stSidebarNav"] { direction: rtl; }
-iframe, [data-testid="stVegaLiteChart"], [data-testid="stDataFrame"] canvas { direction: ltr; }
+}}
+{ours} :is(iframe, canvas) {{ direction: ltr; }}
 </style>
 """
 
@@ -151,14 +153,13 @@ def bootstrap(page: str = "") -> Context:
     _remember_toolbar()
 
     lang = current_lang()  # the menu's value: _init_widgets has set it from the URL on the first run
-    # One style block: contrast, visible focus and phone layout (issue 15), the table under the map,
-    # and right to left for Arabic. Style-only st.html takes no room in the page and needs no
-    # Markdown: as st.markdown it made the browser fetch the HTML-in-Markdown code (rehype-raw and
-    # two more chunks) before it could draw the title, 0.37 s of every first load (docs/performance.md).
+    # One style block: visible focus and phone layout (issue 15), the table under the map, and right
+    # to left for Arabic. Style-only st.html takes no room and needs no Markdown: as st.markdown it
+    # made the browser fetch the HTML-in-Markdown code before the title (docs/performance.md).
     rtl = _rtl_css() if direction(lang) == "rtl" else ""
     st.html(f"<style>{A11Y_CSS.read_text(encoding='utf-8')}</style>{rtl}")
 
-    with st.sidebar:
+    with st.sidebar, st.container(key="sidebar"):  # the key: ui/a11y.css styles the sidebar through it
         # Three pills, not a menu: one click to switch, and no menu widget on the first screen
         # (a menu's code is the heaviest a first visit loads before the map; docs/performance.md).
         st.pills(

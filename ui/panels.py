@@ -52,7 +52,7 @@ def _national_picture(version: str, lang: str, shown_key: str | None, _ds, _show
 
 def shown_key(shown) -> str | None:  # type: ignore[no-untyped-def]
     """One short digest of the ids in ``shown`` (None for all): the cache key. With the ids themselves
-    as the key, Streamlit hashed them one by one on every run: 0.28 s of each run at 10,000 institutes."""
+    as the key, Streamlit would hash them one by one on every run, thousands at scale."""
     if shown is None:
         return None
     return hashlib.sha256("\x1f".join(map(str, shown.index)).encode("utf-8")).hexdigest()

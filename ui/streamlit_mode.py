@@ -1,4 +1,4 @@
-"""The one place that knows about Streamlit's legacy pages-folder mode (written for Streamlit 1.67).
+"""The one place that reaches into Streamlit's internals: its legacy pages-folder mode (Streamlit 1.67.0).
 
 Why it exists: with a ``pages/`` folder beside the entry point (our design keeps ``pages/`` at the top
 level), Streamlit starts every server, and every ``AppTest`` run, in its legacy "multipage v1" mode
@@ -8,17 +8,16 @@ Streamlit decides this with ``PagesManager.uses_pages_directory`` and offers no 
 (checked against the docs, the changelog and the latest release, 1.67.0). So:
 
 - :func:`leave_legacy_pages_mode`: the app leaves that mode before it draws any widget (one rerun);
-- :func:`start_in_navigation_mode`: ``serve.py`` leaves it when the server starts, before any
-  session, so even the first visitor's first run needs no rerun (0.3 s of a cold first load);
-- :func:`apptest_in_navigation_mode`: tests and benchmarks start ``AppTest`` where a running server
-  is after its first run (``AppTest`` resets the flag before every run);
-- :func:`run_first_element_check`: ``serve.py`` runs, at start-up, the check Streamlit makes on the
-  first element a process draws (0.3 s), so the first visitor does not wait for it;
+- :func:`apptest_in_navigation_mode`: ``AppTest`` starts where a running server is after its first
+  run (``AppTest`` resets the flag before every run), for the one kind of test that needs it (a
+  simulated button click, which the rerun out of the mode would swallow: the ``conftest.py`` fixture
+  ``apptest_navigation_mode``) and for ``bench/interaction.py`` (which times reruns, not that one);
 - :func:`check_internals`: ``tests/test_streamlit_mode.py`` fails, naming this module, when an upgrade
   changes what it relies on; then read the new Streamlit's ``runtime/pages_manager.py`` and
   ``scriptrunner/script_runner.py`` and update or delete this module.
 
-``tests/e2e/test_fresh_server.py`` checks the real first-run behaviour in a browser.
+``tests/test_first_run.py`` (AppTest) and ``tests/e2e/test_fresh_server.py`` (a browser) check the
+real first run: a deep link, and the first filter change of the first session.
 """
 
 from __future__ import annotations
@@ -29,7 +28,8 @@ from collections.abc import Iterator
 
 import streamlit as st
 
-WRITTEN_FOR = "1.67"
+WRITTEN_FOR = "1.67.0"
+"""The Streamlit release this module was checked against (requirements.txt pins it)."""
 
 
 def _pages_manager() -> type:
@@ -41,7 +41,7 @@ def _pages_manager() -> type:
 def check_internals() -> list[str]:
     """What this module relies on and no longer finds in the installed Streamlit (empty: all there)."""
     problems = []
-    if not st.__version__.startswith(WRITTEN_FOR):
+    if st.__version__ != WRITTEN_FOR:
         problems.append(f"written for Streamlit {WRITTEN_FOR}, found {st.__version__}")
     manager = _pages_manager()
     if not hasattr(manager, "uses_pages_directory"):
@@ -50,10 +50,6 @@ def check_internals() -> list[str]:
 
     if "uses_pages_directory" not in inspect.getsource(script_runner):
         problems.append("the script runner no longer reads PagesManager.uses_pages_directory")
-    from streamlit import delta_generator
-
-    if not callable(getattr(delta_generator, "_maybe_print_use_warning", None)):
-        problems.append("delta_generator._maybe_print_use_warning is gone (see run_first_element_check)")
     from streamlit.testing.v1 import app_test
 
     if "uses_pages_directory" not in inspect.getsource(app_test):
@@ -67,28 +63,6 @@ def leave_legacy_pages_mode() -> None:
     if manager.uses_pages_directory:
         manager.uses_pages_directory = False
         st.rerun()
-
-
-def start_in_navigation_mode() -> None:
-    """Leave the legacy mode for the whole process before any session starts (see the docstring).
-
-    ``PagesManager`` only sets the flag while it is still unset, so a ``False`` set here holds for
-    every session of this server; ``st.navigation`` would set the same on the first run."""
-    _pages_manager().uses_pages_directory = False
-
-
-def run_first_element_check() -> None:
-    """Run now the check Streamlit makes once per process, on the first element any session draws.
-
-    ``delta_generator._maybe_print_use_warning`` asks ``env_util.is_repl()``, which calls
-    ``inspect.stack()``: that resolves the source file of every loaded module, 0.3 s once this app's
-    imports are loaded, paid by the first visitor after every start. Run at start-up it prints
-    nothing (the server's runtime exists and this is not a REPL) and is not run again."""
-    from streamlit import delta_generator
-
-    check = getattr(delta_generator, "_maybe_print_use_warning", None)
-    if callable(check):
-        check()
 
 
 @contextlib.contextmanager

@@ -2,13 +2,13 @@
 
 Above :data:`~atlas.mapview.labels.POINTS_THRESHOLD` institutes in view, pins would be thousands of DOM
 elements; instead ONE Leaflet layer (``static/points.js``) draws every institute as a circle on one
-canvas in a pane of its own, with no Leaflet object, event binding or DOM element per point (at
-10,000 points those were most of the map's time in the browser: docs/performance.md). The canvas lets
+canvas in a pane of its own, with no Leaflet object, event binding or DOM element per point (with
+thousands of points those took most of the map's time in the browser). The canvas lets
 the pointer through to the regions below; a grid of the drawn circles finds the point under the
 pointer, which then shows its tooltip, opens its card and reports its click as a pin does. The points
 come from a compact payload: one row per point whose fields are named by :data:`POINT_COLUMNS` (the
 script reads them by name), with small integers indexing lookup tables. Every text is HTML-escaped
-here; the browser builds each tooltip and card only when it opens. About 100 bytes a point.
+here; the browser builds each tooltip and card only when it opens.
 """
 
 from __future__ import annotations

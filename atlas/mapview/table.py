@@ -3,7 +3,8 @@
 :func:`table_frame` gives the rows as a ``DataFrame`` (the exports use it too); :func:`table_html`
 turns them into the page's table, an HTML ``<table>`` from ``atlas/templates/page``: a screen
 reader reads it as a table (it is the map's text alternative), Arabic runs right to left by ``dir``,
-and the browser draws it without the data grid's code (0.6 s of the first load, docs/performance.md).
+and the browser draws it without the data grid's code, the heaviest a first load could fetch
+(docs/performance.md).
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ def table_frame(ds: Dataset, institutes: pd.DataFrame, lang: str) -> pd.DataFram
     """
     full = memo(("table", ds.version, lang), lambda: _table_rows(ds, ds.institutes, lang))
     try:
-        frame = rows_by_ids(full, institutes.index)  # one test per id in Python took 100 ms at 10,000 rows
+        frame = rows_by_ids(full, institutes.index)  # not a test per id in Python: thousands of rows
     except KeyError:  # rows that are not the dataset's own (a caller's edited frame): build them
         frame = _table_rows(ds, institutes, lang)
     return frame.rename(columns={c: t(key, lang) for c, key in TABLE_COLUMNS})

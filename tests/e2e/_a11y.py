@@ -1,4 +1,5 @@
-"""Helpers of the accessibility and phone browser tests (test_a11y, test_keyboard, test_phone)."""
+"""Helpers of the browser tests: the accessibility and phone tests (test_a11y, test_keyboard, test_phone)
+and the waits the others share (a settled page, the next frame)."""
 
 from __future__ import annotations
 
@@ -31,6 +32,10 @@ QUIET = """(quietMs) => new Promise(resolve => {
     const cap = setTimeout(done, 20000);
     function done() { observer.disconnect(); clearTimeout(cap); clearTimeout(timer); resolve(true); }
 })"""
+
+
+NEXT_FRAME = "() => new Promise(done => requestAnimationFrame(() => setTimeout(done, 0)))"
+"""Resolves once the page has drawn a frame and run what was queued behind it (events, timers at 0)."""
 
 
 def settle(page, quiet_ms: int = 600) -> None:

@@ -1,4 +1,5 @@
-"""Shared fixtures of the browser tests: a real ``streamlit run`` server and an offline chromium.
+"""Shared fixtures of the browser tests: a real ``streamlit run`` server and an offline chromium
+(both from ``tests/support``, which the benchmarks use too).
 
 - ``streamlit_server``: starts ``streamlit run serve.py --server.headless true --server.port <free port>
   --browser.gatherUsageStats false`` from the repository root, waits until it answers, yields its base
@@ -22,33 +23,14 @@ from __future__ import annotations
 
 import contextlib
 import os
-import socket
-import subprocess
-import sys
-import tempfile
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "[::1]", "::1"})
-SERVER_START_TIMEOUT = 90.0
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, missing_browser, offline_context
+from tests.support.servers import REPO, run_streamlit
+
 ARTIFACTS = REPO / "artifacts"
 
 
@@ -56,59 +38,6 @@ def _skip_or_fail(reason: str) -> None:
     if os.environ.get("CI", "").strip().lower() == "true":
         pytest.fail(f"{reason} (CI=true: browser tests may not be skipped)")
     pytest.skip(reason)
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _tail(path: Path, lines: int = 40) -> str:
-    try:
-        return "\n".join(path.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:])
-    except OSError:
-        return ""
-
-
-@contextlib.contextmanager
-def run_streamlit(env: Mapping[str, str] | None = None, app: str = "serve.py") -> Iterator[str]:
-    """Run ``streamlit run app`` from the repository root until the block ends; yields the base URL."""
-    port = free_port()
-    full_env = {**os.environ, **{k: str(v) for k, v in (env or {}).items()}}
-    cmd = [
-        sys.executable, "-m", "streamlit", "run", app,
-        "--server.headless", "true",
-        "--server.port", str(port),
-        "--browser.gatherUsageStats", "false",
-    ]
-    log = Path(tempfile.mkstemp(prefix="streamlit-", suffix=".log")[1])
-    with log.open("wb") as out:
-        proc = subprocess.Popen(cmd, cwd=REPO, env=full_env, stdout=out, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + SERVER_START_TIMEOUT
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"streamlit exited with code {proc.returncode}:\n{_tail(log)}")
-            try:
-                with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as resp:
-                    if resp.status == 200:
-                        break
-            except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"streamlit did not answer within {SERVER_START_TIMEOUT:.0f} s:\n{_tail(log)}")
-            time.sleep(0.25)
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=15)
-        log.unlink(missing_ok=True)
 
 
 @pytest.fixture(scope="module")
@@ -132,35 +61,22 @@ def start_streamlit() -> Iterator:
         yield start
 
 
-def _is_local(url: str) -> bool:
-    parts = urlsplit(url)
-    if parts.scheme in ("data", "blob", "about", "file"):
-        return True
-    return parts.scheme in ("http", "https", "ws", "wss") and (parts.hostname or "") in LOCAL_HOSTS
-
-
 class OfflineBrowser:
-    """A Playwright browser whose pages can only reach 127.0.0.1/localhost."""
+    """A Playwright browser whose pages can only reach 127.0.0.1/localhost (``offline_context``)."""
 
     def __init__(self, browser):
         self.raw = browser
-        self.blocked: list[str] = []
+        self._traffic: list = []
+
+    @property
+    def blocked(self) -> list[str]:
+        """Every non-local request any of its contexts made (and had aborted)."""
+        return [url for traffic in self._traffic for url in traffic.aborted]
 
     def new_context(self, **kwargs):
-        context = self.raw.new_context(**kwargs)
-        blocked: list[str] = []
-
-        def route(route):
-            url = route.request.url
-            if _is_local(url):
-                route.continue_()
-            else:
-                blocked.append(url)
-                self.blocked.append(url)
-                route.abort()
-
-        context.route("**/*", route)
-        context.blocked_requests = blocked
+        context, traffic = offline_context(self.raw, **kwargs)
+        self._traffic.append(traffic)
+        context.blocked_requests = traffic.aborted
         return context
 
     def new_page(self, **kwargs):
@@ -176,12 +92,11 @@ class OfflineBrowser:
 @pytest.fixture(scope="session")
 def browser() -> Iterator[OfflineBrowser]:
     """Headless Debian chromium; pages from it have every non-local request aborted."""
-    if not CHROMIUM.exists():
-        _skip_or_fail(f"{CHROMIUM} is not installed (apt-get install chromium)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _skip_or_fail("the playwright Python package is not installed (pip install -r requirements-dev.txt)")
+    reason = missing_browser()
+    if reason:
+        _skip_or_fail(reason)
+    from playwright.sync_api import sync_playwright
+
     with sync_playwright() as p:
         raw = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         wrapped = OfflineBrowser(raw)

@@ -18,14 +18,10 @@ deep link ``/?lang=ar&spec=energy&sel=12``:
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import signal
-import socket
-import subprocess
 import time
 from collections import Counter
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -33,63 +29,17 @@ import pytest
 from atlas import exports, load
 from atlas.i18n import LANG_NAMES, pick, t
 from atlas.view import apply_filters, parse_query
-from bench.cluster_load import CONNECTED_JS, RAN_JS, WATCH_RUN_JS
-from bench.concurrent_sessions import CSV_BUTTON, DOWNLOADS_MENU, check_csv
-from tests.e2e.conftest import REPO, _skip_or_fail
+from tests.e2e.conftest import _skip_or_fail
+from tests.support.servers import Cluster, run_cluster
+from tests.support.sessions import CONNECTED_JS, CSV_BUTTON, DOWNLOADS_MENU, RAN_JS, WATCH_RUN_JS, check_csv
 
 REPLICAS = 3
 SESSIONS = 9
 QUERY = {"lang": "ar", "spec": "energy", "sel": "12"}
 PATH = "/?" + "&".join(f"{k}={v}" for k, v in QUERY.items())
-START_TIMEOUT_S = 150.0
 RECONNECT_LIMIT_S = 10.0
 TIMEOUT_MS = 90_000
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
-
-
-def _free_block(size: int) -> int:
-    """A port P such that P .. P+size-1 are free on 127.0.0.1 right now."""
-    for _ in range(50):
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            base = probe.getsockname()[1]
-        if base + size > 65535:
-            continue
-        socks = []
-        try:
-            for p in range(base, base + size):
-                s = socket.socket()
-                socks.append(s)
-                s.bind(("127.0.0.1", p))
-            return base
-        except OSError:
-            continue
-        finally:
-            for s in socks:
-                s.close()
-    raise RuntimeError("no block of free ports found")
-
-
-@dataclass
-class Cluster:
-    url: str
-    proc: subprocess.Popen
-    log: Path
-    pids: dict[str, int] = field(default_factory=dict)  # "127.0.0.1:<port>" -> replica pid
-    haproxy_pid: int = 0
-
-    def stop(self) -> int:
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=40)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=10)
-        return self.proc.returncode
-
-    def started(self) -> list[int]:
-        return [*self.pids.values(), self.haproxy_pid]
 
 
 def _alive(pid: int) -> bool:
@@ -104,28 +54,10 @@ def _alive(pid: int) -> bool:
 def cluster(tmp_path: Path):
     if not (shutil.which("haproxy") or Path("/usr/sbin/haproxy").exists()):
         _skip_or_fail("haproxy is not installed (bash scripts/setup.sh dev installs it)")
-    port = _free_block(REPLICAS + 1)
-    log = tmp_path / "cluster.log"
-    env = {**os.environ, "ATLAS_CLUSTER_DIR": str(tmp_path / "run")}
-    env.pop("STREAMLIT_SERVER_COOKIE_SECRET", None)  # the script makes one for the run
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            ["bash", "scripts/cluster.sh", "--replicas", str(REPLICAS), "--port", str(port)],
-            cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT,
-        )
-    c = Cluster(f"http://127.0.0.1:{port}", proc, log)
-    try:
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while "cluster ready:" not in log.read_text(errors="replace"):
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"cluster.sh did not get ready (exit {proc.poll()}):\n{log.read_text(errors='replace')}")
-            time.sleep(0.3)
-        text = log.read_text(errors="replace")
-        c.pids = {f"127.0.0.1:{p}": int(pid) for p, pid in re.findall(r"replica 127\.0\.0\.1:(\d+) \(pid (\d+)", text)}
-        c.haproxy_pid = int(re.search(r"haproxy on \S+ \(pid (\d+)", text).group(1))
+    # The script makes the run's cookie secret itself.
+    env = {"ATLAS_CLUSTER_DIR": str(tmp_path / "run"), "STREAMLIT_SERVER_COOKIE_SECRET": None}
+    with run_cluster(REPLICAS, env, log_dir=tmp_path) as c:
         yield c
-    finally:
-        c.stop()
 
 
 class Session:

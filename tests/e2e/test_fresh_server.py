@@ -1,9 +1,9 @@
 """The first session on a freshly started server: deep links and the very first filter change.
 
 Streamlit 1.67 runs its first script run in a legacy pages-folder mode when ``pages/`` sits beside
-the entry point (``ui/streamlit_mode.py``): ``serve.py`` leaves it when the server starts, and
-``app.py`` on its first run when it is started directly (``streamlit run app.py``); the first filter
-change is checked through both. These tests start a server of their own so that nothing has run
+the entry point (``ui/streamlit_mode.py``): the app leaves it on its first run, whether it is served
+by ``serve.py`` or started directly (``streamlit run app.py``); the first filter change is checked
+through both. These tests start a server of their own so that nothing has run
 ``app.py`` before them.
 """
 

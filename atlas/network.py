@@ -258,7 +258,7 @@ CLAIM_COLOURS = {"confirmed": "green", "partly_confirmed": "blue", "differs": "o
 
 
 def claims_intro(claims: pd.DataFrame, lang: str) -> str:
-    """"9 claims compared with public sources: 6 confirmed, 1 partly confirmed, …" for :func:`claims_table`."""
+    """"9 claims compared with public sources: 4 confirmed, 1 partly confirmed, …" for :func:`claims_table`."""
     counts = claims["status"].value_counts()
     return t("regions.claims_intro", lang, total=len(claims),
              **{status: int(counts.get(status, 0)) for status in CLAIM_STATUSES})

@@ -430,9 +430,10 @@ class AccountabilityRow(Row):
     """One question of one institute's accountability scorecard.
 
     ``published``: the answer is a fact, in ``answer_*``, with its source (publisher, URL, date).
-    ``not_published``: nothing public answers it as of ``last_verified``; ``answer_*`` and the source
-    stay empty (the app writes "not published as of <last_verified>"), ``note_*`` may say what was
-    looked for. Either way the row is never blank.
+    ``not_published``: nothing public answers it in the sources up to ``last_verified`` (nor in the later
+    search of ``last_searched``, when recorded); ``answer_*`` and the source stay empty (the app writes "not
+    published (sources up to <last_verified>; last searched: <last_searched>)"), ``note_*`` may say what
+    was looked for. Either way the row is never blank.
     """
 
     institute_id: str

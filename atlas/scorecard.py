@@ -39,13 +39,13 @@ def questions_for(caveat: str) -> tuple[str, ...]:
 
 @dataclass(frozen=True)
 class ScoreLine:
-    """One question of an institute's scorecard: a sourced fact, or "not published in the sources up to
-    <newest source> (last searched <date>)"."""
+    """One question of an institute's scorecard: a sourced fact, or "not published (sources up to
+    <newest source>; last searched: <date>)"."""
 
     question: str
     label: str  # the question in the language
     published: bool
-    answer: str  # the fact, or "not published in the sources up to 12 March 2026 (last searched …)"
+    answer: str  # the fact, or "not published (sources up to 12 March 2026; last searched: December 2026)"
     note: str  # what was looked for ("" when nothing to add)
     source: SourceRef | None  # the fact's source (None when not published)
     verified: str  # the newest source's partial date

@@ -303,7 +303,7 @@ def sources_table(ds: Dataset, view: View) -> pd.DataFrame:
 def accountability_table_data(ds: Dataset, view: View) -> Table:
     """The accountability scorecard (:func:`atlas.scorecard.scorecard`) of every institute that passes
     the view's filters: one row per (institute, question), the answer a sourced fact or "not published
-    in the sources up to <last verified> (last searched <date>)", never blank. Empty when the dataset
+    (sources up to <last verified>; last searched: <date>)", never blank. Empty when the dataset
     has no ``accountability.csv``."""
     lang = view.lang
     keys = ["institute_id", "institute", "region_code", "region", "question_key", "question", "state", "answer",

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from atlas import config, tables
+from atlas.checked import later_search
 from atlas.i18n import fmt_date, pick, t
 from atlas.present import format_exact, format_value, spec_line
 from atlas.scorecard import scorecard
@@ -172,7 +173,11 @@ def _institute_items(s: _Scope) -> list[InstituteItem]:
         notes = pick(r, "notes", lang)
         if notes:
             lines.append((t("export.col.notes", lang), notes))
-        lines.append((t("export.col.last_verified", lang), _date(str(r["last_verified"]), lang)))
+        newest = _date(str(r["last_verified"]), lang)
+        searched = later_search(str(r["last_verified"]), str(r["last_searched"]))
+        if searched:
+            newest = t("export.brief.checked", lang, newest=newest, searched=_date(searched, lang))
+        lines.append((t("export.col.last_verified", lang), newest))
         institutes.append(InstituteItem(number, pick(r, "name", lang), rname, lines, float(r["lat"]), float(r["lon"])))
     return institutes
 

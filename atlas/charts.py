@@ -19,6 +19,7 @@ import altair as alt
 import pandas as pd
 from babel.numbers import get_decimal_symbol, get_group_symbol
 
+from atlas.checked import dataset_checked_text
 from atlas.i18n import LOCALES, direction, fmt_date, normalise_lang, pick, t
 from atlas.network import COVERAGE_KEYS, NONE_STATUS, partial_date_span, region_status
 from atlas.present import format_exact, format_value, region_name
@@ -81,9 +82,7 @@ def census_source(ds: Dataset, keys: list[str], lang: str) -> str:
 
 
 def institutes_source(ds: Dataset, lang: str) -> str:
-    verified = [str(v) for v in ds.institutes["last_verified"] if str(v)]
-    date = fmt_date(max(verified), lang) if verified else t("panel.undated", lang)
-    return t("chart.source_institutes", lang, date=date)
+    return t("chart.source_institutes", lang, checked=dataset_checked_text(ds, lang))
 
 
 def _title(title: str, subtitle: list[str], lang: str) -> alt.TitleParams:

@@ -74,7 +74,8 @@ class TableFacts:
 
 # Facts that hold for a column of this name in any file.
 COLUMNS: dict[str, dict[str, Any]] = {
-    "last_verified": DATE, "status_date": DATE, "published": DATE, "source_date": DATE, "date": DATE,
+    "last_verified": DATE, "last_searched": DATE, "status_date": DATE, "published": DATE, "source_date": DATE,
+    "date": DATE,
     "url": URL, "source_url": URL,
     "region_code": {"pattern": pattern(schema.REGION_CODE_RE), "reference": ("regions", "code")},
     "institute_id": {"reference": ("institutes", "id")},

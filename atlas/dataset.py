@@ -319,6 +319,8 @@ def validate(data_dir: str | Path | None = None) -> tuple[Dataset | None, list[P
     for line, c in parsed["claims.csv"]:
         if len(split_list(c.source_urls)) != len(split_list(c.source_publishers)):
             r.add("claims.csv", line, "source_publishers", "needs one publisher per URL in source_urls")
+        if c.status in ("confirmed", "partly_confirmed") and not split_list(c.source_urls):
+            r.add("claims.csv", line, "source_urls", f"is empty: a {c.status} claim needs the sources that confirm it")
 
     # Geometry.
     geojson: dict[str, Any] = {}

@@ -15,10 +15,11 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from atlas.i18n import fmt_date, pick, t
+from atlas.checked import dataset_checked_text
+from atlas.i18n import pick, t
 from atlas.present import region_name, spec_label
 from atlas.regionview import Label, raised_by_region
-from atlas.schema import STATUSES, parse_partial_date, split_list
+from atlas.schema import CLAIM_STATUSES, STATUSES, parse_partial_date, split_list
 from atlas.view import View, regions_in_view
 
 if TYPE_CHECKING:
@@ -157,8 +158,7 @@ def national_picture(ds: Dataset, lang: str, institutes: pd.DataFrame | None = N
         if by_status[s]
     )
     overlaps = matrix_overlaps(specialisation_matrix(ds))
-    verified = [str(v) for v in ds.institutes["last_verified"] if str(v)]
-    checked = fmt_date(max(verified), lang) if verified else t("panel.undated", lang)
+    checked = dataset_checked_text(ds, lang)
     return NationalPicture(
         total_regions=total,
         covered=len(covered_codes),
@@ -171,9 +171,9 @@ def national_picture(ds: Dataset, lang: str, institutes: pd.DataFrame | None = N
         flagged_regions=flagged,
         summary=(
             t("panel.national_summary_filtered", lang, covered=len(covered_codes), total=total, shown=len(institutes),
-              all=len(ds.institutes), date=checked)
+              all=len(ds.institutes), checked=checked)
             if filtered
-            else t("panel.national_summary", lang, covered=len(covered_codes), total=total, date=checked)
+            else t("panel.national_summary", lang, covered=len(covered_codes), total=total, checked=checked)
         ),
         status_lines=status_lines,
         kind_line=t("panel.kind_count", lang, hubs=hubs, regional=regional),
@@ -251,6 +251,17 @@ def comparison_table(ds: Dataset, lang: str) -> pd.DataFrame:
 def filter_comparison(ds: Dataset, table: pd.DataFrame, view: View) -> pd.DataFrame:
     """Rows of ``table`` for the regions of :func:`atlas.view.regions_in_view` (every filter of the view)."""
     return table[table["code"].isin(regions_in_view(ds, view))]
+
+
+CLAIM_COLOURS = {"confirmed": "green", "partly_confirmed": "blue", "differs": "orange", "not_found": "red"}
+"""The badge colour of each claim status (Streamlit badge colours; the static edition's CSS follows them)."""
+
+
+def claims_intro(claims: pd.DataFrame, lang: str) -> str:
+    """"9 claims compared with public sources: 4 confirmed, 1 partly confirmed, …" for :func:`claims_table`."""
+    counts = claims["status"].value_counts()
+    return t("regions.claims_intro", lang, total=len(claims),
+             **{status: int(counts.get(status, 0)) for status in CLAIM_STATUSES})
 
 
 def claims_table(ds: Dataset, lang: str) -> pd.DataFrame:

@@ -22,7 +22,7 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
 from atlas.i18n import direction, fmt_date, fmt_number, fmt_percent, pick, t
-from atlas.schema import split_list
+from atlas.schema import STATUSES, split_list
 
 if TYPE_CHECKING:
     from atlas.dataset import Dataset
@@ -45,6 +45,7 @@ __all__ = [
     "source_date_text",
     "spec_labels",
     "status_date",
+    "status_definitions",
 ]
 
 UNIT_DECIMALS = {"people": 0, "households": 0, "count": 0, "percent": 1, "per_1000": 2, "per_100000": 1}
@@ -215,3 +216,11 @@ def source_date_text(value: str, lang: str) -> str:
     if not value:
         return t("panel.undated", lang)
     return fmt_date(value, lang)
+
+
+def status_definitions(lang: str) -> list[str]:
+    """"Launched: a source reports …", one line per status: the one definition of each (``status_help.*``,
+    which data/README.md gives in English), then the rule that the word the press uses does not decide."""
+    lines = [t("status_help.line", lang, status=t(f"status.{s}", lang), definition=t(f"status_help.{s}", lang))
+             for s in STATUSES]
+    return [*lines, t("status_help.rule", lang)]

@@ -44,9 +44,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from atlas import exports, opendata
+from atlas import exports, network, opendata
 from atlas.brief import build_brief
 from atlas.brief_pdf import FontNotFound
+from atlas.checked import dataset_checked_text
 from atlas.cli_common import load_or_report
 from atlas.dataset import load
 from atlas.feed import FEED_LANG, api_documents, atom_feed, change_items, data_date, data_stamp, http_url
@@ -156,6 +157,7 @@ class Edition:
                         for c in self.ds.regions.index],
             "version": self.ds.version,
             "date_text": fmt_date(self.date, lang),
+            "checked_text": dataset_checked_text(self.ds, lang),
             "date_iso": self.date.isoformat(),
         }
 
@@ -179,10 +181,12 @@ class Edition:
     def country_page(self, lang: str) -> bytes:
         b = build_brief(self.ds, View(lang=lang), None, self.base_url, self.stamp)
         counts = {c: len(self.ds.institutes_in(c)) for c in self.ds.regions.index}
+        claims = network.claims_table(self.ds, lang)
         return self.render(
             "country.html", **self.context(lang, "maroc.html", b.title), brief=b, counts=counts,
             sources=_source_rows(b.sources), downloads=self.download_links(lang, None),
-            svg=region_svg(self.ds, None, lang),
+            svg=region_svg(self.ds, None, lang), claims=claims.to_dict("records"),
+            claims_intro=network.claims_intro(claims, lang),
         )
 
     def downloads_page(self, lang: str) -> bytes:

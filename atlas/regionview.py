@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from atlas.checked import checked_text, sentence
 from atlas.i18n import LANGS, fmt_date, fmt_number, fmt_percent, pick, t
 from atlas.present import SourceRef, fmt_ratio, format_exact, format_value, region_name, source_date_text, spec_label
 from atlas.schema import STATUSES, split_list
@@ -78,7 +79,8 @@ class InstituteCard:
     agree: bool | None  # None when the commentary names nothing for this institute
     partners: tuple[str, ...]
     notes: str
-    last_verified_text: str
+    last_verified_text: str  # the newest source's date
+    checked_text: str  # "Newest source: …; last searched: …, nothing newer found."
     timeline: tuple[TimelineStep, ...]
     sources: tuple[SourceRef, ...]
     scorecard: Scorecard | None = None  # None when the dataset has no accountability.csv
@@ -302,6 +304,7 @@ def institute_card(ds: Dataset, institute_id: str, lang: str) -> InstituteCard:
         partners=tuple(p.strip() for p in partners_text.split(";") if p.strip()),
         notes=pick(row, "notes", lang),
         last_verified_text=fmt_date(str(row["last_verified"]), lang),
+        checked_text=sentence(checked_text(str(row["last_verified"]), str(row["last_searched"]), lang)),
         timeline=_timeline(status, status_date, lang),
         sources=tuple(_source_ref(s, lang) for _, s in sources.iterrows()),
         scorecard=scorecard(ds, institute_id, lang),

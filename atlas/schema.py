@@ -10,10 +10,10 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
 
 FIELD_NAME = re.compile(r"^(-|[A-Za-z0-9_.-]+)$")
 CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -45,7 +45,7 @@ SOURCE_FIELDS = (
     "status_date",
     "partners",
 )
-CLAIM_STATUSES = ("confirmed", "differs", "not_found")
+CLAIM_STATUSES = ("confirmed", "partly_confirmed", "differs", "not_found")
 FIGURE_UNITS = ("people", "households", "percent", "count", "per_1000", "per_100000")
 
 
@@ -91,6 +91,20 @@ def parse_partial_date(value: str) -> tuple[date, str]:
     return parsed, precision
 
 
+def searched_after(searched: str, newest: str) -> None:
+    """Refuse a last-search date ``searched`` that ends before the newest source ``newest`` it was
+    checked against (partial dates compare by the whole period: ``2026-03`` may hold ``2026-03-12``)."""
+    start, precision = parse_partial_date(searched)
+    if precision == "year":
+        end = date(start.year, 12, 31)
+    elif precision == "month":
+        end = date(start.year + start.month // 12, start.month % 12 + 1, 1) - timedelta(days=1)
+    else:
+        end = start
+    if end < parse_partial_date(newest)[0]:
+        raise ValueError(f"{searched!r} is before last_verified {newest!r}: a search finds at least the newest source")
+
+
 def _split(value: str) -> list[str]:
     return [part.strip() for part in value.split(";") if part.strip()]
 
@@ -120,6 +134,17 @@ def _required(value: str) -> str:
         raise ValueError("is empty but required")
     if value != value.strip():
         raise ValueError("has leading or trailing spaces")
+    return value
+
+
+def _check_searched(value: str, info: ValidationInfo) -> str:
+    """``last_searched``: empty, or a date not in the future and not before the row's ``last_verified``."""
+    if value:
+        newest = info.data.get("last_verified")
+        if newest:
+            searched_after(value, newest)
+        else:
+            parse_partial_date(value)
     return value
 
 
@@ -239,7 +264,7 @@ class ClaimRow(Row):
     claim_fr: str
     claim_ar: str
     claim_en: str
-    status: Literal["confirmed", "differs", "not_found"]
+    status: Literal["confirmed", "partly_confirmed", "differs", "not_found"]
     finding_fr: str
     finding_ar: str
     finding_en: str
@@ -280,6 +305,7 @@ class InstituteRow(Row):
     partners_en: str = ""
     confidence: Literal["confirmed", "medium", "weak"]
     last_verified: str
+    last_searched: str = ""
     notes_fr: str = ""
     notes_ar: str = ""
     notes_en: str = ""
@@ -303,6 +329,11 @@ class InstituteRow(Row):
     def _date(cls, value: str) -> str:
         parse_partial_date(_required(value))
         return value
+
+    @field_validator("last_searched")
+    @classmethod
+    def _searched(cls, value: str, info: ValidationInfo) -> str:
+        return _check_searched(value, info)
 
     @field_validator("lat", "lon")
     @classmethod
@@ -399,9 +430,10 @@ class AccountabilityRow(Row):
     """One question of one institute's accountability scorecard.
 
     ``published``: the answer is a fact, in ``answer_*``, with its source (publisher, URL, date).
-    ``not_published``: nothing public answers it as of ``last_verified``; ``answer_*`` and the source
-    stay empty (the app writes "not published as of <last_verified>"), ``note_*`` may say what was
-    looked for. Either way the row is never blank.
+    ``not_published``: nothing public answers it in the sources up to ``last_verified`` (nor in the later
+    search of ``last_searched``, when recorded); ``answer_*`` and the source stay empty (the app writes "not
+    published (sources up to <last_verified>; last searched: <last_searched>)"), ``note_*`` may say what
+    was looked for. Either way the row is never blank.
     """
 
     institute_id: str
@@ -416,6 +448,7 @@ class AccountabilityRow(Row):
     source_url: str = ""
     source_date: str = ""
     last_verified: str
+    last_searched: str = ""
     note_fr: str = ""
     note_ar: str = ""
     note_en: str = ""
@@ -427,6 +460,11 @@ class AccountabilityRow(Row):
     def _verified(cls, value: str) -> str:
         parse_partial_date(_required(value))
         return value
+
+    @field_validator("last_searched")
+    @classmethod
+    def _searched(cls, value: str, info: ValidationInfo) -> str:
+        return _check_searched(value, info)
 
     @field_validator("source_date")
     @classmethod

@@ -1,5 +1,6 @@
 """The accountability scorecard (``data/accountability.csv``): per institute, seven questions, each a
-sourced fact or "not published as of <date>".
+sourced fact or "not published" with the date of the newest source and of the last search
+(:mod:`atlas.checked`).
 
 A scorecard is never a score: it counts published answers, and an unanswered question says what was
 looked for and when. The side panel, the map popup (:func:`scorecard_html`), the
@@ -11,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from atlas.checked import not_published_text
 from atlas.i18n import direction, fmt_date, pick, t
 from atlas.present import SourceRef, source_date_text
 from atlas.text import h
@@ -37,16 +39,18 @@ def questions_for(caveat: str) -> tuple[str, ...]:
 
 @dataclass(frozen=True)
 class ScoreLine:
-    """One question of an institute's scorecard: a sourced fact, or "not published as of <date>"."""
+    """One question of an institute's scorecard: a sourced fact, or "not published (sources up to
+    <newest source>; last searched: <date>)"."""
 
     question: str
     label: str  # the question in the language
     published: bool
-    answer: str  # the fact, or "not published as of 12 March 2026"
+    answer: str  # the fact, or "not published (sources up to 12 March 2026; last searched: December 2026)"
     note: str  # what was looked for ("" when nothing to add)
     source: SourceRef | None  # the fact's source (None when not published)
-    verified: str  # the data's partial date
+    verified: str  # the newest source's partial date
     verified_text: str
+    searched: str = ""  # when the sources were last searched ("" when not recorded)
 
 
 @dataclass(frozen=True)
@@ -69,6 +73,7 @@ def scorecard(ds: Dataset, institute_id: str, lang: str) -> Scorecard | None:
     for _, row in rows.iterrows():
         published = str(row["state"]) == "published"
         verified = str(row["last_verified"])
+        searched = str(row.get("last_searched", "") or "")
         source = None
         if published:
             date = str(row["source_date"] or "")
@@ -79,13 +84,12 @@ def scorecard(ds: Dataset, institute_id: str, lang: str) -> Scorecard | None:
                 question=str(row["question"]),
                 label=t(f"panel.acc.q.{row['question']}", lang),
                 published=published,
-                answer=pick(row, "answer", lang) if published else t(
-                    "panel.acc.not_published", lang, date=fmt_date(verified, lang)
-                ),
+                answer=pick(row, "answer", lang) if published else not_published_text(verified, searched, lang),
                 note="" if published else pick(row, "note", lang),
                 source=source,
                 verified=verified,
                 verified_text=fmt_date(verified, lang),
+                searched=searched,
             )
         )
     count = sum(1 for line in lines if line.published)

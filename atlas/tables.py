@@ -27,6 +27,7 @@ import pandas as pd
 
 from atlas import scorecard as sc
 from atlas.census import national_reference
+from atlas.checked import dataset_checked_text, dataset_dates
 from atlas.flags import evaluate_flags, raised_flags
 from atlas.i18n import LANG_NAMES, direction, pick, t
 from atlas.present import agreement_text, commentary_keys, list_sep, spec_label
@@ -220,7 +221,7 @@ def institutes_table_data(ds: Dataset, view: View) -> Table:
     keys = [
         "id", "region_code", "region", "name_fr", "name_ar", "name_en", "kind", "city", "lat", "lon",
         "location_precision", "specialisation", "focus_areas", "agreement", "status", "status_date", "confidence",
-        "partners", "last_verified", "notes", "source_urls",
+        "partners", "last_verified", "last_searched", "notes", "source_urls",
     ]
     kinds = ["text"] * len(keys)
     kinds[keys.index("lat")] = kinds[keys.index("lon")] = "coord"
@@ -249,6 +250,7 @@ def institutes_table_data(ds: Dataset, view: View) -> Table:
                 "confidence": t(f"confidence.{r['confidence']}", lang),
                 "partners": pick(r, "partners", lang) or t("common.not_announced", lang),
                 "last_verified": str(r["last_verified"]),
+                "last_searched": str(r["last_searched"]),
                 "notes": pick(r, "notes", lang),
                 "source_urls": _source_urls(ds, [inst_id], lang),
             }
@@ -301,10 +303,11 @@ def sources_table(ds: Dataset, view: View) -> pd.DataFrame:
 def accountability_table_data(ds: Dataset, view: View) -> Table:
     """The accountability scorecard (:func:`atlas.scorecard.scorecard`) of every institute that passes
     the view's filters: one row per (institute, question), the answer a sourced fact or "not published
-    as of <last verified>", never blank. Empty when the dataset has no ``accountability.csv``."""
+    (sources up to <last verified>; last searched: <date>)", never blank. Empty when the dataset
+    has no ``accountability.csv``."""
     lang = view.lang
     keys = ["institute_id", "institute", "region_code", "region", "question_key", "question", "state", "answer",
-            "note", "source_publisher", "source_url", "source_date", "last_verified"]
+            "note", "source_publisher", "source_url", "source_date", "last_verified", "last_searched"]
     kinds = ["text"] * len(keys)
     kinds[keys.index("source_url")] = "url"
     rows = []
@@ -330,6 +333,7 @@ def accountability_table_data(ds: Dataset, view: View) -> Table:
                     "source_url": src.url if src else "",
                     "source_date": src.date if src else "",
                     "last_verified": line.verified,
+                    "last_searched": line.searched,
                 }
             )
     return Table("accountability", keys, [_col(f"acc.{k}", lang) for k in keys], kinds, rows)
@@ -442,12 +446,17 @@ def utc_now(now: datetime | None = None) -> datetime:
 
 
 def metadata(ds: Dataset, view: View, base_url: str | None = None, now: datetime | None = None) -> dict[str, Any]:
-    """What a file was made from: dataset version, export time (UTC, ISO 8601), language, filters,
-    the link that reproduces the view, and the credits and licences."""
+    """What a file was made from: dataset version, how current the data are (newest source, last
+    search), export time (UTC, ISO 8601), language, filters, the link that reproduces the view, and the
+    credits and licences."""
     stamp = utc_now(now)
+    newest, searched = dataset_dates(ds)
     return {
         "title": t("export.meta.title", view.lang),
         "dataset_version": ds.version,
+        "newest_source": newest,
+        "last_searched": searched,
+        "checked_text": dataset_checked_text(ds, view.lang),
         "exported_at": stamp.isoformat(timespec="seconds").replace("+00:00", "Z"),
         "language": view.lang,
         "filters": filters_used(ds, view),
@@ -466,6 +475,7 @@ def metadata_rows(meta: dict[str, Any], lang: str) -> list[tuple[str, str]]:
     rows = [
         (t("export.meta.title_label", lang), meta["title"]),
         (t("export.meta.version", lang), meta["dataset_version"]),
+        (t("export.meta.checked", lang), meta["checked_text"]),
         (t("export.meta.exported_at", lang), meta["exported_at"]),
         (t("export.meta.language", lang), LANG_NAMES.get(meta["language"], meta["language"])),
         (t("export.meta.filters", lang), meta["filters_text"]),

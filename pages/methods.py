@@ -4,7 +4,9 @@ import pandas as pd
 import streamlit as st
 
 from atlas import provenance
-from atlas.i18n import fmt_date, pick, t
+from atlas.checked import dataset_checked_text
+from atlas.i18n import pick, t
+from atlas.present import status_definitions
 from atlas.text import md_escape
 from ui.layout import context
 from ui.markdown import rtl_frame
@@ -14,9 +16,8 @@ ds, lang = ctx.ds, ctx.lang
 
 st.title(t("methods.title", lang))
 st.write(t("methods.intro", lang))
-verified = list(ds.institutes["last_verified"])
-if verified:
-    st.caption(t("methods.version", lang, version=ds.version, date=fmt_date(max(verified), lang)))
+if len(ds.institutes):
+    st.caption(t("methods.version", lang, version=ds.version, checked=dataset_checked_text(ds, lang)))
 else:  # an empty network is a valid dataset
     st.caption(t("methods.version_no_institute", lang, version=ds.version))
 
@@ -30,6 +31,7 @@ st.dataframe(rtl_frame(sources, lang), hide_index=True, column_config={t("prov.c
              key="methods_sources")
 
 st.header(t("methods.statuses", lang))
+st.markdown("\n".join(f"- {md_escape(line)}" for line in status_definitions(lang)))
 st.write(t("methods.statuses_body", lang))
 
 st.header(t("methods.figures", lang))

@@ -18,7 +18,6 @@ from ui.downloads import render_downloads
 from ui.layout import context
 from ui.markdown import md_help, md_link
 
-CLAIM_COLOURS = {"confirmed": "green", "differs": "orange", "not_found": "red"}
 ROW_PX = 35  # st.dataframe's row height: tables show all 12 regions without an inner scroll
 # The table's number formats from the one unit -> decimals table (atlas.present.UNIT_DECIMALS).
 NUMBER_FORMATS = {unit: "localized" if places == 0 else f"%.{places}f" for unit, places in UNIT_DECIMALS.items()}
@@ -161,12 +160,10 @@ for spec, codes in overlaps.items():
 # --- claims check -------------------------------------------------------------------------------
 st.header(t("regions.claims_title", lang))
 claims = network.claims_table(ds, lang)
-counts = claims["status"].value_counts()
-st.caption(t("regions.claims_intro", lang, total=len(claims), confirmed=int(counts.get("confirmed", 0)),
-             differs=int(counts.get("differs", 0)), not_found=int(counts.get("not_found", 0))))
+st.caption(network.claims_intro(claims, lang))
 for claim in claims.itertuples(index=False):
     with st.container(border=True, key=f"claim_{claim.key}"):
-        st.badge(claim.status_label, color=CLAIM_COLOURS.get(claim.status, "gray"))
+        st.badge(claim.status_label, color=network.CLAIM_COLOURS.get(claim.status, "gray"))
         st.markdown(f"**{t('regions.claim_label', lang)}** {md_escape(claim.claim)}")
         st.markdown(f"**{t('regions.finding_label', lang)}** {md_escape(claim.finding)}")
         if claim.sources:

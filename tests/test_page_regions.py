@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from atlas import network
 from atlas.i18n import LANGS, t
 
 REPO = Path(__file__).resolve().parent.parent
@@ -79,6 +80,19 @@ def test_claims_check_shows_each_claim_with_status_finding_and_links(ds, lang):
         assert t(f"panel.claim.{claim['status']}", lang) in body
         for url in claim["source_urls"].split(";"):
             assert f"]({url.strip()})" in captions, url
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_partly_confirmed_claim_wears_its_own_badge(ds, lang):
+    at = open_regions(lang)
+    values = [m.value for m in at.markdown]
+    claim = next(i for i, v in enumerate(values) if ds.claims.at["dakhla_500_mw", f"claim_{lang}"] in unescape(v))
+    # the badge drawn just above the Dakhla 500 MW claim: blue, "partly confirmed", not "confirmed"
+    assert values[claim - 1] == f":blue-badge[{t('panel.claim.partly_confirmed', lang)}]"
+    # the count above the claims names the new state too
+    intro = t("regions.claims_intro", lang, total=9, confirmed=4, partly_confirmed=1, differs=3, not_found=1)
+    assert intro == network.claims_intro(network.claims_table(ds, lang), lang)
+    assert intro in [c.value for c in at.caption]
 
 
 def test_coverage_block_counts_the_twelve_regions():

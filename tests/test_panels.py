@@ -145,7 +145,8 @@ def test_results_caveat_shows_the_scorecard_instead_of_figures():
     results = next(e for e in at.expander if "Des résultats mesurables" in e.label)
     inner = "\n".join(m.value for m in results.markdown).replace("\\", "")
     assert t("panel.acc.in_caveat", "fr") in inner
-    assert "Objectifs publiés**: non publié au 12 mars 2026" in inner
+    assert ("Objectifs publiés**: non publié (sources jusqu'au 12 mars 2026 ; dernière recherche : décembre 2026)"
+            in inner)
     assert t("panel.caveat_no_figure", "fr") not in inner
 
 
@@ -159,7 +160,9 @@ def test_region_card_shows_new_figures_with_sources_and_the_scorecard():
     assert "(https://www.hcp.ma/file/246208/)" in table and "(https://www.hcp.ma/file/242672/)" in table
     assert "not compute" not in body  # said in the definitions instead (see test_census)
     assert "Accountability scorecard" in body and "published answers: 0 of 7" in body
-    assert "Multi-year budget**: not published as of 12 March 2026" in body
+    assert "Multi-year budget**: not published (sources up to 12 March 2026; last searched: December 2026)" in body
+    # the institute's sources say how current they are: the newest source, and the later search
+    assert "Newest source: 12 March 2026; last searched: December 2026, nothing newer found." in body
 
 
 def test_figures_have_definitions_on_hover():

@@ -320,9 +320,12 @@ def test_scorecard_answers_every_question_with_a_fact_or_not_published(ds):
     fes = sc.scorecard(ds, "jazari-fes", "en")
     host = {line.question: line for line in fes.lines}["host_university"]
     assert host.published and "Euro-Mediterranean University of Fez" in host.answer
-    assert host.source.publisher == "Le Reporter"
+    assert host.source.publisher == "iafrica.com"  # the UEMF venue; Le Reporter says only "in Fez"
     budget = {line.question: line for line in fes.lines}["budget"]
-    assert not budget.published and budget.answer == "not published as of 12 March 2026"
+    # both dates: the newest source, and the later search that found nothing newer
+    assert not budget.published
+    assert budget.answer == "not published (sources up to 12 March 2026; last searched: December 2026)"
+    assert "meatechwatch" in budget.note and "AI and digital initiatives" in budget.note
     assert fes.count_text == "published answers: 1 of 7"
     assert sc.scorecard(ds, "jazari-guelmim", "ar").count_text == "الأجوبة المنشورة: 0 من 7"
 
@@ -335,14 +338,14 @@ def test_region_scorecard_count(ds):
 def test_scorecard_html_is_escaped(data_copy: Path):
     from tests.conftest import set_cell
 
-    set_cell(data_copy / "accountability.csv", "source_url", "https://www.lereporter.ma/fes-meknes-signature-dune-"
-             "convention-pour-la-creation-linstitut-jazari-industrie-x-0/", "answer_en",
+    set_cell(data_copy / "accountability.csv", "source_url", "https://iafrica.com/morocco-launches-ai-research-"
+             "institute-targets-50000-jobs-and-10-billion-gdp-boost-by-2030/", "answer_en",
              "<script>alert(1)</script> {{x}}")
     ds = load(data_copy)
     html = sc.scorecard_html(ds, "jazari-fes", "en")
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert "{{x}}" not in html  # braces escaped, so no template engine can read them
-    assert html.count("<li") == 7 and 'href="https://www.lereporter.ma/' in html
+    assert html.count("<li") == 7 and 'href="https://iafrica.com/' in html
     assert 'dir="rtl"' in sc.scorecard_html(ds, "jazari-fes", "ar")
 
 

@@ -14,6 +14,7 @@ import streamlit as st
 from atlas import config
 from atlas.dataset import Dataset, validate
 from atlas.i18n import LANG_NAMES, LANGS, direction, pick, t
+from atlas.present import status_definitions
 from atlas.schema import CONFIDENCES, STATUSES, Problem
 from atlas.text import md_escape
 from atlas.view import LENSES, View, parse_query, to_query
@@ -257,6 +258,7 @@ def _filter_widgets(ds: Dataset, lang: str) -> None:
     st.multiselect(
         t("filter.status", lang), list(STATUSES), key="w_status",
         format_func=lambda s: t(f"status.{s}", lang), placeholder=t("filter.all", lang),
+        help="  \n".join(md_escape(line) for line in status_definitions(lang)),
     )
     st.multiselect(
         t("filter.confidence", lang), list(CONFIDENCES), key="w_conf",

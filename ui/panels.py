@@ -293,7 +293,7 @@ def _institute(inst: rv.InstituteCard, lang: str) -> None:
                 st.caption(md_escape(inst.notes))
         with st.expander(t("panel.sources_count", lang, count=len(inst.sources))):
             st.markdown(sources_md(inst.sources, lang))
-            st.caption(t("panel.last_verified", lang, date=md_escape(inst.last_verified_text)))
+            st.caption(md_escape(inst.checked_text))
         _scorecard(inst.scorecard, lang)
 
 

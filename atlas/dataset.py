@@ -281,31 +281,50 @@ def _version(data_dir: Path) -> str:
     return digest.hexdigest()[:12]
 
 
+Parsed = dict[str, list[tuple[int, Any]]]
+"""File name -> its valid rows as (line, row model), for the files of :data:`CSV_FILES`."""
+
+
 def validate(data_dir: str | Path | None = None) -> tuple[Dataset | None, list[Problem]]:
     """Load ``data_dir`` and return (dataset or None, every problem found)."""
-    from atlas import geo  # shapely is only needed here
-
     data_dir = Path(data_dir) if data_dir is not None else config.data_dir()
     r = _Reader(data_dir)
     if not data_dir.is_dir():
         r.add(str(data_dir), None, "-", "data directory does not exist")
         return None, r.problems
 
-    parsed = {name: r.models(name, *spec) for name, spec in CSV_FILES.items()}
-    specs = {k: None for k in r.keys_seen.get("specialisations.csv", set())}
+    parsed: Parsed = {name: r.models(name, *spec) for name, spec in CSV_FILES.items()}
     regions = {o.code: o for _, o in parsed["regions.csv"]}
     fig_defs = {o.key: o for _, o in parsed["figures.csv"]}
-    flags = {o.key: o for _, o in parsed["flags.csv"]}
+    _check_regions(r, parsed, regions)
+    figures = _read_figures(r, regions, fig_defs)
+    _check_references(r, parsed)
+    geojson, shapes = _read_geometry(r, regions)
+    _check_institutes(r, parsed, regions, shapes)
+    _check_sources(r, parsed)
+    _check_labels(r, parsed)
+    _check_required_figures(r, parsed, fig_defs)
+    accountability = _read_accountability(r, parsed["institutes.csv"])
+    _check_areas(r, parsed, regions)
+    changes = _read_changes(r, parsed, set(regions))
 
+    if r.problems:
+        return None, r.problems
+    return _assemble(data_dir, parsed, figures, geojson, shapes, accountability, changes), []
+
+
+def _check_regions(r: _Reader, parsed: Parsed, regions: dict[str, Any]) -> None:
+    """``regions.csv`` lists the 12 HCP regions."""
     if parsed["regions.csv"] and sorted(regions) != [f"{i:02d}" for i in range(1, 13)]:
         missing = sorted({f"{i:02d}" for i in range(1, 13)} - set(regions))
         if missing:
             r.add("regions.csv", None, "code", f"the 12 HCP regions are required; missing {', '.join(missing)}")
 
-    # Region figures: one numeric column per figure definition.
-    figures = _read_figures(r, regions, fig_defs)
 
+def _check_references(r: _Reader, parsed: Parsed) -> None:
+    """Flags name a figure; caveats name figures and flags; a claim has one publisher per URL."""
     fig_keys = r.keys_seen.get("figures.csv", set())  # a figure whose row has a problem is not "unknown"
+    flags = {o.key for _, o in parsed["flags.csv"]}
     for line, f in parsed["flags.csv"]:
         if fig_keys and f.figure not in fig_keys:
             r.add("flags.csv", line, "figure", f"unknown figure {f.figure!r}")
@@ -322,27 +341,36 @@ def validate(data_dir: str | Path | None = None) -> tuple[Dataset | None, list[P
         if c.status in ("confirmed", "partly_confirmed") and not split_list(c.source_urls):
             r.add("claims.csv", line, "source_urls", f"is empty: a {c.status} claim needs the sources that confirm it")
 
-    # Geometry.
-    geojson: dict[str, Any] = {}
-    shapes: dict[str, Any] = {}
-    text = r.read_text(GEOMETRY_FILE, limit=geo.MAX_GEOJSON_BYTES)
-    if text is not None:
-        try:
-            geojson = json.loads(text, parse_constant=_no_constant)
-            shapes = geo.shapes_from_geojson(geojson)
-        except RecursionError:
-            r.add(GEOMETRY_FILE, None, "-", "not a usable GeoJSON of the regions: nested too deeply")
-            geojson, shapes = {}, {}
-        except (ValueError, KeyError, TypeError) as exc:
-            r.add(GEOMETRY_FILE, None, "-", f"not a usable GeoJSON of the regions: {exc}")
-            geojson, shapes = {}, {}
-        if shapes and regions and sorted(shapes) != sorted(regions):
-            r.add(GEOMETRY_FILE, None, "code", "feature codes do not match regions.csv")
-        elif shapes:
-            for message in geo.coverage_problems(shapes):
-                r.add(GEOMETRY_FILE, None, "-", f"the regions do not tile: {message}")
 
-    # Institutes: cross-file checks.
+def _read_geometry(r: _Reader, regions: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """``regions.geojson``: (the GeoJSON, code -> shapely shape); both empty after a problem."""
+    from atlas import geo  # shapely is only needed here
+
+    text = r.read_text(GEOMETRY_FILE, limit=geo.MAX_GEOJSON_BYTES)
+    if text is None:
+        return {}, {}
+    try:
+        geojson = json.loads(text, parse_constant=_no_constant)
+        shapes = geo.shapes_from_geojson(geojson)
+    except RecursionError:
+        r.add(GEOMETRY_FILE, None, "-", "not a usable GeoJSON of the regions: nested too deeply")
+        return {}, {}
+    except (ValueError, KeyError, TypeError) as exc:
+        r.add(GEOMETRY_FILE, None, "-", f"not a usable GeoJSON of the regions: {exc}")
+        return {}, {}
+    if shapes and regions and sorted(shapes) != sorted(regions):
+        r.add(GEOMETRY_FILE, None, "code", "feature codes do not match regions.csv")
+    elif shapes:
+        for message in geo.coverage_problems(shapes):
+            r.add(GEOMETRY_FILE, None, "-", f"the regions do not tile: {message}")
+    return geojson, shapes
+
+
+def _check_institutes(r: _Reader, parsed: Parsed, regions: dict[str, Any], shapes: dict[str, Any]) -> None:
+    """Each institute's region and specialisations exist, and its point lies in Morocco, near its region."""
+    from atlas import geo  # shapely is only needed here
+
+    specs = r.keys_seen.get("specialisations.csv", set())
     for line, inst in parsed["institutes.csv"]:
         if regions and inst.region_code not in regions:
             r.add("institutes.csv", line, "region_code", f"unknown region code {inst.region_code!r}")
@@ -364,6 +392,9 @@ def validate(data_dir: str | Path | None = None) -> tuple[Dataset | None, list[P
                     f"(at most {MAX_KM_OUTSIDE_REGION:.0f} km allowed)",
                 )
 
+
+def _check_sources(r: _Reader, parsed: Parsed) -> None:
+    """Each source names a known institute and has a URL (but the commentary); each institute has a source."""
     inst_ids = r.keys_seen.get("institutes.csv")  # None: the file itself is unusable (already reported)
     sourced: set[str] = set()
     for line, s in parsed["sources.csv"]:
@@ -377,6 +408,9 @@ def validate(data_dir: str | Path | None = None) -> tuple[Dataset | None, list[P
             if inst.id not in sourced:
                 r.add("institutes.csv", line, "id", f"institute {inst.id!r} has no row in sources.csv")
 
+
+def _check_labels(r: _Reader, parsed: Parsed) -> None:
+    """The labels that name a row in menus and table headers differ from row to row, in each language."""
     for name, base in LABEL_COLUMNS.items():
         for lang in LANGS:
             col, first = f"{base}_{lang}", {}
@@ -386,26 +420,29 @@ def validate(data_dir: str | Path | None = None) -> tuple[Dataset | None, list[P
                     r.add(name, line, col, f"same label as row {first[label]}: each row needs its own name")
                 else:
                     first[label] = line
+
+
+def _check_required_figures(r: _Reader, parsed: Parsed, fig_defs: dict[str, Any]) -> None:
     if parsed["figures.csv"]:
         for key in REQUIRED_FIGURES:
             if key not in fig_defs and key not in r.keys_seen.get("figures.csv", set()):
                 r.add("figures.csv", None, "key", f"figure {key!r} is required (the regions page charts it)")
-    accountability = _read_accountability(r, parsed["institutes.csv"])
 
+
+def _check_areas(r: _Reader, parsed: Parsed, regions: dict[str, Any]) -> None:
     for line, a in parsed["region_areas.csv"]:
         if regions and a.code not in regions:
             r.add("region_areas.csv", line, "code", f"unknown region code {a.code!r}")
 
-    changes = _read_changes(r, parsed, set(regions))
 
-    if r.problems:
-        return None, r.problems
-
+def _assemble(data_dir: Path, parsed: Parsed, figures: pd.DataFrame, geojson: dict[str, Any],
+              shapes: dict[str, Any], accountability: pd.DataFrame, changes: pd.DataFrame) -> Dataset:
+    """The :class:`Dataset` of a directory without problems: frames indexed by their key."""
     columns = {name: list(spec[0].model_fields) for name, spec in CSV_FILES.items()}
     inst = _frame(parsed["institutes.csv"], "id", columns["institutes.csv"])
     inst["focus_list"] = [split_list(v) for v in inst["focus_areas"]]
     inst["status_day"] = [parse_partial_date(v)[0] for v in inst["status_date"]]
-    ds = Dataset(
+    return Dataset(
         data_dir=data_dir,
         institutes=inst,
         sources=_frame(parsed["sources.csv"], "source_id", columns["sources.csv"]),
@@ -423,7 +460,6 @@ def validate(data_dir: str | Path | None = None) -> tuple[Dataset | None, list[P
         accountability=accountability,
         changes=changes,
     )
-    return ds, []
 
 
 ACCOUNTABILITY_FILE = "accountability.csv"
@@ -463,7 +499,7 @@ def _read_accountability(r: _Reader, institutes: list[tuple[int, Any]]) -> pd.Da
 CHANGES_FILE = "changes.csv"
 
 
-def _read_changes(r: _Reader, parsed: dict[str, list[tuple[int, Any]]], regions: set[str]) -> pd.DataFrame:
+def _read_changes(r: _Reader, parsed: Parsed, regions: set[str]) -> pd.DataFrame:
     """The rows of ``changes.csv`` (indexed by id, in file order; empty when the file is absent).
 
     Checked: ids unique, dates real and not in the future, the subject an institute id of

@@ -58,11 +58,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_build(args: argparse.Namespace) -> int:
     """Regenerate the files derived from third-party packages (census, names, geometry)."""
-    from atlas import census, geo
+    from atlas import census, datapackage, geo
 
     data_dir = Path(args.data_dir) if args.data_dir else config.data_dir()
     try:  # every target is checked before the first write; each is written atomically
-        for name in (census.REGIONS_FILE, census.REGION_FIGURES_FILE, "regions.geojson"):
+        for name in (census.REGIONS_FILE, census.REGION_FIGURES_FILE, "regions.geojson", datapackage.PACKAGE_FILE):
             check_target(data_dir / name)
         data_dir.mkdir(parents=True, exist_ok=True)
         for path in census.write_generated(data_dir):

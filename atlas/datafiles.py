@@ -257,6 +257,16 @@ class Reader:
         return out
 
 
+def read_file(data_dir: Path, name: str, limit: int = MAX_CSV_BYTES) -> bytes:
+    """The bytes of ``data_dir/name`` under the rules ``validate`` reads by, for code that reads a data
+    file after loading (the edition's data package); ``OSError`` saying what is wrong otherwise."""
+    reader = Reader(Path(data_dir))
+    raw = reader.read_bytes(name, limit=limit)
+    if raw is None:
+        raise OSError(str(reader.problems[0]) if reader.problems else f"{name} is missing from {data_dir}")
+    return raw
+
+
 def _message(err: Any, value: object) -> str:
     kind = err.get("type", "")
     msg = str(err.get("msg", "invalid"))

@@ -356,7 +356,7 @@ def publish(ds: Dataset, out: str | Path, *, base_url: str | None = None, jobs: 
     downloads (default: the number of CPUs). ``with_downloads=False`` leaves the downloads out (the
     pages still link them): for tests of the pages only."""
     start = time.monotonic()
-    out = Path(out)
+    out = Path(os.path.abspath(out))  # "." or "site/" name the folder itself
     edition_files.check_replaceable(out)  # refused before anything is written
     out.parent.mkdir(parents=True, exist_ok=True)
     with edition_files.lock(out):

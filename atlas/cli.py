@@ -15,6 +15,7 @@ from pathlib import Path
 from atlas import config, exports_cli, publish
 from atlas.cli_common import load_or_report
 from atlas.dataset import Dataset
+from atlas.fileio import RefusedTarget, check_target
 
 
 class _Parser(argparse.ArgumentParser):
@@ -57,14 +58,19 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_build(args: argparse.Namespace) -> int:
     """Regenerate the files derived from third-party packages (census, names, geometry)."""
-    from atlas import census, geo
+    from atlas import census, datapackage, geo
 
     data_dir = Path(args.data_dir) if args.data_dir else config.data_dir()
-    try:  # every file is written atomically: a failure leaves the previous file in place
+    try:  # every target is checked before the first write; each is written atomically
+        for name in (census.REGIONS_FILE, census.REGION_FIGURES_FILE, "regions.geojson", datapackage.PACKAGE_FILE):
+            check_target(data_dir / name)
         data_dir.mkdir(parents=True, exist_ok=True)
         for path in census.write_generated(data_dir):
             print(f"wrote {path} ({path.stat().st_size:,} bytes)")
         size = geo.write_regions_geojson(data_dir / "regions.geojson")
+    except RefusedTarget as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     except OSError as exc:
         print(f"error: cannot write into {data_dir}: {exc.strerror or exc}", file=sys.stderr)
         return 1

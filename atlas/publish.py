@@ -17,6 +17,7 @@ A folder any static web server or CDN can serve, that also opens from ``file://`
     OUT/catalog.jsonld              the DCAT catalogue; the landing and map pages carry a schema.org
                                     Dataset (JSON-LD): see :mod:`atlas.opendata`
     OUT/assets/                     the edition's stylesheet and filter script (``atlas/static/publish``)
+    OUT/edition-manifest.json       every file of the edition and its SHA-256 (``atlas.edition_files``)
 
 Pages are Jinja2 templates (``atlas/templates/publish``) rendered with autoescaping; data only ever
 reaches them as template variables. The map page is the exported map with the edition's header and
@@ -26,17 +27,22 @@ filters inserted into the final HTML (never into a folium template), their data 
 The same data gives byte-identical files: the only date written is the data's date
 (:func:`atlas.feed.data_date`), folium's random element ids are renumbered, and the XLSX and PDF
 creation dates are that date. The Atom feeds and the JSON API are written by :mod:`atlas.feed`.
+
+The edition is built beside ``OUT`` and swapped in whole; a previous edition is recognised by its
+manifest and only the files it lists are removed (:mod:`atlas.edition_files`).
 """
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import hashlib
 import math
 import os
 import re
 import shutil
+import signal
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -44,7 +50,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from atlas import exports, network, opendata
+from atlas import edition_files, exports, network, opendata
 from atlas.brief import build_brief
 from atlas.brief_pdf import FontNotFound
 from atlas.checked import dataset_checked_text
@@ -62,7 +68,7 @@ if TYPE_CHECKING:
 PACKAGE = Path(__file__).resolve().parent
 TEMPLATE_DIR = PACKAGE / "templates" / "publish"
 ASSET_DIR = PACKAGE / "static" / "publish"
-EDITION_MARKERS = ("index.html", "api/institutes.json")  # what makes a folder a previous edition
+_PR_SET_PDEATHSIG = 1
 _FOLIUM_ID = re.compile(r"(?<=_)[0-9a-f]{32}(?![0-9a-f])")
 
 
@@ -89,9 +95,20 @@ class Download:
 _WORKER: dict[str, Any] = {}
 
 
-def _worker_init(data_dir: str, base_url: str | None) -> None:
+def _worker_init(data_dir: str, base_url: str | None, parent: int | None = None) -> None:
+    if parent is not None:
+        _end_with(parent)
     _WORKER["ds"] = load(data_dir)
     _WORKER["base_url"] = base_url
+
+
+def _end_with(parent: int) -> None:
+    """Linux: have the system end this worker when ``parent`` ends, even by SIGKILL; otherwise the
+    workers of a killed publish would wait for work forever."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent ended before the request
+        os._exit(1)
 
 
 def _make_download(task: Download) -> bytes:
@@ -324,38 +341,39 @@ class Report:
     files: int
     size: int
     seconds: float
+    notes: list[str] = field(default_factory=list)  # what publish cleaned up after an interrupted run
 
     def __str__(self) -> str:
         return (f"published {self.out}: {self.files} files, {self.size / 1e6:.1f} MB "
                 f"({self.size:,} bytes) in {self.seconds:.1f} s")
 
 
-def is_edition(path: Path) -> bool:
-    return all((path / m).is_file() for m in EDITION_MARKERS)
-
-
 def publish(ds: Dataset, out: str | Path, *, base_url: str | None = None, jobs: int | None = None,
             progress: bool | None = None, with_downloads: bool = True) -> Report:
     """Build the edition of ``ds`` into ``out``. ``out`` must not exist, be empty, or hold a previous
-    edition (which is replaced only once the new one is complete). ``jobs`` worker processes make
-    the downloads (default: the number of CPUs). ``with_downloads=False`` leaves the downloads out
-    (the pages still link them): for tests of the pages only."""
+    edition that publish wrote and nothing else (:func:`atlas.edition_files.check_replaceable`); the
+    new edition is built beside it and swapped in once complete. ``jobs`` worker processes make the
+    downloads (default: the number of CPUs). ``with_downloads=False`` leaves the downloads out (the
+    pages still link them): for tests of the pages only."""
     start = time.monotonic()
-    out = Path(out)
-    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not is_edition(out))):
-        raise FileExistsError(f"{out} exists and is not an empty folder or a previous edition; nothing written")
+    out = Path(os.path.abspath(out))  # "." or "site/" name the folder itself
+    edition_files.check_replaceable(out)  # refused before anything is written
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    try:
-        count = _build(ds, tmp, base_url=base_url, jobs=jobs, progress=progress, with_downloads=with_downloads)
-        if out.exists():
-            shutil.rmtree(out)
-        tmp.rename(out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+    with edition_files.lock(out):
+        notes = edition_files.recover(out)
+        edition_files.check_replaceable(out)
+        staging = edition_files.make_staging(out)
+        try:
+            _build(ds, staging, base_url=base_url, jobs=jobs, progress=progress, with_downloads=with_downloads)
+            count = edition_files.write_manifest(staging)
+            previous = edition_files.swap_in(staging, out)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        if previous is not None:
+            notes += edition_files.retire(previous)
     size = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
-    return Report(out, count, size, time.monotonic() - start)
+    return Report(out, count, size, time.monotonic() - start, notes)
 
 
 def _build(ds: Dataset, root: Path, *, base_url: str | None, jobs: int | None, progress: bool | None,
@@ -381,9 +399,7 @@ def _build(ds: Dataset, root: Path, *, base_url: str | None, jobs: int | None, p
     bar = Progress(len(tasks) + len(pages) + len(assets), progress)
 
     def write(rel: str, data: bytes) -> None:
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
+        edition_files.write_file(root, rel, data)
         bar.step(rel)
 
     jobs = max(1, jobs or os.cpu_count() or 1)
@@ -395,7 +411,7 @@ def _build(ds: Dataset, root: Path, *, base_url: str | None, jobs: int | None, p
                 write(task.path(ds), make_download(ds, task, base_url))
         else:
             with ProcessPoolExecutor(max_workers=jobs, initializer=_worker_init,
-                                     initargs=(str(ds.data_dir), base_url)) as pool:
+                                     initargs=(str(ds.data_dir), base_url, os.getpid())) as pool:
                 futures: list[tuple[Download, Future[bytes]]] = [(d, pool.submit(_make_download, d)) for d in tasks]
                 for rel, make in pages:  # the pages are made here while the workers make the downloads
                     write(rel, make())
@@ -444,5 +460,7 @@ def cmd_publish(args: Any) -> int:
     except OSError as exc:
         print(f"error: cannot write {args.out}: {exc.strerror or exc}", file=sys.stderr)
         return 1
+    for note in report.notes:
+        print(f"note: {note}", file=sys.stderr)
     print(report)
     return 0

@@ -15,6 +15,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
 
+from atlas import values
+from atlas.values import KEY_RE, MAX_RATIO, parse_number  # noqa: F401 - KEY_RE: the models' key pattern
+
 FIELD_NAME = re.compile(r"^(-|[A-Za-z0-9_.-]+)$")
 CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 # Characters that make text display as something else than it is: the bidi embeddings, overrides and
@@ -24,9 +27,10 @@ CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 # left-to-right and right-to-left marks U+200E/U+200F stay allowed: they only set the direction of
 # neutral characters (a digit or a bracket beside Arabic) and cannot reorder or hide letters.
 INVISIBLE_CHARS = re.compile("[\u202a-\u202e\u2066-\u2069\u200b-\u200d\ufeff]")
-DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+# Characters XML 1.0 cannot hold (beyond the control characters): the Atom feed would not parse.
+NOT_XML_CHARS = re.compile("[\ud800-\udfff\ufffe\uffff]")
+DATE_RE = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?$")
 HEX_COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
-KEY_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 REGION_CODE_RE = re.compile(r"^(0[1-9]|1[0-2])$")
 
@@ -126,6 +130,10 @@ class Row(BaseModel):
                     f"contains the invisible character U+{ord(found.group()):04X} at position {found.start() + 1} "
                     "(bidi controls and zero-width characters can make text read as something else)"
                 )
+            found = NOT_XML_CHARS.search(value)
+            if found:
+                raise ValueError(f"contains U+{ord(found.group()):04X} at position {found.start() + 1}, "
+                                 "a character that is not text (XML, and so the Atom feed, cannot hold it)")
         return value
 
 
@@ -154,6 +162,12 @@ def _check_url(value: str) -> str:
     return value
 
 
+def _date_or_nd(value: str) -> str:
+    if value and value != "n.d.":
+        parse_partial_date(value)
+    return value
+
+
 class SpecialisationRow(Row):
     key: str
     label_fr: str
@@ -164,13 +178,8 @@ class SpecialisationRow(Row):
     note: str = ""
 
     _req = field_validator("key", "label_fr", "label_ar", "label_en", "icon")(_required)
-
-    @field_validator("key")
-    @classmethod
-    def _key(cls, value: str) -> str:
-        if not KEY_RE.match(value):
-            raise ValueError(f"{value!r} is not a lower-case key (a-z, 0-9, _)")
-        return value
+    _key = field_validator("key")(values.key)
+    _icon = field_validator("icon")(values.icon)
 
     @field_validator("colour")
     @classmethod
@@ -217,6 +226,7 @@ class FigureDefRow(Row):
         "source_field", "source_publisher", "licence",
     )(_required)
     _url = field_validator("source_url")(_check_url)
+    _key = field_validator("key")(values.key)
 
     @field_validator("source_date")
     @classmethod
@@ -241,6 +251,16 @@ class FlagRow(Row):
     _req = field_validator(
         "key", "figure", "label_fr", "label_ar", "label_en", "rule_fr", "rule_ar", "rule_en"
     )(_required)
+    _key = field_validator("key")(values.key)
+
+    _amount = field_validator("threshold", mode="before")(values.amount)
+
+    @field_validator("threshold")
+    @classmethod
+    def _ratio(cls, value: float, info: ValidationInfo) -> float:
+        if info.data.get("threshold_kind") == "median_ratio" and value > MAX_RATIO:
+            raise ValueError(f"{value:g} is too large for a multiple of the median (at most {MAX_RATIO:g})")
+        return value
 
 
 class CaveatRow(Row):
@@ -256,6 +276,8 @@ class CaveatRow(Row):
     flags: str = ""
 
     _req = field_validator("key", "title_fr", "title_ar", "title_en", "body_fr", "body_ar", "body_en")(_required)
+    _key = field_validator("key")(values.key)
+    _order = field_validator("order", mode="before")(values.order)
 
 
 class ClaimRow(Row):
@@ -274,6 +296,8 @@ class ClaimRow(Row):
     _req = field_validator(
         "key", "claim_fr", "claim_ar", "claim_en", "finding_fr", "finding_ar", "finding_en"
     )(_required)
+    _key = field_validator("key")(values.key)
+    _order = field_validator("order", mode="before")(values.order)
 
     @field_validator("source_urls")
     @classmethod
@@ -335,12 +359,7 @@ class InstituteRow(Row):
     def _searched(cls, value: str, info: ValidationInfo) -> str:
         return _check_searched(value, info)
 
-    @field_validator("lat", "lon")
-    @classmethod
-    def _finite(cls, value: float) -> float:
-        if value != value or value in (float("inf"), float("-inf")):
-            raise ValueError("is not a finite number")
-        return value
+    _number = field_validator("lat", "lon", mode="before")(values.number)
 
     @property
     def focus_list(self) -> list[str]:
@@ -359,6 +378,8 @@ class SourceRow(Row):
     note: str = ""
 
     _req = field_validator("source_id", "institute_id", "fields", "publisher", "language")(_required)
+    _source_id = field_validator("source_id")(values.source_id)
+    _language = field_validator("language")(values.language)
 
     @field_validator("fields")
     @classmethod
@@ -389,16 +410,13 @@ class AreaRow(Row):
     source_date: str = ""
     note: str = ""
 
+    _date = field_validator("source_date")(_date_or_nd)
+
     @field_validator("official_area_km2")
     @classmethod
     def _area(cls, value: str) -> str:
-        if value:
-            try:
-                number = float(value)
-            except ValueError:
-                raise ValueError(f"{value!r} is not a number") from None
-            if not number > 0:
-                raise ValueError("must be a positive number of km²")
+        if value and not parse_number(value) > 0:
+            raise ValueError("must be a positive number of km²")
         return value
 
     @field_validator("source_url")

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
+import os
 import shutil
 from pathlib import Path
+from unittest import mock
 
 import pytest
 
@@ -64,3 +67,21 @@ def apptest_navigation_mode():
 
     with apptest_in_navigation_mode():
         yield
+
+
+@contextlib.contextmanager
+def unreadable(data: Path):
+    """``data`` made unreadable: its mode 000, and for root, who may read it anyway, its listing refused."""
+    real = os.listdir
+
+    def listdir(path="."):  # noqa: ANN001, ANN202
+        if Path(path) == data:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path)
+
+    data.chmod(0)
+    try:
+        with mock.patch("atlas.datafiles.os.listdir", listdir) if os.geteuid() == 0 else contextlib.nullcontext():
+            yield
+    finally:
+        data.chmod(0o755)

@@ -1,10 +1,13 @@
-"""Issue 10: every dataset that ``validate`` accepts renders every page (AppTest, fr and ar) and
-every export format. Explicit reproductions first, then a property test over generated variants
-of the shipped dataset."""
+"""Issues 10 and 32: every dataset that ``validate`` accepts renders every page (AppTest, fr and ar),
+every export format and the static edition's pages, feeds and API. Explicit reproductions first, then
+property tests over generated variants of the shipped dataset: variants that stay valid, and the
+shapes of issue 32 (``tests/dataset_shapes.py``), which ``validate`` must refuse with
+``FILE:ROW: FIELD: message`` lines or which must render."""
 
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -18,7 +21,8 @@ from atlas import validate
 from atlas.dataset import REQUIRED_FIGURES
 from atlas.i18n import LANGS
 from tests.conftest import DATA, read_rows, write_rows
-from tests.render_all import build_exports, render_pages
+from tests.dataset_shapes import apply_shape, shapes
+from tests.render_all import build_edition, build_exports, render_pages
 
 OPTIONAL_FIGURES = [k for k in (r["key"] for r in read_rows(DATA / "figures.csv")[1]) if k not in REQUIRED_FIGURES]
 INSTITUTE_IDS = [r["id"] for r in read_rows(DATA / "institutes.csv")[1]]
@@ -69,11 +73,15 @@ def set_institute_text(data: Path, column: str, text: str, ids: list[str] | None
     write_rows(data / "institutes.csv", header, rows)
 
 
+LINE = re.compile(r'^[\w.]+:(\d+|-): ([\w.-]+|".*"): .+$', re.S)
+
+
 def check(data: Path, lang: str, code: str = "10") -> None:
     ds, problems = validate(data)
     assert problems == [], [str(p) for p in problems[:5]]
     render_pages(data, lang, sel=code)
     build_exports(data, lang, code)
+    build_edition(data, lang, code)
 
 
 # --- The reproductions of the issue, each rendered in fr and ar ------------------------------
@@ -95,7 +103,23 @@ def test_a_six_thousand_character_note_is_cut_in_the_pdf(data_copy: Path, lang):
     assert "…" in text
 
 
-# --- The property ------------------------------------------------------------------------------
+OPTIONAL_TABLES = ["flags.csv", "caveats.csv", "claims.csv", "region_areas.csv", "changes.csv", "accountability.csv"]
+
+
+def test_every_table_that_may_be_empty_renders_with_its_header_only(data_copy: Path):
+    """Issue 32: a table other than institutes.csv holding only its header. These may: the pages
+    show no flag, caveat, claim, area, change or scorecard."""
+    apply_shape(data_copy, [("header_only", name) for name in OPTIONAL_TABLES])
+    check(data_copy, "ar", "10")
+
+
+def test_an_empty_network_renders_without_specialisations(data_copy: Path):
+    keep_institutes(data_copy, [])
+    apply_shape(data_copy, [("header_only", "specialisations.csv"), ("header_only", "changes.csv")])
+    check(data_copy, "fr", "01")
+
+
+# --- The properties -----------------------------------------------------------------------------
 
 
 @st.composite
@@ -148,3 +172,19 @@ def test_every_valid_variant_renders_every_page_and_export(case):
         shutil.copytree(DATA, data)
         apply(data, edits)
         check(data, lang, code)
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True)
+@given(shapes(), st.sampled_from(["fr", "ar"]), st.sampled_from(REGION_CODES))
+def test_every_shape_of_issue_32_is_refused_with_its_row_or_renders(edits, lang, code):
+    with tempfile.TemporaryDirectory() as tmp:
+        data = Path(tmp) / "data"
+        shutil.copytree(DATA, data)
+        apply_shape(data, edits)
+        ds, problems = validate(data)
+        if problems:
+            assert ds is None
+            for p in problems:
+                assert LINE.match(str(p)), str(p)
+        else:
+            check(data, lang, code)

@@ -110,6 +110,26 @@ def test_broken_data_dir_exits_1_listing_problems(tmp_path, data_copy):
     assert not out.exists()
 
 
+@pytest.mark.parametrize(("file", "key_col", "key", "column", "value"), [
+    ("region_figures.csv", "code", "04", "population", "1e308"),
+    ("region_figures.csv", "code", "04", "households", "１２"),
+    ("flags.csv", "key", "thin_talent_pool", "threshold", "nan"),
+    ("caveats.csv", "key", "critical_mass", "order", "1"),
+])
+def test_data_no_export_can_print_is_named_by_its_row_not_by_an_exception(tmp_path, data_copy, file, key_col, key,
+                                                                          column, value):
+    """Issue 32: not "error: the csv export failed: OverflowError", but the row to fix."""
+    from tests.conftest import set_cell
+
+    row = set_cell(data_copy / file, key_col, key, column, value)
+    out = tmp_path / "out.csv"
+    result = run("--format", "csv", "--data-dir", str(data_copy), "-o", str(out))
+    assert result.returncode == 1
+    assert f"{file}:{row}: {column}: " in result.stdout, result.stdout
+    assert "export failed" not in result.stderr and "Traceback" not in result.stderr + result.stdout
+    assert not out.exists()
+
+
 def test_missing_font_is_a_clear_error_not_a_traceback(tmp_path, monkeypatch, capsys):
     from atlas import brief_pdf
 

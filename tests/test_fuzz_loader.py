@@ -1,17 +1,23 @@
-"""Random corruptions of valid data files: the loader either loads or lists FILE:ROW: FIELD problems."""
+"""Random corruptions of valid data files, and the shapes of issue 32: the loader either loads or lists
+FILE:ROW: FIELD problems."""
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import tempfile
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from atlas import validate
+from atlas.feed import api_documents, atom_feed
+from atlas.i18n import LANGS
 from tests.conftest import DATA
+from tests.dataset_shapes import apply_shape, shapes
 
 FILES = sorted(p.name for p in DATA.glob("*.csv")) + ["regions.geojson"]
 LINE = re.compile(r'^[\w.]+:(\d+|-): ([\w.-]+|".*"): .+$', re.S)
@@ -60,3 +66,24 @@ def test_corrupted_file_loads_or_lists_problems(case):
     assert (ds is None) == bool(problems)
     for p in problems:
         assert LINE.match(str(p)), str(p)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(shapes())
+def test_issue_32_shapes_load_or_list_problems(edits):
+    """Header-only tables, numbers no format prints, repeated orders, text in key, language, icon and
+    date columns: refused on their row, or loaded into a dataset whose feeds and API are well formed
+    (tests/test_every_valid_dataset_renders.py renders the pages and exports of such datasets)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        target = Path(tmp) / "data"
+        shutil.copytree(DATA, target)
+        apply_shape(target, edits)
+        ds, problems = validate(target)
+    assert (ds is None) == bool(problems)
+    for p in problems:
+        assert LINE.match(str(p)), str(p)
+    if ds is not None:
+        for lang in LANGS:
+            ET.fromstring(atom_feed(ds, lang, ""))
+        for doc in api_documents(ds).values():
+            json.loads(doc)

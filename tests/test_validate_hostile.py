@@ -16,7 +16,7 @@ from streamlit.testing.v1 import AppTest
 
 from atlas import validate
 from atlas.geo import MAX_GEOJSON_BYTES
-from tests.conftest import REPO, read_rows, set_cell, write_rows
+from tests.conftest import REPO, read_rows, set_cell, unreadable, write_rows
 
 INST, SRC, FIG, RFIG, REG, GEO = (
     "institutes.csv", "sources.csv", "figures.csv", "region_figures.csv", "regions.csv", "regions.geojson",
@@ -152,7 +152,7 @@ def test_a_symlink_inside_the_data_directory_is_read(data_copy: Path):
 
 
 def test_a_csv_over_the_size_limit_is_not_read(data_copy: Path):
-    from atlas.dataset import MAX_CSV_BYTES
+    from atlas.datafiles import MAX_CSV_BYTES
 
     with (data_copy / SRC).open("r+b") as fh:
         fh.truncate(MAX_CSV_BYTES + 1)  # sparse: no disk used
@@ -233,3 +233,91 @@ def test_hostile_files_show_the_error_panel(data_copy: Path, monkeypatch, kind):
     assert not at.exception, [e.value for e in at.exception]
     assert at.error
     assert expected in at.code[0].value
+
+
+# --- Issue 32: what validate used to accept and a page, an export or publish could not handle ------
+
+
+@pytest.mark.parametrize(("file", "words"), [
+    (REG, "the 12 HCP regions are required"),
+    (FIG, "figure 'population' is required"),
+    (RFIG, "expected one row per region"),
+])
+def test_a_required_table_with_its_header_only_is_refused(data_copy: Path, file, words):
+    header, _ = read_rows(data_copy / file)
+    write_rows(data_copy / file, header, [])
+    assert_line(problems_of(data_copy), f"{file}:", words)
+
+
+@pytest.mark.parametrize(("value", "words"), [
+    ("1e308", "too large"), ("1e400", "too large"), ("1e16", "too large"), ("nan", "is not a number"),
+    ("inf", "is not a number"), ("-1", "below 0"), ("1e-300", "too small"), ("１２", "is not a number"),
+    ("1_000", "is not a number"), ("0x10", "is not a number"),
+])
+def test_a_figure_that_no_format_can_print_is_refused(data_copy: Path, value, words):
+    header, rows = read_rows(data_copy / RFIG)
+    rows[3]["households"] = value
+    write_rows(data_copy / RFIG, header, rows)
+    assert_line(problems_of(data_copy), f"{RFIG}:5: households: ", words)
+
+
+@pytest.mark.parametrize(("file", "key_col", "key", "column", "value", "words"), [
+    ("flags.csv", "key", "thin_talent_pool", "threshold", "nan", "is not a number"),
+    ("flags.csv", "key", "thin_talent_pool", "threshold", "-0.5", "below 0"),
+    ("flags.csv", "key", "thin_talent_pool", "threshold", "inf", "is not a number"),
+    ("flags.csv", "key", "thin_talent_pool", "threshold", "5000", "too large for a multiple of the median"),
+    ("flags.csv", "key", "thin_talent_pool", "threshold", "０.5", "is not a number"),
+    (INST, "id", "jazari-fes", "lat", "３４.0", "is not a number"),
+    (INST, "id", "jazari-fes", "lon", "-5_0", "is not a number"),
+    ("region_areas.csv", "code", "03", "official_area_km2", "1e400", "too large"),
+    ("region_areas.csv", "code", "03", "official_area_km2", "２０", "is not a number"),
+    ("caveats.csv", "key", "resourcing", "order", "１", "is not an order"),
+    ("caveats.csv", "key", "resourcing", "order", "9" * 30, "is not an order"),
+    ("caveats.csv", "key", "resourcing", "key", "Resourcing!", "is not a lower-case key"),
+    ("claims.csv", "key", "ranking_111_to_87", "key", "a.b c", "is not a lower-case key"),
+    (FIG, "key", "households", "key", "House holds", "is not a lower-case key"),
+    ("flags.csv", "key", "thin_talent_pool", "key", "<b>thin</b>", "is not a lower-case key"),
+    (SRC, "source_id", "S001", "source_id", "S 1 <i>", "is not a source id"),
+    (SRC, "source_id", "S001", "language", "<b>français</b>", "is not a language code"),
+    (SRC, "source_id", "S001", "language", "zz", "is not a language code"),
+    ("specialisations.csv", "key", "water", "icon", "{{x}} <b>", "is not the name of a Font Awesome 6 solid"),
+    ("specialisations.csv", "key", "water", "icon", "not-an-icon-xyz", "is not the name of a Font Awesome 6 solid"),
+    (INST, "id", "jazari-fes", "status_date", "２０２５", "is not a date"),
+    ("region_areas.csv", "code", "03", "source_date", "yesterday", "is not a date"),
+    (SRC, "source_id", "S001", "published", "soon", "is not a date"),
+    ("changes.csv", "id", "C001", "what_fr", "Convention\ufffe signée", "U+FFFE"),
+    (SRC, "source_id", "S001", "publisher", "Hespress\uffff", "U+FFFF"),
+])
+def test_text_and_numbers_that_break_a_page_are_refused_on_their_row(data_copy, file, key_col, key, column, value,
+                                                                     words):
+    row = set_cell(data_copy / file, key_col, key, column, value)
+    assert_line(problems_of(data_copy), f"{file}:{row}: {column}: ", words)
+
+
+@pytest.mark.parametrize("file", ["caveats.csv", "claims.csv"])
+def test_two_rows_with_the_same_order_are_refused(data_copy: Path, file):
+    header, rows = read_rows(data_copy / file)
+    rows[2]["order"] = rows[0]["order"]
+    write_rows(data_copy / file, header, rows)
+    assert_line(problems_of(data_copy), f"{file}:4: order: ", "same order as row 2")
+
+
+def test_at_most_a_thousand_problems_are_listed_per_file(data_copy: Path):
+    from atlas.datafiles import MAX_PROBLEMS_PER_FILE
+
+    header, rows = read_rows(data_copy / SRC)
+    bad = [{**rows[0], "source_id": f"S{i:05d}", "language": "??"} for i in range(MAX_PROBLEMS_PER_FILE + 250)]
+    write_rows(data_copy / SRC, header, rows + bad)
+    lines = [line for line in problems_of(data_copy) if line.startswith(f"{SRC}:")]
+    assert len(lines) == MAX_PROBLEMS_PER_FILE + 1
+    assert f"{SRC}:-: -: 250 more rows not checked (after the first 1,000 problems of this file)" in lines
+
+
+def test_an_unreadable_data_directory_is_one_clear_problem(data_copy: Path, monkeypatch, capsys):
+    from atlas import cli
+
+    with unreadable(data_copy):
+        assert problems_of(data_copy) == [f"{data_copy}:-: -: cannot read the data directory: Permission denied"]
+        assert cli.main(["validate", str(data_copy)]) == 1
+    out = capsys.readouterr()
+    assert "cannot read the data directory: Permission denied" in out.out and "Traceback" not in out.err

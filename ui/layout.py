@@ -74,11 +74,12 @@ class Context:
 
 
 def _stamp(data_dir: Path) -> tuple[tuple[str, float, int], ...]:
-    if not data_dir.is_dir():
+    try:  # an unreadable directory is validate's to report, in the error panel
+        return tuple(
+            (p.name, p.stat().st_mtime, p.stat().st_size) for p in sorted(data_dir.iterdir()) if p.is_file()
+        )
+    except OSError:
         return ()
-    return tuple(
-        (p.name, p.stat().st_mtime, p.stat().st_size) for p in sorted(data_dir.iterdir()) if p.is_file()
-    )
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -106,7 +107,7 @@ def current_lang() -> str:
 
 def show_problems(problems: list[Problem], data_dir: Path, lang: str) -> None:
     """The error panel for a broken data directory: every problem, no traceback."""
-    st.error(t("data.invalid", lang, count=len(problems), path=str(data_dir)))
+    st.error(t("data.invalid", lang, count=len(problems), path=md_escape(data_dir)))
     st.caption(t("data.invalid_help", lang))
     st.code("\n".join(str(p) for p in problems), language=None)
 

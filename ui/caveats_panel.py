@@ -32,6 +32,7 @@ def _panel_html(version: str, code: str | None, lang: str, _ds) -> str:  # type:
 
 @st.cache_data(show_spinner=False, max_entries=1)
 def _anchor_script() -> str:
+    # Streamlit's sanitiser drops a script whose text holds "<" followed by a letter: the file has none.
     return f"<script>{ANCHOR_SCRIPT.read_text(encoding='utf-8')}</script>"
 
 

@@ -296,3 +296,49 @@ def panel_html(ds: Dataset, code: str | None, lang: str) -> str:
         no_institute=t("common.no_institute", lang), not_announced=t("common.not_announced", lang),
         sep=list_sep(lang),
     )
+
+
+# --------------------------------------------------------------------------------------------
+# The briefs and the static edition
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BriefCaveat:
+    """A caveat as the briefs and the static edition print it: the commentary's point with its
+    paragraphs, the flags that bear on it, and our reading, each under its own label."""
+
+    anchor: str
+    title: str  # "3. Announcements versus real capacity"
+    said_label: str  # "The commentary (paragraph 22):"
+    commentary: str
+    flags_label: str  # "Flags:" ("" when the caveat has none)
+    flags_text: str  # region: "Thin talent pool (raised); …"; country: "Thin talent pool: 3 of the 12 regions; …"
+    reading_label: str  # "Our reading, not the commentary's:"
+    reading: str
+
+
+def brief_caveats(ds: Dataset, lang: str, code: str | None = None) -> list[BriefCaveat]:
+    """Every caveat for the brief of region ``code`` (``None``: the country), in ``lang``."""
+    out = []
+    for text in caveat_texts(ds, lang):
+        parts = []
+        for key in text.flags:
+            line = rv.flag_line(ds, key, code, lang)
+            if code is None:
+                parts.append(t("cv.brief_flag_national", lang, flag=line.label, count=len(line.regions),
+                               total=len(ds.regions)))
+            else:
+                state = t("cv.brief_raised" if line.raised else "cv.brief_not_raised", lang)
+                parts.append(t("cv.brief_flag_region", lang, flag=line.label, state=state))
+        out.append(BriefCaveat(
+            anchor=text.anchor,
+            title=f"{text.order}. {text.title}",
+            said_label=t("cv.said", lang, source=text.source_text),
+            commentary=text.commentary,
+            flags_label=t("cv.brief_flags", lang) if parts else "",
+            flags_text=list_sep(lang).join(parts),
+            reading_label=t("cv.ours", lang) + t("cv.colon", lang).rstrip(),
+            reading=text.reading,
+        ))
+    return out

@@ -116,6 +116,7 @@ ACTIVE = """() => {
             || (group && group.getAttribute('aria-label')) || (toolbar && toolbar.getAttribute('aria-label')) || '',
         sidebar: !!(el.closest && el.closest('[data-testid=stSidebar]')),
         panel: !!(el.closest && el.closest('.st-key-side_panel')),
+        caveats: !!(el.closest && el.closest('.st-key-caveats_panel')),
         marker: !!(el.classList && el.classList.contains('leaflet-marker-icon')),
         region: !!(el.classList && el.classList.contains('atlas-region')),
         container: !!(el.classList && el.classList.contains('leaflet-container')),

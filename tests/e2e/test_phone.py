@@ -1,5 +1,6 @@
 """The map page on a phone, 390×844, in French and Arabic (issue 15): the map shows on the first screen
-under a short header, nothing scrolls sideways, the side panel follows the map, the filters wait in
+under a short header, nothing scrolls sideways, the caveats and the region card follow the map, the
+filters wait in
 Streamlit's collapsible sidebar, a card fits the screen, and every tap target is at least 44 px.
 Screenshots: ``artifacts/phone_map_<lang>.png`` and ``artifacts/phone_card_<lang>.png``."""
 
@@ -41,9 +42,12 @@ def test_map_page_on_a_phone(streamlit_server, browser, ds, lang, artifacts_dir)
         title = _box(page.locator("[data-testid=stMain] h1").first)
         assert title["y"] < frame_box["y"] and title["x"] >= 0 and title["x"] + title["width"] <= width
 
-        # The side panel follows the map.
+        # The caveats panel follows the map, and the region card follows the caveats.
+        caveats = _box(page.locator(".st-key-caveats_panel"))
+        assert caveats["y"] >= frame_box["y"] + frame_box["height"] - 1
+        assert caveats["x"] >= 0 and caveats["x"] + caveats["width"] <= width
         panel = _box(page.locator(".st-key-side_panel"))
-        assert panel["y"] >= frame_box["y"] + frame_box["height"] - 1
+        assert panel["y"] >= caveats["y"] + caveats["height"] - 1
         assert panel["x"] >= 0 and panel["x"] + panel["width"] <= width
 
         # Filters: in the collapsed sidebar, behind a 44 px button.

@@ -93,7 +93,7 @@ def _view_part(tiles: config.Tiles, static_url: str) -> None:
     # One row: the map and, beside it, the caveats panel (ui/a11y.css: side by side on a wide screen,
     # the panel after the map on a narrow one, mirrored in Arabic). The panel's place is taken after
     # the map's, and filled once the click is read, so the map is drawn first and the panel follows it.
-    with st.container(horizontal=True, gap="medium", key=MAP_ROW):
+    with st.container(horizontal=True, gap="small", key=MAP_ROW):
         with st.container(key="map_col"):
             result = streamlit_folium.st_folium(
                 mapview.base_map(ds, lang, tiles=tiles, static_url=static_url),

@@ -206,3 +206,19 @@ def test_a_region_in_the_address_shows_in_the_panel(streamlit_server, browser, d
         page.screenshot(path=str(artifacts_dir / name))
     finally:
         page.context.close()
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar", "en"])
+def test_every_caveat_opened_passes_axe(streamlit_server, browser, lang):
+    """axe on the page at 1440 px with a region selected and every caveat and its parts opened: no
+    serious or critical violation in what the panel shows once a reader has opened it all."""
+    from tests.e2e._a11y import failing, report, run_axe
+
+    page = browser.new_page(viewport=WIDE)
+    try:
+        _open(page, streamlit_server, lang, "&sel=10")
+        page.locator(PANEL).evaluate("el => el.querySelectorAll('details').forEach(d => { d.open = true; })")
+        bad = failing(run_axe(page))
+        assert not bad, "axe found serious or critical violations:\n" + report(f"caveats {lang}", bad)
+    finally:
+        page.context.close()

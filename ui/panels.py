@@ -21,7 +21,7 @@ from atlas.present import region_name
 from atlas.scorecard import Scorecard, ScoreLine
 from atlas.text import md_escape
 from ui import caveats_panel
-from ui.markdown import md_link, sources_inline, sources_md
+from ui.markdown import flag_rule_md, md_link, sources_inline, sources_md
 
 if TYPE_CHECKING:
     from ui.layout import Context
@@ -105,10 +105,9 @@ def _picker(ctx: Context, code: str | None) -> None:
 # --- figures and flags ----------------------------------------------------------------------
 
 
-def _score_line_md(line: ScoreLine, lang: str, institute: str = "") -> str:
+def _score_line_md(line: ScoreLine, lang: str) -> str:
     mark = "✅" if line.published else "▫️"
-    who = f"{md_escape(institute)} · " if institute else ""
-    text = f"{mark} {who}**{md_escape(line.label)}**: {md_escape(line.answer)}"
+    text = f"{mark} **{md_escape(line.label)}**: {md_escape(line.answer)}"
     if line.source is not None:
         text += " (" + t("panel.acc.source", lang, source=md_link(line.source.publisher, line.source.url),
                          date=md_escape(line.source.date_text)) + ")"
@@ -221,17 +220,9 @@ def _region(ctx: Context, code: str) -> None:
             st.warning(f"**{t('panel.flags_summary', lang, count=len(card.raised), rules=len(card.flags))}**"
                        f"\n\n{lines}", icon=":material/flag:")
             with st.expander(t("panel.flag_rules", lang)):
-                st.markdown("\n\n".join(_rule_md(f, lang) for f in card.raised))
+                st.markdown("\n\n".join(flag_rule_md(f.label, f.rule, f.reading, lang) for f in card.raised))
         else:
             st.info(t("panel.flags_none", lang, rules=len(card.flags)), icon=":material/flag:")
-
-
-def _rule_md(flag: rv.FlagLine, lang: str) -> str:
-    """A flag's rule, then the atlas's reasoning behind it, labelled as ours."""
-    text = f"**{md_escape(flag.label)}**: {md_escape(flag.rule)}"
-    if flag.reading:
-        text += f"\n\n*{t('cv.flag_reading', lang)}*: {md_escape(flag.reading)}"
-    return text
 
 
 # --- national picture -----------------------------------------------------------------------

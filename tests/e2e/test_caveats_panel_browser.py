@@ -12,11 +12,10 @@ from __future__ import annotations
 
 import pytest
 
-from atlas import load, mapview
+from atlas import mapview
 from atlas.i18n import t
 from atlas.present import region_name
-from tests.conftest import DATA
-from tests.e2e._a11y import MAP_FRAME, PHONE, TIMEOUT_MS, horizontal_overflow, map_frame, open_page, settle
+from tests.e2e._a11y import MAP_FRAME, PHONE, TIMEOUT_MS, box_of, horizontal_overflow, map_frame, open_page, settle
 
 WIDE = {"width": 1440, "height": 900}
 PANEL = ".st-key-caveats_panel .atlas-caveats"
@@ -45,17 +44,6 @@ LINE_LENGTHS = """(selector) => [...document.querySelectorAll(selector)].map(el 
 })"""
 
 
-@pytest.fixture(scope="module")
-def ds():
-    return load(DATA)
-
-
-def _box(locator) -> dict:
-    box = locator.bounding_box()
-    assert box is not None, f"{locator} is not displayed"
-    return box
-
-
 def _open(page, base: str, lang: str, query: str = "") -> None:
     """The map page with ``query`` after ``?lang=…`` (``&sel=10``, ``#caveat-…``), settled, markers drawn."""
     if query:
@@ -81,7 +69,7 @@ def _click_region(page, ds, code: str) -> None:
     point = map_frame(page).evaluate(
         f"(() => {{ const p = window.map.latLngToContainerPoint([{lat}, {lon}]); return [p.x, p.y]; }})()"
     )
-    container = _box(page.frame_locator(MAP_FRAME).locator(".leaflet-container"))
+    container = box_of(page.frame_locator(MAP_FRAME).locator(".leaflet-container"))
     page.mouse.click(container["x"] + point[0], container["y"] + point[1])
 
 
@@ -91,7 +79,7 @@ def test_the_panel_stands_beside_the_map_with_its_first_two_caveats_in_view(stre
     page = browser.new_page(viewport=WIDE)
     try:
         _open(page, streamlit_server, lang)
-        frame, panel = _box(page.locator(MAP_FRAME)), _box(page.locator(PANEL))
+        frame, panel = box_of(page.locator(MAP_FRAME)), box_of(page.locator(PANEL))
         # side by side: the same row, the panel after the map in the reading direction
         assert abs(panel["y"] - frame["y"]) < 40, (frame, panel)
         if lang == "ar":
@@ -106,15 +94,15 @@ def test_the_panel_stands_beside_the_map_with_its_first_two_caveats_in_view(stre
         for anchor in ("caveat-resourcing", "caveat-critical-mass"):
             said = page.locator(f"#{anchor} .cv-said")
             assert said.is_visible(), anchor
-            box = _box(said)
+            box = box_of(said)
             line = float(said.evaluate("el => parseFloat(getComputedStyle(el).lineHeight)"))
             assert box["y"] + 2 * line <= WIDE["height"], f"{anchor}'s opening lines are below the fold: {box}"
-        assert _box(heading)["y"] >= 0
+        assert box_of(heading)["y"] >= 0
 
         # the census credit under the figures, in view and not only on hover
         credit = page.locator("#caveat-resourcing .cv-flags + .cv-credit")
         assert credit.is_visible() and "RGPH 2024" in credit.inner_text()
-        assert _box(credit)["y"] + _box(credit)["height"] <= WIDE["height"]
+        assert box_of(credit)["y"] + box_of(credit)["height"] <= WIDE["height"]
 
         # lines of at least 45 characters: in each paragraph, its full lines (all but the last) hold 45 on
         # average; one may hold fewer where a bold label or a long name moves to the next line
@@ -178,10 +166,10 @@ def test_on_a_phone_the_panel_follows_the_map(streamlit_server, browser, artifac
     page = browser.new_page(viewport=PHONE)
     try:
         _open(page, streamlit_server, "fr")
-        frame, panel = _box(page.locator(MAP_FRAME)), _box(page.locator(PANEL))
+        frame, panel = box_of(page.locator(MAP_FRAME)), box_of(page.locator(PANEL))
         assert panel["y"] >= frame["y"] + frame["height"] - 1
         assert panel["x"] >= 0 and panel["x"] + panel["width"] <= PHONE["width"]
-        assert _box(page.locator(".st-key-side_panel"))["y"] >= panel["y"] + panel["height"] - 1
+        assert box_of(page.locator(".st-key-side_panel"))["y"] >= panel["y"] + panel["height"] - 1
         assert horizontal_overflow(page) == 0
         page.locator(PANEL).evaluate(SHOW_PANEL)
         page.screenshot(path=str(artifacts_dir / "caveats_fr_390_national.png"))

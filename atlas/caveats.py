@@ -27,7 +27,7 @@ from atlas import regionview as rv
 from atlas.i18n import direction, fmt_date, pick, t
 from atlas.present import list_sep, region_name
 from atlas.schema import STATUSES, split_list
-from atlas.scorecard import ScoreLine, scorecard
+from atlas.scorecard import Scorecard, ScoreLine, scorecard
 
 if TYPE_CHECKING:
     from jinja2 import Template
@@ -184,10 +184,10 @@ def _figure_text(f: rv.FigureLine, lang: str) -> str:
              national_label=f.national_label, comparison=f.comparison_text)
 
 
-def _standing(ds: Dataset, iid: str, questions: tuple[str, ...], lang: str) -> InstituteStanding:
+def _standing(ds: Dataset, iid: str, questions: tuple[str, ...], card: Scorecard | None,
+              lang: str) -> InstituteStanding:
     row = ds.institutes.loc[iid]
     status = str(row["status"])
-    card = scorecard(ds, iid, lang)
     partners = tuple(p.strip() for p in pick(row, "partners", lang).split(";") if p.strip())
     code = str(row["region_code"])
     return InstituteStanding(
@@ -203,8 +203,7 @@ def _standing(ds: Dataset, iid: str, questions: tuple[str, ...], lang: str) -> I
     )
 
 
-def _questions_national(ds: Dataset, questions: tuple[str, ...], lang: str) -> tuple[QuestionEvidence, ...]:
-    cards = [c for c in (scorecard(ds, str(i), lang) for i in ds.institutes.index) if c is not None]
+def _questions_national(cards: list[Scorecard], questions: tuple[str, ...], lang: str) -> tuple[QuestionEvidence, ...]:
     out = []
     for question in questions:
         lines = [(c.institute, line) for c in cards for line in c.lines if line.question == question]
@@ -239,17 +238,33 @@ def caveat_evidence(ds: Dataset, code: str | None, lang: str) -> list[CaveatEvid
     if code is not None and code not in ds.regions.index:
         raise KeyError(code)
     institute_ids = [str(i) for i in (ds.institutes_in(code).index if code else ds.institutes.index)]
+    # Each scorecard, flag and figure once, however many caveats it speaks to.
+    cards = {i: scorecard(ds, i, lang) for i in institute_ids}
+    flag_cache: dict[str, FlagEvidence] = {}
+    figure_cache: dict[str, rv.FigureLine] = {}
+
+    def flag(key: str) -> FlagEvidence:
+        if key not in flag_cache:
+            flag_cache[key] = _flag_evidence(ds, key, code, lang)
+        return flag_cache[key]
+
+    def figure(key: str) -> rv.FigureLine:
+        if key not in figure_cache:
+            figure_cache[key] = rv.figure_line(ds, key, code, lang)
+        return figure_cache[key]
+
     out = []
     for text in caveat_texts(ds, lang):
-        flags = tuple(_flag_evidence(ds, k, code, lang) for k in text.flags)
+        flags = tuple(flag(k) for k in text.flags)
         flagged = {f.line.figure for f in flags}
-        figures = tuple(rv.figure_line(ds, k, code, lang) for k in text.figures if k not in flagged)
+        figures = tuple(figure(k) for k in text.figures if k not in flagged)
         show_status = "status" in text.institute_fields
         show_partners = code is not None and "partners" in text.institute_fields
         show_answers = code is not None and bool(text.questions)
-        standings = tuple(_standing(ds, i, text.questions, lang) for i in institute_ids) if (
+        standings = tuple(_standing(ds, i, text.questions, cards[i], lang) for i in institute_ids) if (
             show_status or show_partners or show_answers) else ()
-        questions = _questions_national(ds, text.questions, lang) if code is None else ()
+        known = [c for c in cards.values() if c is not None]
+        questions = _questions_national(known, text.questions, lang) if code is None else ()
         answers = [a for s in standings for a in s.answers]
         out.append(CaveatEvidence(
             text=text,

@@ -104,7 +104,7 @@ class InstituteStanding:
     status_label: str
     date_text: str
     step_text: str  # "step 2 of 4"
-    published_text: str  # "published answers: 1 of 7" ("" without a scorecard)
+    published_text: str  # scorecard answers published: "1 of 7" ("" without a scorecard)
     partners: tuple[str, ...]
     answers: tuple[ScoreLine, ...]  # this caveat's questions (region view)
 
@@ -168,7 +168,8 @@ def _flag_evidence(ds: Dataset, key: str, code: str | None, lang: str) -> FlagEv
     total = len(ds.regions)
     if line.regions:
         names = list_sep(lang).join(r.label for r in line.regions)
-        summary = t("cv.flag_regions", lang, count=len(line.regions), total=total, names=names)
+        key = "cv.flag_one_region" if len(line.regions) == 1 else "cv.flag_regions"
+        summary = t(key, lang, count=len(line.regions), total=total, names=names)
     else:
         summary = t("cv.flag_no_region", lang, total=total)
     fig = rv.figure_line(ds, line.figure, None, lang)
@@ -197,7 +198,7 @@ def _standing(ds: Dataset, iid: str, questions: tuple[str, ...], card: Scorecard
         status_label=t(f"status.{status}", lang),
         date_text=fmt_date(str(row["status_date"]), lang),
         step_text=t("cv.step", lang, step=STATUSES.index(status) + 1, steps=len(STATUSES)),
-        published_text=card.count_text if card else "",
+        published_text=t("cv.published_of", lang, published=card.published, total=card.total) if card else "",
         partners=partners,
         answers=tuple(line for line in card.lines if line.question in questions) if card else (),
     )
@@ -341,8 +342,8 @@ def brief_caveats(ds: Dataset, lang: str, code: str | None = None) -> list[Brief
         for key in text.flags:
             line = rv.flag_line(ds, key, code, lang)
             if code is None:
-                parts.append(t("cv.brief_flag_national", lang, flag=line.label, count=len(line.regions),
-                               total=len(ds.regions)))
+                key = "cv.brief_flag_national_one" if len(line.regions) == 1 else "cv.brief_flag_national"
+                parts.append(t(key, lang, flag=line.label, count=len(line.regions), total=len(ds.regions)))
             else:
                 state = t("cv.brief_raised" if line.raised else "cv.brief_not_raised", lang)
                 parts.append(t("cv.brief_flag_region", lang, flag=line.label, state=state))

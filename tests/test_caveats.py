@@ -77,6 +77,8 @@ def test_national_evidence_counts_the_regions_each_flag_is_raised_for(ds):
     # a figure no flag carries is listed once, with its range; a flagged one is not repeated
     assert "population" not in {f.key for f in critical.figures}
     assert any(text.startswith("Establishments with 50+ employees") for text in critical.figure_texts)
+    one = {f.line.key: f for f in items["technological_dependence"].flags}["thin_industry"]
+    assert one.summary == "1 of the 12 regions (Draa-Tafilalet)"
     none = {f.line.key: f for f in items["dispersion"].flags}["thin_business_fabric"]
     assert none.summary == "none of the 12 regions"
     assert critical.badge.startswith("flags: 2 · regions concerned: 3")
@@ -89,7 +91,8 @@ def test_national_evidence_of_announcements_is_status_and_scorecard(ds):
     root = next(s for s in item.institutes if s.name.startswith("JAZARI ROOT"))
     row = ds.institutes.loc["jazari-root"]
     assert root.status == row["status"] and root.status_label == t(f"status.{row['status']}", "en")
-    assert root.published_text == scorecard(ds, "jazari-root", "en").count_text
+    card = scorecard(ds, "jazari-root", "en")
+    assert root.published_text == f"{card.published} of {card.total}"
     questions = ds.caveats.loc["announcements_vs_capacity", "questions"].split(";")
     assert [q.label for q in item.questions] == [t(f"panel.acc.q.{q}", "en") for q in questions]
     published = sum(c.published for c in (scorecard(ds, str(i), "en") for i in ds.institutes.index) if c)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from atlas import config, tables
+from atlas.caveats import BriefCaveat, brief_caveats
 from atlas.checked import later_search
 from atlas.i18n import fmt_date, pick, t
 from atlas.present import format_exact, format_value, spec_line
@@ -52,8 +53,8 @@ class Brief:
     figure_headers: list[str]
     figure_rows: list[list[str]]
     region_table: tuple[list[str], list[list[str]]] | None
-    flags: list[tuple[str, str, str]]  # (label, status line, rule)
-    caveats: list[tuple[str, str]]
+    flags: list[tuple[str, str, str, str]]  # (label, status line, rule, our reading behind the rule)
+    caveats: list[BriefCaveat]  # what the commentary says, the flags, our reading: each labelled
     sources: list[tuple[str, str, str]]  # (publisher + details, url, institute)
     credits: list[tuple[str, str]]
     footer: str
@@ -239,8 +240,9 @@ def _region_table(s: _Scope) -> tuple[list[str], list[list[str]]] | None:
     return headers, rows
 
 
-def _flags(s: _Scope) -> tuple[list[tuple[str, str, str]], list[bool]]:
-    """Each critical-mass flag: (label, status line, rule), and for a region whether each is raised."""
+def _flags(s: _Scope) -> tuple[list[tuple[str, str, str, str]], list[bool]]:
+    """Each critical-mass flag: (label, status line, rule, our reasoning behind it), and for a region
+    whether each is raised."""
     ds, lang, defs = s.ds, s.lang, s.ds.figure_defs
     results = tables.flag_results(ds)
     scope_codes = tables.region_rows(s.scope, ds)
@@ -266,13 +268,13 @@ def _flags(s: _Scope) -> tuple[list[tuple[str, str, str]], list[bool]]:
             status = t(
                 "export.brief.flag_regions", lang, count=len(raised), regions=names or "–", threshold=threshold,
             )
-        flags.append((label, status, pick(rule, "rule", lang)))
+        flags.append((label, status, pick(rule, "rule", lang), pick(rule, "reading", lang)))
     return flags, flag_raised
 
 
-def _caveats(s: _Scope) -> list[tuple[str, str]]:
-    """The commentary's caveats: (title, body)."""
-    return [(pick(c, "title", s.lang), pick(c, "body", s.lang)) for _, c in s.ds.caveats.iterrows()]
+def _caveats(s: _Scope) -> list[BriefCaveat]:
+    """The commentary's caveats: what it says, the flags that bear on each, and our reading apart."""
+    return brief_caveats(s.ds, s.lang, s.code)
 
 
 def _sources(s: _Scope) -> list[tuple[str, str, str]]:
@@ -394,12 +396,18 @@ def render_markdown(brief: Brief) -> str:
         out.append("")
 
     out += [f"## {md_text(t('export.brief.flags', lang))}", ""]
-    for label, status, rule in brief.flags:
+    for label, status, rule, reading in brief.flags:
         out += [f"### {md_text(label)}", "", f"**{md_text(status)}**", "", md_text(rule), ""]
+        if reading:
+            out += [f"> *{md_text(t('cv.flag_reading', lang))}{md_text(t('cv.colon', lang))}* {md_text(reading)}", ""]
 
-    out += [f"## {md_text(t('export.brief.caveats', lang))}", ""]
-    for title, body in brief.caveats:
-        out += [f"### {md_text(title)}", "", md_text(body), ""]
+    out += [f"## {md_text(t('export.brief.caveats', lang))}", "", md_text(t("cv.brief_intro", lang)), ""]
+    for c in brief.caveats:
+        out += [f"### {md_text(c.title)}", "", f"**{md_text(c.said_label)}** {md_text(c.commentary)}", ""]
+        if c.flags_text:
+            out += [f"**{md_text(c.flags_label)}** {md_text(c.flags_text)}", ""]
+        if c.reading:
+            out += [f"> *{md_text(c.reading_label)}* {md_text(c.reading)}", ""]
 
     out += [f"## {md_text(t('export.brief.sources', lang))}", ""]
     if not brief.sources:

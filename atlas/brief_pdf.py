@@ -337,14 +337,16 @@ def render_pdf(ds: Dataset, brief: Brief, created: datetime | None = None) -> by
 
     out.heading(t("export.brief.flags", lang))
     raised = brief.extra.get("flag_raised") or [True] * len(brief.flags)
-    for (label, status, rule), up in zip(brief.flags, raised, strict=True):
+    for (label, status, rule, reading), up in zip(brief.flags, raised, strict=True):
         if brief.code and not up:
             continue  # a region's clear flags go on one line below
         out.text(label, size=8, bold=True, height=3.8)
         out.text(status, size=7.5, height=3.6)
         out.text(rule, size=6.5, colour=MUTED, height=3.1)
+        if reading and not brief.code:  # a region's two pages hold the rules; its Markdown brief has the reading
+            out.text(f"{t('cv.flag_reading', lang)}{t('cv.colon', lang)}{reading}", size=6.5, colour=MUTED, height=3.1)
         pdf.ln(0.8)
-    clear = [label for (label, _, _), up in zip(brief.flags, raised, strict=True) if not up]
+    clear = [flag[0] for flag, up in zip(brief.flags, raised, strict=True) if not up]
     if brief.code and clear:
         out.text(t("export.brief.flags_clear", lang, flags=t("panel.list_sep", lang).join(clear)), size=7.5,
                  height=3.6)
@@ -352,11 +354,17 @@ def render_pdf(ds: Dataset, brief: Brief, created: datetime | None = None) -> by
     out.heading(t("export.brief.caveats", lang))
     if brief.code:
         # a region's PDF names the caveats on one paragraph (the Markdown brief and the atlas have the text)
-        titles = t("panel.list_sep", lang).join(f"{i}. {title}" for i, (title, _) in enumerate(brief.caveats, 1))
+        titles = t("panel.list_sep", lang).join(c.title for c in brief.caveats)
         out.text(t("export.brief.caveats_short", lang, caveats=titles), size=7, height=3.4)
-    for title, body in [] if brief.code else brief.caveats:
-        out.text(title, size=8, bold=True, height=3.8)
-        out.text(body, size=7, height=3.4)
+    else:
+        out.text(t("cv.brief_intro", lang), size=7, colour=MUTED, height=3.4)
+    for c in [] if brief.code else brief.caveats:
+        out.text(c.title, size=8, bold=True, height=3.8)
+        out.text(f"{c.said_label} {c.commentary}", size=7, height=3.4)
+        if c.flags_text:
+            out.text(f"{c.flags_label} {c.flags_text}", size=7, height=3.4)
+        if c.reading:
+            out.text(f"{c.reading_label} {c.reading}", size=6.8, colour=MUTED, height=3.3)
         pdf.ln(0.5)
 
     out.heading(t("export.brief.sources", lang))

@@ -111,6 +111,9 @@ TABLES: dict[str, TableFacts] = {
     "caveats.csv": TableFacts("The commentary's caveats, in our words", ("key",), origin=OURS, columns={
         "figures": {"pattern": KEY_LIST, "note": "';'-separated keys of figures.csv"},
         "flags": {"pattern": KEY_LIST, "note": "';'-separated keys of flags.csv"},
+        "paragraphs": {"pattern": list_pattern("[1-9][0-9]*"), "note": "';'-separated paragraph numbers"},
+        "questions": {"pattern": KEY_LIST, "note": "';'-separated questions of accountability.csv"},
+        "institute_fields": {"pattern": KEY_LIST, "note": "';'-separated: status, partners"},
     }),
     "claims.csv": TableFacts("The commentary's figures, checked", ("key",), origin=OURS, columns={
         "source_urls": {"note": "';'-separated http(s) addresses"},

@@ -173,6 +173,8 @@ def _check_references(r: _Reader, parsed: Parsed) -> None:
         for key in split_list(c.flags):
             if flag_keys is not None and key not in flag_keys:
                 r.add("caveats.csv", line, "flags", f"unknown flag {key!r}")
+        if len(split_list(c.cues)) < len(split_list(c.paragraphs)):
+            r.add("caveats.csv", line, "cues", "needs at least one cue per paragraph in paragraphs")
     for line, c in parsed["claims.csv"]:
         if len(split_list(c.source_urls)) != len(split_list(c.source_publishers)):
             r.add("claims.csv", line, "source_publishers", "needs one publisher per URL in source_urls")

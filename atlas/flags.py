@@ -12,7 +12,8 @@ A rule (a row of ``data/flags.csv``) compares one figure of a region with a thre
 operator says and never by a floating-point accident. A missing value never raises a flag.
 
 The app shows each rule in words (``rule_*``) with the region's value, the median and the
-threshold: there is no combined score.
+threshold, and the atlas's reasoning behind it (``reading_*``) apart, labelled as ours: there is
+no combined score.
 """
 
 from __future__ import annotations
@@ -41,6 +42,9 @@ RULE_COLUMNS: tuple[str, ...] = (
     "rule_fr",
     "rule_ar",
     "rule_en",
+    "reading_fr",
+    "reading_ar",
+    "reading_en",
 )
 
 RESULT_COLUMNS: tuple[str, ...] = (

@@ -6,8 +6,8 @@ Everything here turns the dataset into ready-to-display records in one language:
   conventions' focus areas side by side, each with its sources), status timeline, partners,
   confidence, sources, census figures beside their national reference, and flags with their rule
   and numbers;
-- :func:`caveat_panel`: the commentary's caveats, each with the figures and flags that speak to it,
-  for one region or (``code=None``) for the whole country;
+- :func:`figure_line`, :func:`flag_line`: one census figure, one critical-mass rule, for a region
+  or the whole country (the caveats and their evidence are in :mod:`atlas.caveats`).
 
 The network across the 12 regions (coverage, specialisation matrix, the regions page's tables) is
 in :mod:`atlas.network`; the scorecard (records and the popup's
@@ -28,7 +28,7 @@ from atlas.checked import checked_text, sentence
 from atlas.i18n import LANGS, fmt_date, fmt_number, fmt_percent, pick, t
 from atlas.present import SourceRef, fmt_ratio, format_exact, format_value, region_name, source_date_text, spec_label
 from atlas.schema import STATUSES, split_list
-from atlas.scorecard import Scorecard, questions_for, scorecard
+from atlas.scorecard import Scorecard, scorecard
 
 if TYPE_CHECKING:
     from atlas.dataset import Dataset
@@ -116,7 +116,8 @@ class FlagLine:
 
     key: str
     label: str
-    rule: str
+    rule: str  # the rule, in words
+    reading: str  # why we look at this figure: the atlas's reasoning, shown apart ("" when none)
     figure: str
     figure_label: str
     operator: str
@@ -146,24 +147,6 @@ class RegionCard:
     @property
     def has_institute(self) -> bool:
         return bool(self.institutes)
-
-
-@dataclass(frozen=True)
-class CaveatItem:
-    key: str
-    order: int
-    title: str
-    body: str
-    figures: tuple[FigureLine, ...]
-    flags: tuple[FlagLine, ...]
-    no_figure_text: str  # "" when figures speak to this caveat
-    questions: tuple[str, ...] = ()  # accountability questions that speak to it (see QUESTION_CAVEATS)
-
-    @property
-    def raised_count(self) -> int:
-        return sum(1 for f in self.flags if f.raised)
-
-
 
 
 # --------------------------------------------------------------------------------------------
@@ -419,6 +402,7 @@ def flag_line(ds: Dataset, key: str, code: str | None, lang: str) -> FlagLine:
         key=key,
         label=pick(rule, "label", lang),
         rule=pick(rule, "rule", lang),
+        reading=pick(rule, "reading", lang),
         figure=figure,
         figure_label=pick(ds.figure_defs.loc[figure], "label", lang),
         operator=str(rule["operator"]),
@@ -436,7 +420,7 @@ def flag_line(ds: Dataset, key: str, code: str | None, lang: str) -> FlagLine:
 
 
 # --------------------------------------------------------------------------------------------
-# Region card and caveats
+# Region card
 # --------------------------------------------------------------------------------------------
 
 
@@ -456,31 +440,3 @@ def region_card(ds: Dataset, code: str, lang: str) -> RegionCard:
         flags=flags,
         raised=tuple(f for f in flags if f.raised),
     )
-
-
-def caveat_panel(ds: Dataset, code: str | None, lang: str) -> list[CaveatItem]:
-    """The commentary's caveats in order, each with the figures and flags that speak to it.
-
-    For a region, figures carry the region's value beside the national reference and flags say
-    whether they are raised and why; for ``code=None``, figures carry the national reference and
-    the range across regions, and flags list the regions they are raised for.
-    """
-    if code is not None and code not in ds.regions.index:
-        raise KeyError(code)
-    items = []
-    for key, cav in ds.caveats.iterrows():
-        fig_keys = [k for k in split_list(str(cav["figures"])) if k in ds.figure_defs.index]
-        flag_keys = [k for k in split_list(str(cav["flags"])) if k in ds.flag_rules.index]
-        items.append(
-            CaveatItem(
-                key=str(key),
-                order=int(cav["order"]),
-                title=pick(cav, "title", lang),
-                body=pick(cav, "body", lang),
-                figures=tuple(figure_line(ds, k, code, lang) for k in fig_keys),
-                flags=tuple(flag_line(ds, k, code, lang) for k in flag_keys),
-                no_figure_text="" if (fig_keys or questions_for(str(key))) else t("panel.caveat_no_figure", lang),
-                questions=questions_for(str(key)),
-            )
-        )
-    return items

@@ -49,6 +49,7 @@ SOURCE_FIELDS = (
     "status_date",
     "partners",
 )
+CAVEAT_INSTITUTE_FIELDS = ("status", "partners")
 CLAIM_STATUSES = ("confirmed", "partly_confirmed", "differs", "not_found")
 FIGURE_UNITS = ("people", "households", "percent", "count", "per_1000", "per_100000")
 
@@ -247,6 +248,9 @@ class FlagRow(Row):
     rule_fr: str
     rule_ar: str
     rule_en: str
+    reading_fr: str = ""  # why we look at this figure: the atlas's own reasoning, shown apart from the rule
+    reading_ar: str = ""
+    reading_en: str = ""
 
     _req = field_validator(
         "key", "figure", "label_fr", "label_ar", "label_en", "rule_fr", "rule_ar", "rule_en"
@@ -264,20 +268,71 @@ class FlagRow(Row):
 
 
 class CaveatRow(Row):
+    """One point of the commentary: what it says (``commentary_*``, paraphrased), the atlas's own
+    reading (``reading_*``), the paragraphs it comes from and the evidence that speaks to it."""
+
     key: str
     order: int
     title_fr: str
     title_ar: str
     title_en: str
-    body_fr: str
-    body_ar: str
-    body_en: str
+    commentary_fr: str
+    commentary_ar: str
+    commentary_en: str
+    reading_fr: str = ""
+    reading_ar: str = ""
+    reading_en: str = ""
+    paragraphs: str
+    cues: str
     figures: str = ""
     flags: str = ""
+    questions: str = ""
+    institute_fields: str = ""
 
-    _req = field_validator("key", "title_fr", "title_ar", "title_en", "body_fr", "body_ar", "body_en")(_required)
+    _req = field_validator(
+        "key", "title_fr", "title_ar", "title_en", "commentary_fr", "commentary_ar", "commentary_en"
+    )(_required)
     _key = field_validator("key")(values.key)
     _order = field_validator("order", mode="before")(values.order)
+
+    @field_validator("paragraphs")
+    @classmethod
+    def _paragraphs(cls, value: str) -> str:
+        numbers = _split(_required(value))
+        for number in numbers:
+            if not number.isdigit() or int(number) < 1:
+                raise ValueError(f"{number!r} is not a paragraph number (1, 2, ...)")
+        return value
+
+    @field_validator("cues")
+    @classmethod
+    def _cues(cls, value: str) -> str:
+        for cue in _split(_required(value)):
+            if len(cue.split()) > CUE_MAX_WORDS:
+                raise ValueError(f"{cue[:60]!r} has more than {CUE_MAX_WORDS} words (a cue locates the passage; "
+                                 "it does not quote it)")
+        return value
+
+    @field_validator("questions")
+    @classmethod
+    def _questions(cls, value: str) -> str:
+        for question in _split(value):
+            if question not in ACCOUNTABILITY_QUESTIONS:
+                known = ", ".join(ACCOUNTABILITY_QUESTIONS)
+                raise ValueError(f"unknown scorecard question {question!r} (one of {known})")
+        return value
+
+    @field_validator("institute_fields")
+    @classmethod
+    def _institute_fields(cls, value: str) -> str:
+        for name in _split(value):
+            if name not in CAVEAT_INSTITUTE_FIELDS:
+                raise ValueError(f"unknown institute field {name!r} (one of {', '.join(CAVEAT_INSTITUTE_FIELDS)})")
+        return value
+
+
+CUE_MAX_WORDS = 5
+"""A caveat's cue is at most this many words of the commentary: enough to find the passage, too few to copy it."""
 
 
 class ClaimRow(Row):

@@ -20,23 +20,6 @@ from atlas.text import h
 if TYPE_CHECKING:
     from atlas.dataset import Dataset
 
-# The caveats each question speaks to (shown in those caveats for the selected region).
-QUESTION_CAVEATS: dict[str, tuple[str, ...]] = {
-    "legal_form": ("governance_funding",),
-    "budget": ("governance_funding",),
-    "staff": ("resourcing",),
-    "targets": ("measurable_results",),
-    "indicators": ("measurable_results",),
-    "host_university": ("resourcing", "critical_mass"),
-    "operating_since": ("measurable_results",),
-}
-
-
-def questions_for(caveat: str) -> tuple[str, ...]:
-    """The accountability questions that speak to ``caveat``, in question order."""
-    return tuple(q for q, caveats in QUESTION_CAVEATS.items() if caveat in caveats)
-
-
 @dataclass(frozen=True)
 class ScoreLine:
     """One question of an institute's scorecard: a sourced fact, or "not published (sources up to

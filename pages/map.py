@@ -1,4 +1,5 @@
-"""Home page: the map of the institutes, the side panel, and the table of exactly what the map shows.
+"""Home page: the map of the institutes with the commentary's caveats beside it, the region card below,
+and the table of exactly what the map shows.
 
 The map is ``st_folium``: its base (assets, view, labels) only changes with the language or the
 tiles, and the filtered layers travel as ``feature_group_to_add``, so filtering swaps the layers in
@@ -6,11 +7,11 @@ the browser without reloading the map or sending it back to its start view. Only
 (``returned_objects``): panning and zooming never rerun this script. A click on a region or a
 marker selects that region.
 
-The toolbar above the map (lens, specialisation), the map, the panel, the table and the downloads
-are one fragment (``_view_part``): a change there reruns that part only, so the browser redraws the
-map without re-rendering the sidebar and the title first.
+The toolbar above the map (lens, specialisation), the map and the caveats panel beside it, the region
+card, the table and the downloads are one fragment (``_view_part``): a change there reruns that part
+only, so the browser redraws the map without re-rendering the sidebar and the title first.
 
-Speed (see docs/performance.md): the map is drawn before the side panel and the table, and the
+Speed (see docs/performance.md): the map is drawn before the panels and the table, and the
 table is plain HTML (the data grid's code would hold the map back on a first load); the map's
 parts are cached in :mod:`atlas.mapview` per data version, the filtered set per view. The layers are
 new objects on every run: folium changes a layer while streamlit-folium turns it into script.
@@ -28,11 +29,13 @@ from atlas.i18n import pick, t
 from atlas.text import md_escape
 from atlas.view import apply_filters, query_specialisations, rows_by_ids
 from ui import layout
+from ui.caveats_panel import render_caveats_panel
 from ui.downloads import render_downloads
 from ui.layout import context, select_region, sync_url
 from ui.panels import render_side_panel
 
 MAP_HEIGHT = 600
+MAP_ROW = "map_row"  # the row of the map and the caveats panel (styled in ui/a11y.css)
 RETURNED = ["last_object_clicked", "last_active_drawing"]
 
 
@@ -69,8 +72,8 @@ if view.query:
 
 @st.fragment
 def _view_part(tiles: config.Tiles, static_url: str) -> None:
-    """The toolbar (lens, specialisation), the map, the panel below it, the table and the downloads:
-    everything the toolbar and a click on the map change. A fragment, so such a change reruns this
+    """The toolbar (lens, specialisation), the map and the caveats beside it, the card below, the table
+    and the downloads: everything the toolbar and a click on the map change. A fragment, so such a change reruns this
     part alone: the sidebar and the title are not sent again, and the map is the first thing the
     browser redraws (docs/performance.md). The sidebar's filters rerun the whole page."""
     ctx = st.session_state["_ctx"]  # this run's (app.py), or the last full run's on a fragment rerun
@@ -87,16 +90,20 @@ def _view_part(tiles: config.Tiles, static_url: str) -> None:
     if shown.empty:
         st.info(t("map.no_match", lang))
 
-    # The map at full width; the region card (or the national picture) below it at full width, so
-    # card, figures and caveats read as one view (and on a phone the card follows the map).
-    result = streamlit_folium.st_folium(
-        mapview.base_map(ds, lang, tiles=tiles, static_url=static_url),
-        key="atlas_map",
-        feature_group_to_add=mapview.map_layers(ds, view, shown, with_tiles=bool(tiles.url)),
-        returned_objects=RETURNED,
-        use_container_width=True,
-        height=MAP_HEIGHT,
-    )
+    # One row: the map and, beside it, the caveats panel (ui/a11y.css: side by side on a wide screen,
+    # the panel after the map on a narrow one, mirrored in Arabic). The panel's place is taken after
+    # the map's, and filled once the click is read, so the map is drawn first and the panel follows it.
+    with st.container(horizontal=True, gap="small", key=MAP_ROW):
+        with st.container(key="map_col"):
+            result = streamlit_folium.st_folium(
+                mapview.base_map(ds, lang, tiles=tiles, static_url=static_url),
+                key="atlas_map",
+                feature_group_to_add=mapview.map_layers(ds, view, shown, with_tiles=bool(tiles.url)),
+                returned_objects=RETURNED,
+                use_container_width=True,
+                height=MAP_HEIGHT,
+            )
+        beside = st.container(key="caveats_col")
     hit = mapview.region_from_click(result, ds)
     if hit is not None and hit[1] != st.session_state.get("map_last_click"):
         st.session_state["map_last_click"] = hit[1]  # st_folium keeps returning the last click
@@ -110,7 +117,10 @@ def _view_part(tiles: config.Tiles, static_url: str) -> None:
 
     with toolbar:
         layout.map_toolbar(ds, lang)
+    with beside:
+        render_caveats_panel(ctx)
 
+    # Below the row, at full width: the region picker, the region card or the national picture.
     render_side_panel(ctx, shown)
 
     st.subheader(t("map.table.title", lang), anchor=mapview.TABLE_ANCHOR)  # the map's frame points here

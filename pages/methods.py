@@ -9,7 +9,7 @@ from atlas.i18n import pick, t
 from atlas.present import status_definitions
 from atlas.text import md_escape
 from ui.layout import context
-from ui.markdown import rtl_frame
+from ui.markdown import flag_rule_md, rtl_frame
 
 ctx = context()
 ds, lang = ctx.ds, ctx.lang
@@ -42,7 +42,7 @@ st.dataframe(rtl_frame(figures, lang), hide_index=True, column_config={t("prov.c
 st.header(t("methods.flags", lang))
 st.caption(t("methods.flags_help", lang))
 for _, rule in ds.flag_rules.iterrows():
-    st.markdown(f"**{md_escape(pick(rule, 'label', lang))}**: {md_escape(pick(rule, 'rule', lang))}")
+    st.markdown(flag_rule_md(pick(rule, "label", lang), pick(rule, "rule", lang), pick(rule, "reading", lang), lang))
 
 st.header(t("methods.geometry", lang))
 st.write(t("methods.geometry_body", lang))

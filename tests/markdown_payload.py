@@ -20,8 +20,8 @@ TEXT_COLUMNS = {
     "regions.csv": ["name_fr", "name_ar", "name_en"],
     "figures.csv": [f"{b}_{lang}" for b in ("label", "definition") for lang in LANGS]
     + ["source_field", "source_publisher", "licence"],
-    "flags.csv": [f"{b}_{lang}" for b in ("label", "rule") for lang in LANGS],
-    "caveats.csv": [f"{b}_{lang}" for b in ("title", "body") for lang in LANGS],
+    "flags.csv": [f"{b}_{lang}" for b in ("label", "rule", "reading") for lang in LANGS],
+    "caveats.csv": [f"{b}_{lang}" for b in ("title", "commentary", "reading") for lang in LANGS],
     "claims.csv": [f"{b}_{lang}" for b in ("claim", "finding") for lang in LANGS],
     "region_areas.csv": ["source_publisher", "note"],
 }

@@ -14,17 +14,24 @@ from atlas.i18n import LANGS
 DATA = Path(__file__).resolve().parent.parent / "data"
 COMMENTARY = Path(__file__).resolve().parent.parent.parent / "shared" / "research" / "commentary-article-fr.txt"
 
-CAVEATS_HEADER = "key,order,title_fr,title_ar,title_en,body_fr,body_ar,body_en,figures,flags"
+CAVEATS_HEADER = (
+    "key,order,title_fr,title_ar,title_en,commentary_fr,commentary_ar,commentary_en,reading_fr,reading_ar,reading_en,"
+    "paragraphs,cues,figures,flags,questions,institute_fields"
+)
 CLAIMS_HEADER = (
     "key,order,claim_fr,claim_ar,claim_en,status,finding_fr,finding_ar,finding_en,source_urls,source_publishers"
 )
 CAVEAT_KEYS = {
     "resourcing",
     "critical_mass",
+    "announcements_vs_capacity",
     "dispersion",
     "talent_retention",
+    "scarce_talent",
+    "productive_fabric",
     "governance_funding",
     "measurable_results",
+    "technology_as_cover",
     "equity_vs_efficiency",
     "technological_dependence",
 }
@@ -75,27 +82,53 @@ def test_files_are_utf8_with_lf() -> None:
         assert not raw.startswith(b"\xef\xbb\xbf"), name
 
 
-def test_the_eight_caveats_exist(caveats: pd.DataFrame) -> None:
+def test_every_point_of_the_commentary_is_a_caveat(caveats: pd.DataFrame) -> None:
     assert CAVEAT_KEYS <= set(caveats["key"])
     assert caveats["key"].is_unique
     orders = [int(o) for o in caveats["order"]]
     assert sorted(orders) == list(range(1, len(orders) + 1))
+    # the two the design card puts beside the map come first
+    assert list(caveats.sort_values("order", key=lambda c: c.astype(int))["key"])[:2] == ["resourcing", "critical_mass"]
 
 
 def test_caveats_in_three_languages(caveats: pd.DataFrame) -> None:
     for row in caveats.to_dict("records"):
         for lang in LANGS:
-            assert row[f"title_{lang}"].strip(), (row["key"], lang)
-            assert row[f"body_{lang}"].strip(), (row["key"], lang)
-        assert _has_arabic(row["title_ar"]) and _has_arabic(row["body_ar"]), row["key"]
-        assert not _has_arabic(row["body_fr"]) and not _has_arabic(row["body_en"]), row["key"]
+            for field in ("title", "commentary", "reading"):
+                assert row[f"{field}_{lang}"].strip(), (row["key"], field, lang)
+        for field in ("title", "commentary", "reading"):
+            assert _has_arabic(row[f"{field}_ar"]), (row["key"], field)
+            assert not _has_arabic(row[f"{field}_fr"]) and not _has_arabic(row[f"{field}_en"]), (row["key"], field)
 
 
-def test_caveat_bodies_are_two_or_three_sentences(caveats: pd.DataFrame) -> None:
+def _sentences(text: str) -> int:
+    return len(re.findall(r"[.!?؟](?:\s|$)", text))
+
+
+def test_what_the_commentary_says_is_one_or_two_sentences(caveats: pd.DataFrame) -> None:
     for row in caveats.to_dict("records"):
         for lang in LANGS:
-            sentences = re.findall(r"[.!?؟](?:\s|$)", row[f"body_{lang}"])
-            assert 2 <= len(sentences) <= 3, (row["key"], lang, len(sentences))
+            assert 1 <= _sentences(row[f"commentary_{lang}"]) <= 2, (row["key"], lang)
+            assert 1 <= _sentences(row[f"reading_{lang}"]) <= 3, (row["key"], lang)
+
+
+def test_the_commentary_column_reports_the_commentary(caveats: pd.DataFrame) -> None:
+    """Each "commentary" text names the commentary as its speaker: a reader never takes it for ours."""
+    for row in caveats.to_dict("records"):
+        assert "commentaire" in row["commentary_fr"], row["key"]
+        assert "commentary" in row["commentary_en"], row["key"]
+        assert "المقال" in row["commentary_ar"], row["key"]
+
+
+def test_our_reading_is_not_put_in_the_commentarys_mouth(caveats: pd.DataFrame) -> None:
+    """Issue 28: what no source says stays in our reading (the pooling advice, "the same budget")."""
+    by_key = {row["key"]: row for row in caveats.to_dict("records")}
+    dispersion = by_key["dispersion"]
+    assert "Twelve institutes draw on the same budget" not in " ".join(dispersion.values())
+    assert "pooling" in dispersion["reading_en"] and "pooling" not in dispersion["commentary_en"]
+    assert "mise en commun" in dispersion["reading_fr"] and "No source says" in dispersion["reading_en"]
+    # the French resourcing text is grammatical: "ne mesure que X ; il ne dit rien de Y ni de Z"
+    assert "ni la puissance de calcul ni" not in by_key["resourcing"]["reading_fr"]
 
 
 def test_caveat_references_exist(caveats: pd.DataFrame, figure_keys: set[str], flag_keys: set[str]) -> None:
@@ -110,18 +143,24 @@ def test_caveats_without_figures_say_what_evidence_is_needed(caveats: pd.DataFra
     by_key = {row["key"]: row for row in caveats.to_dict("records")}
     # no census figure measures results (the accountability scorecard does)
     assert not _split(by_key["measurable_results"]["figures"]) and not _split(by_key["measurable_results"]["flags"])
-    # governance and technological dependence get only indirect census evidence; their text still
+    # governance and technological dependence get only indirect census evidence; our reading still
     # says what it would take to assess them
     for key in ("governance_funding", "technological_dependence"):
         assert _split(by_key[key]["figures"]) and _split(by_key[key]["flags"]), key
-        assert "it would take" in by_key[key]["body_en"] and "il faudrait" in by_key[key]["body_fr"], key
+        assert "it would take" in by_key[key]["reading_en"].lower(), key
+        assert "il faudrait" in by_key[key]["reading_fr"].lower(), key
     for row in by_key.values():
-        if not _split(row["figures"]):
-            assert "it would take" in row["body_en"], row["key"]
-            assert "il faudrait" in row["body_fr"], row["key"]
-            assert "يلزم" in row["body_ar"], row["key"]
+        if not _split(row["figures"]) and row["key"] != "announcements_vs_capacity":
+            assert "it would take" in row["reading_en"].lower(), row["key"]
+            assert "il faudrait" in row["reading_fr"].lower(), row["key"]
+            assert "يلزم" in row["reading_ar"], row["key"]
+        if not _split(row["figures"]):  # then the scorecard is its evidence
+            assert _split(row["questions"]), row["key"]
+    # announcements against real capacity: what the atlas measures, from status and the scorecard
+    announced = by_key["announcements_vs_capacity"]
+    assert announced["institute_fields"] == "status" and len(_split(announced["questions"])) == 7
     # where the census does speak, at least one figure backs the caveat
-    for key in ("resourcing", "critical_mass", "dispersion", "talent_retention"):
+    for key in ("resourcing", "critical_mass", "dispersion", "talent_retention", "scarce_talent", "productive_fabric"):
         assert _split(by_key[key]["figures"]) and _split(by_key[key]["flags"]), key
 
 
@@ -206,12 +245,58 @@ def _shingles(text: str, n: int) -> set[tuple[str, ...]]:
     return {tuple(words[i : i + n]) for i in range(len(words) - n + 1)}
 
 
-@pytest.mark.skipif(not COMMENTARY.exists(), reason="the commentary is in shared/research only")
+def _commentary_paragraphs(text: str) -> list[str]:
+    """The commentary's paragraphs as data/README.md counts them: each paragraph once (the copy in the
+    research notes repeats several), in the order they first appear, headings and stray lines (no final
+    full stop, question or exclamation mark) not counted."""
+    seen: set[str] = set()
+    out = []
+    for line in text.splitlines():
+        line = line.strip()
+        if line and line[-1] in ".!?…" and line not in seen:
+            seen.add(line)
+            out.append(line)
+    return out
+
+
+def _normalised(text: str) -> str:
+    return " ".join(text.replace("\u2019", "'").lower().split())
+
+
+needs_commentary = pytest.mark.skipif(not COMMENTARY.exists(), reason="the commentary is in shared/research only")
+
+
+@needs_commentary
+def test_every_caveat_points_to_text_present_in_the_commentary(caveats: pd.DataFrame) -> None:
+    """Each caveat names the paragraphs it comes from and, for each, a few of its words (``cues``): every
+    cue must be in one of those paragraphs, and every paragraph must hold one of the cues."""
+    paragraphs = [_normalised(p) for p in _commentary_paragraphs(COMMENTARY.read_text(encoding="utf-8"))]
+    assert len(paragraphs) >= 20  # headings and repeats left out, the article has 23
+    for row in caveats.to_dict("records"):
+        numbers = [int(n) for n in _split(row["paragraphs"])]
+        cues = [_normalised(c) for c in _split(row["cues"])]
+        assert numbers and cues, row["key"]
+        for n in numbers:
+            assert 1 <= n <= len(paragraphs), (row["key"], n)
+            assert any(cue in paragraphs[n - 1] for cue in cues), (row["key"], n, "no cue in this paragraph")
+        for cue in cues:
+            assert len(cue.split()) <= 5, (row["key"], cue)
+            assert any(cue in paragraphs[n - 1] for n in numbers), (row["key"], cue, "not in its paragraphs")
+
+
+def test_paragraphs_are_counted_once_each_without_headings() -> None:
+    text = "Titre\nUn.\nDeux ?\nUn.\nIntertitre\nTrois !\n\nL'accueil\n"
+    assert _commentary_paragraphs(text) == ["Un.", "Deux ?", "Trois !"]
+
+
+@needs_commentary
 def test_no_sentence_is_copied_from_the_commentary(caveats: pd.DataFrame, claims: pd.DataFrame) -> None:
     source = _shingles(COMMENTARY.read_text(encoding="utf-8"), 6)
+    flags = _read("flags.csv")
     texts = [
-        *(caveats[c] for c in ("title_fr", "body_fr")),
+        *(caveats[c] for c in ("title_fr", "commentary_fr", "reading_fr")),
         *(claims[c] for c in ("claim_fr", "finding_fr")),
+        *(flags[c] for c in ("rule_fr", "reading_fr")),
     ]
     for column in texts:
         for text in column:

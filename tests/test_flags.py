@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from fractions import Fraction
 from pathlib import Path
 
@@ -14,7 +15,10 @@ from atlas.i18n import LANGS
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 
-FLAGS_HEADER = "key,figure,operator,threshold_kind,threshold,label_fr,label_ar,label_en,rule_fr,rule_ar,rule_en"
+FLAGS_HEADER = (
+    "key,figure,operator,threshold_kind,threshold,label_fr,label_ar,label_en,rule_fr,rule_ar,rule_en,"
+    "reading_fr,reading_ar,reading_en"
+)
 REQUIRED_RULES = {
     "thin_talent_pool": ("higher_education_people", "lt"),
     "high_unemployment": ("unemployment_rate", "gt"),
@@ -191,6 +195,37 @@ def test_rules_are_explained_in_three_languages(real) -> None:
         # the rule in words names its direction
         word = {"lt": "below", "le": "below", "gt": "above", "ge": "above"}[rule["operator"]]
         assert word in rule["rule_en"], rule["key"]
+        # the reasoning behind the rule is ours, in its own column, never in the rule (issue 28)
+        for lang in LANGS:
+            assert rule[f"reading_{lang}"].strip(), (rule["key"], lang)
+        sentences = re.findall(r"[.!?](?:\s+[A-Z]|$)", rule["rule_en"])
+        assert len(sentences) == 1, (rule["key"], "the rule only: the reasoning goes to reading_en")
+        # the median region, not a "model" or "typical" one; literate, not educated
+        assert "typical" not in rule["rule_en"] + rule["reading_en"], rule["key"]
+        assert "région type" not in rule["rule_fr"] + rule["reading_fr"], rule["key"]
+        assert "النموذجية" not in rule["rule_ar"] + rule["reading_ar"], rule["key"]
+        assert "المتعلمين" not in rule["rule_ar"] + rule["reading_ar"], rule["key"]
+
+
+def test_public_payroll_flag_describes_its_rule_not_the_largest_employer(real) -> None:
+    """Both regions it flags employ more people in the private than in the public sector (2024 census):
+    the flag says the public share is well above the median region's, never that the state leads."""
+    figures, rules = real
+    rule = rules.set_index("key").loc["public_payroll_dependence"]
+    assert "by far the largest employer" not in rule["rule_en"] + rule["reading_en"]
+    assert "median region" in rule["reading_en"]
+    assert "does not make the state the largest employer" in rule["reading_en"]
+    raised = flags.evaluate_flags(figures, rules)
+    codes = raised[(raised["flag"] == "public_payroll_dependence") & raised["raised"]]["code"]
+    shares = figures.set_index("code").loc[list(codes), ["public_sector_share", "private_sector_share"]]
+    assert len(shares) == 2 and (shares["private_sector_share"] > shares["public_sector_share"]).all()
+
+
+def test_thin_industry_reasoning_says_elsewhere_in_every_language(real) -> None:
+    _, rules = real
+    rule = rules.set_index("key").loc["thin_industry"]
+    assert "elsewhere" in rule["reading_en"] and "d'ailleurs" in rule["reading_fr"]
+    assert "من الخارج" not in rule["reading_ar"] and "أماكن أخرى" in rule["reading_ar"]
 
 
 def _expected_raised(figures: pd.DataFrame, rules: pd.DataFrame) -> dict[tuple[str, str], bool]:

@@ -1,7 +1,9 @@
-"""AppTest of the side panel beside the map (ui/panels.py): region card, caveats, national view."""
+"""AppTest of the map page's panels: the caveats beside the map (ui/caveats_panel.py) and the region
+card or national picture below it (ui/panels.py)."""
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 import pytest
@@ -11,13 +13,13 @@ from atlas import load
 from atlas.i18n import LANGS, t
 from atlas.present import region_name
 from atlas.text import md_escape
-from ui.panels import CAVEAT_KEY, shown_key
+from ui.panels import shown_key
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
 
 def panel_script() -> None:
-    """The panel alone, with a Context built like app.py's (selection read from ?sel= once)."""
+    """The card below the map alone, with a Context built like app.py's (selection read from ?sel= once)."""
     import streamlit as st
 
     from atlas import load
@@ -33,32 +35,21 @@ def panel_script() -> None:
     render_side_panel(Context(ds=ds, view=view, lang=lang))
 
 
-CAVEATS = range(1, 9)
-
-
-def open_caveats(at: AppTest, which=CAVEATS) -> None:  # type: ignore[no-untyped-def]
-    """Open caveat expanders as a reader's clicks would (their contents are drawn only when open)."""
-    for order in which:
-        at.session_state[f"{CAVEAT_KEY}{order}"] = True
-
-
-def run_app(lang: str, sel: str | None, opened=CAVEATS) -> AppTest:  # type: ignore[no-untyped-def]
+def run_app(lang: str, sel: str | None) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=90)
     at.query_params["lang"] = lang
     if sel:
         at.query_params["sel"] = sel
-    open_caveats(at, opened)
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
 
 
-def run_panel(lang: str = "fr", sel: str | None = None, opened=CAVEATS) -> AppTest:  # type: ignore[no-untyped-def]
+def run_panel(lang: str = "fr", sel: str | None = None) -> AppTest:
     at = AppTest.from_function(panel_script, default_timeout=60)
     at.query_params["lang"] = lang
     if sel:
         at.query_params["sel"] = sel
-    open_caveats(at, opened)
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
@@ -72,6 +63,13 @@ def texts(at: AppTest) -> str:
     return "\n".join(parts).replace("\\", "")  # drop Markdown escapes
 
 
+def caveats_html(at: AppTest) -> str:
+    """The caveats panel's HTML, as the map page sent it."""
+    panels = [h.value for h in at.html if 'class="atlas-caveats"' in h.value]
+    assert len(panels) == 1, len(panels)
+    return html.unescape(panels[0])
+
+
 # --- through the real app (the map page calls the panel) -----------------------------------------
 
 
@@ -83,8 +81,11 @@ def test_map_page_panel_for_guelmim(lang):
     water = {"fr": "Eau", "ar": "الماء", "en": "Water"}[lang]
     agriculture = {"fr": "Agriculture", "ar": "الفلاحة", "en": "Agriculture"}[lang]
     assert water in body and agriculture in body
-    assert t("panel.caveats_title", lang) in body
     assert at.button_group(key="panel_pick").value == "10"
+    # beside the map, the caveats follow the region
+    html = caveats_html(at)
+    assert t("cv.scope_region", lang, region=region_name(load(), "10", lang)) in html
+    assert t("panel.caveats_title", lang) in html
 
 
 def test_map_page_panel_for_a_region_with_none():
@@ -93,6 +94,7 @@ def test_map_page_panel_for_a_region_with_none():
     assert "Béni Mellal-Khénifra" in body
     assert t("common.no_institute", "fr") in body
     assert "Le plan prévoit un institut par région" in body
+    assert t("common.no_institute", "fr") in caveats_html(at)
 
 
 def test_map_page_panel_with_nothing_selected_shows_the_national_picture():
@@ -103,28 +105,50 @@ def test_map_page_panel_with_nothing_selected_shows_the_national_picture():
     for name in ("Tangier-Tetouan-Al Hoceima", "Beni Mellal-Khenifra", "Casablanca-Settat", "Souss-Massa"):
         assert name in body
     assert at.button_group(key="panel_pick").value is None
+    assert t("cv.scope_national", "en", total=12) in caveats_html(at)
 
 
-# --- the panel alone ---------------------------------------------------------------------------
+def _keyed_blocks(node, out: list[str]) -> list[str]:  # type: ignore[no-untyped-def]
+    """The keys of the keyed containers under ``node``, in page order."""
+    for child in getattr(node, "children", {}).values():
+        if type(child).__name__ == "Block" and getattr(child, "key", None):
+            out.append(child.key)
+        _keyed_blocks(child, out)
+    return out
 
 
-@pytest.mark.parametrize("sel", ["10", None])
-def test_caveats_are_closed_until_opened_and_then_show_their_content(sel):
-    """The eight caveats start closed and empty (drawn on opening); opening one shows its text and
-    its figures, and leaves the others closed."""
-    at = run_panel("fr", sel, opened=())
-    caveats = [e for e in at.expander if e.label[:2] in {f"{i}." for i in CAVEATS}]
-    assert len(caveats) == 8
-    assert all(not e.markdown and not e.warning for e in caveats)
-    at.session_state[f"{CAVEAT_KEY}2"] = True  # "Masse critique"
-    at.run()
+def _find_block(node, key: str):  # type: ignore[no-untyped-def]
+    for child in getattr(node, "children", {}).values():
+        if type(child).__name__ == "Block" and getattr(child, "key", None) == key:
+            return child
+        found = _find_block(child, key)
+        if found is not None:
+            return found
+    return None
+
+
+def test_the_caveats_sit_in_the_map_row_after_the_map():
+    """One row: the map's column, then the caveats' (the map is drawn first); the card below the row."""
+    at = run_app("fr", None)
+    keys = _keyed_blocks(at.main, [])
+    assert keys.index("map_row") < keys.index("map_col") < keys.index("caveats_col") < keys.index("side_panel")
+    row = _find_block(at.main, "map_row")
+    assert [getattr(c, "key", None) for c in row.children.values()] == ["map_col", "caveats_col"]
+    html = caveats_html(at)
+    assert 'id="caveat-resourcing" open' in html and 'id="caveat-critical-mass" open' in html
+    assert 'id="caveat-dispersion" open' not in html
+
+
+def test_a_region_picked_below_the_map_changes_the_caveats_beside_it():
+    at = run_app("en", None)
+    assert "Region: Guelmim-Oued Noun." not in caveats_html(at)
+    at.button_group(key="panel_pick").select("10").run()
     assert not at.exception
-    caveats = [e for e in at.expander if e.label[:2] in {f"{i}." for i in CAVEATS}]
-    opened = [e for e in caveats if e.markdown]
-    assert [e.label[:2] for e in opened] == ["2."]
-    inner = "\n".join(m.value for m in opened[0].markdown).replace("\\", "")
-    assert "Masse critique" in opened[0].label
-    assert t("panel.figures_for_caveat", "fr") in inner
+    html = caveats_html(at)
+    assert "Region: Guelmim-Oued Noun." in html and "flag raised (47,196; threshold: 121,042.25)" in html
+
+
+# --- the card below the map alone ---------------------------------------------------------------
 
 
 def test_flags_are_explained_with_rule_and_numbers():
@@ -135,19 +159,22 @@ def test_flags_are_explained_with_rule_and_numbers():
     assert "The region's value, 47,196, is strictly below 0.5 × the median of the 12 regions (242,084.5)" in body
     # the rule in words, not just a label
     assert "Raised when the estimated number of residents who reached higher education" in body
-    assert "Flag raised" in body and "Not raised" in body
+    assert "Flag raised" in body
+    # the reasoning behind a rule is ours, and says so
+    assert f"*{t('cv.flag_reading', 'en')}*" in "\n".join(m.value for m in at.markdown)
     # the rule is written once, not once per caveat that names the flag
     assert body.count("Raised when the estimated number of residents who reached higher education") == 1
 
 
-def test_results_caveat_shows_the_scorecard_instead_of_figures():
-    at = run_panel("fr", "10")
-    results = next(e for e in at.expander if "Des résultats mesurables" in e.label)
-    inner = "\n".join(m.value for m in results.markdown).replace("\\", "")
-    assert t("panel.acc.in_caveat", "fr") in inner
-    assert ("Objectifs publiés**: non publié (sources jusqu'au 12 mars 2026 ; dernière recherche : décembre 2026)"
-            in inner)
-    assert t("panel.caveat_no_figure", "fr") not in inner
+def test_results_caveat_shows_the_scorecard_answers():
+    """Beside the map, the results caveat of a region carries its institute's answers, not published
+    ones saying how current the sources are."""
+    html = caveats_html(run_app("fr", "10"))
+    results = html[html.index('id="caveat-measurable-results"'):]
+    results = results[:results.index("</details>\n</div>")] if "</details>\n</div>" in results else results
+    assert t("panel.acc.in_caveat", "fr") in results
+    answer = "<strong>Objectifs publiés</strong> : non publié (sources jusqu'au 12 mars 2026 ; dernière recherche"
+    assert answer in results
 
 
 def test_region_card_shows_new_figures_with_sources_and_the_scorecard():
@@ -165,17 +192,10 @@ def test_region_card_shows_new_figures_with_sources_and_the_scorecard():
     assert "Newest source: 12 March 2026; last searched: December 2026, nothing newer found." in body
 
 
-def test_figures_have_definitions_on_hover():
-    at = run_panel("en", "10")
-    lines = [m for m in at.markdown if "median of the 12 regions" in m.value and m.value.startswith("- ")]
-    assert lines and all(m.help and "Haut\\-Commissariat au Plan" in m.help for m in lines)
-
-
 def test_arabic_panel():
     at = run_panel("ar", "12")
     body = texts(at)
     assert "الداخلة-وادي الذهب" in body
-    assert t("panel.caveats_title", "ar") in body
     assert t("panel.specs_agree", "ar") in body  # energy in both the commentary and the convention
 
 

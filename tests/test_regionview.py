@@ -80,8 +80,6 @@ def test_region_card_names_in_arabic(ds):
 def test_unknown_region_raises(ds):
     with pytest.raises(KeyError):
         rv.region_card(ds, "13", "fr")
-    with pytest.raises(KeyError):
-        rv.caveat_panel(ds, "99", "fr")
 
 
 # --- figures -------------------------------------------------------------------------------------
@@ -90,8 +88,7 @@ def test_unknown_region_raises(ds):
 @pytest.mark.parametrize("lang", LANGS)
 def test_every_figure_shown_has_definition_unit_and_source(ds, lang):
     lines = list(rv.region_card(ds, "10", lang).figures)
-    for item in rv.caveat_panel(ds, None, lang) + rv.caveat_panel(ds, "05", lang):
-        lines.extend(item.figures)
+    lines += [rv.figure_line(ds, str(k), None, lang) for k in ds.figure_defs.index]
     assert lines
     for f in lines:
         assert f.definition and f.unit_label and f.source_publisher and f.national_label, f.key
@@ -154,6 +151,7 @@ def test_guelmim_flags_come_with_rule_and_numbers(ds):
     ]
     talent = card.raised[0]
     assert talent.rule == ds.flag_rules.loc["thin_talent_pool", "rule_en"]
+    assert talent.reading == ds.flag_rules.loc["thin_talent_pool", "reading_en"] and talent.reading not in talent.rule
     assert talent.value == 47196 and talent.operator_symbol == "<"
     assert talent.threshold_value == pytest.approx(0.5 * talent.national_median)
     assert talent.numbers_text == (
@@ -169,33 +167,6 @@ def test_national_flags_list_the_regions_they_are_raised_for(ds):
     assert [r.key for r in line.regions] == ["10", "11", "12"]
     assert line.value is None and "Seuil" in line.numbers_text
     assert rv.flag_line(ds, "thin_business_fabric", None, "fr").regions == ()
-
-
-# --- caveats -------------------------------------------------------------------------------------
-
-
-def test_caveats_in_order_with_their_figures_and_flags(ds):
-    items = rv.caveat_panel(ds, "10", "en")
-    assert [i.key for i in items] == list(ds.caveats.sort_values("order").index)
-    first = items[0]
-    assert first.title == ds.caveats.loc[first.key, "title_en"]
-    assert [f.key for f in first.figures] == ds.caveats.loc[first.key, "figures"].split(";")
-    assert [f.key for f in first.flags] == ds.caveats.loc[first.key, "flags"].split(";")
-    assert first.raised_count == 1  # thin talent pool; English literacy is not low in Guelmim
-
-
-def test_caveat_without_figure_says_so(ds):
-    results = {i.key: i for i in rv.caveat_panel(ds, "10", "fr")}["measurable_results"]
-    assert results.figures == () and results.flags == ()
-    # no census figure, but the scorecard questions that speak to it
-    assert results.questions == ("targets", "indicators", "operating_since") and results.no_figure_text == ""
-
-
-def test_national_caveats_show_range_across_regions(ds):
-    critical = {i.key: i for i in rv.caveat_panel(ds, None, "en")}["critical_mass"]
-    pop = {f.key: f for f in critical.figures}["population"]
-    assert pop.value is None
-    assert "Dakhla-Oued Ed-Dahab" in pop.low_text and "Casablanca-Settat" in pop.high_text
 
 
 # --- coverage ------------------------------------------------------------------------------------

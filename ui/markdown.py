@@ -54,3 +54,11 @@ def rtl_frame(frame, lang: str):  # type: ignore[no-untyped-def]
     """In Arabic, a table's columns in reverse order, so it reads from the right like the page (the
     data grid itself always lays columns out left to right)."""
     return frame[list(frame.columns)[::-1]] if lang == "ar" else frame
+
+
+def flag_rule_md(label: str, rule: str, reading: str, lang: str) -> str:
+    """A flag's rule in words, then the atlas's reasoning behind it, labelled as ours (data text escaped)."""
+    text = f"**{md_escape(label)}**: {md_escape(rule)}"
+    if reading:
+        text += f"\n\n*{t('cv.flag_reading', lang)}*: {md_escape(reading)}"
+    return text

@@ -1,4 +1,6 @@
-"""Side panel beside the map: the selected region's card and caveats, or the national picture.
+"""The card below the map: the region picker, then the selected region's card (institutes with their
+scorecard, census figures, flags) or the national picture. The caveats beside the map are
+:mod:`ui.caveats_panel`.
 
 Layout and widgets only; what is shown comes from :mod:`atlas.regionview`, :mod:`atlas.network` and
 :mod:`atlas.scorecard`. Data text is escaped
@@ -16,28 +18,22 @@ from atlas import network
 from atlas import regionview as rv
 from atlas.i18n import LANGS, t
 from atlas.present import region_name
-from atlas.scorecard import Scorecard, ScoreLine, scorecard
+from atlas.scorecard import Scorecard, ScoreLine
 from atlas.text import md_escape
-from ui.markdown import md_help, md_link, sources_inline, sources_md
+from ui import caveats_panel
+from ui.markdown import flag_rule_md, md_link, sources_inline, sources_md
 
 if TYPE_CHECKING:
     from ui.layout import Context
 
 PICK_KEY = "panel_pick"
-CAVEAT_KEY = "caveat_"
-"""Key prefix of the caveat expanders (``caveat_1`` … ``caveat_8``): their state says whether one is open."""
 CONFIDENCE_COLOURS = {"confirmed": "green", "medium": "orange", "weak": "red"}
 
 
 # --- the panel's content, cached per data version (pure functions of the data below) ---------------
-# A panel is drawn on every run of the map page (a filter change, a click): without these, the eight
-# caveats with their figures and flags were recomputed each time (most of a rerun's server time,
-# docs/performance.md). The data's content hash is the key, so new data is never served stale.
-
-
-@st.cache_data(show_spinner=False, max_entries=256)
-def _caveat_items(version: str, code: str | None, lang: str, _ds) -> list[rv.CaveatItem]:  # type: ignore[no-untyped-def]
-    return rv.caveat_panel(_ds, code, lang)
+# The card is drawn on every run of the map page (a filter change, a click): cached, its figures and
+# flags are not recomputed each time (docs/performance.md). The data's content hash is the key, so new
+# data is never served stale.
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -65,10 +61,10 @@ def national_picture(ds, lang: str, shown=None) -> network.NationalPicture:  # t
 
 
 def prepare_national_panel(ds, lang: str, shown=None) -> None:  # type: ignore[no-untyped-def]
-    """Fill the caches of the national panel (picture and caveats) before a visitor asks for it
-    (``serve.py``'s start-up pre-load)."""
+    """Fill the caches of the national picture and of the caveats beside the map before a visitor asks
+    for them (``serve.py``'s start-up pre-load)."""
     national_picture(ds, lang, shown)
-    _caveat_items(ds.version, None, lang, ds)
+    caveats_panel.prepare(ds, lang)
 
 
 # --- region picker --------------------------------------------------------------------------
@@ -109,109 +105,13 @@ def _picker(ctx: Context, code: str | None) -> None:
 # --- figures and flags ----------------------------------------------------------------------
 
 
-def _figure_line(f: rv.FigureLine, lang: str) -> None:
-    if f.value is None:  # national picture
-        body = t(
-            "panel.figure_line_national", lang, label=md_escape(f.label), national_label=md_escape(f.national_label),
-            national=md_escape(f.national_text), low=md_escape(f.low_text), high=md_escape(f.high_text),
-        )
-    else:
-        body = t(
-            "panel.figure_line", lang, label=md_escape(f.label), value=md_escape(f.value_text),
-            national_label=md_escape(f.national_label), national=md_escape(f.national_text),
-            comparison=md_escape(f.comparison_text),
-        )
-    st.markdown(body, help=md_help(f.help))
-
-
-def _flag_block(fl: rv.FlagLine, lang: str, national: bool = False) -> None:
-    title = md_escape(fl.label)
-    rule = md_escape(fl.rule)
-    numbers = md_escape(fl.numbers_text)
-    if national:
-        names = t("panel.list_sep", lang).join(r.label for r in fl.regions)
-        who = (
-            t("panel.flag_regions", lang, count=len(fl.regions), names=md_escape(names))
-            if fl.regions
-            else md_escape(t("panel.flag_no_region", lang))
-        )
-        body = f"**{title}**\n\n{rule}\n\n{numbers}\n\n{who}"
-        (st.warning if fl.regions else st.info)(body, icon=":material/flag:" if fl.regions else None)
-        return
-    if fl.raised:
-        st.warning(f"**{t('panel.flag_raised', lang)} · {title}**\n\n{rule}\n\n{numbers}", icon=":material/flag:")
-    else:
-        st.caption(f"{t('panel.flag_not_raised', lang)} · {title}: {numbers}", help=md_help(fl.rule))
-
-
-def _figure_ref(f: rv.FigureLine, lang: str) -> str:
-    """A figure in one short line (value beside its national reference), its definition in a tooltip."""
-    if f.value is None:
-        return t("panel.figure_line_national", lang, label=md_escape(f.label),
-                 national_label=md_escape(f.national_label), national=md_escape(f.national_text),
-                 low=md_escape(f.low_text), high=md_escape(f.high_text))
-    return t("panel.figure_line", lang, label=md_escape(f.label), value=md_escape(f.value_text),
-             national_label=md_escape(f.national_label), national=md_escape(f.national_text),
-             comparison=md_escape(f.comparison_text))
-
-
-def _score_line_md(line: ScoreLine, lang: str, institute: str = "") -> str:
+def _score_line_md(line: ScoreLine, lang: str) -> str:
     mark = "✅" if line.published else "▫️"
-    who = f"{md_escape(institute)} · " if institute else ""
-    text = f"{mark} {who}**{md_escape(line.label)}**: {md_escape(line.answer)}"
+    text = f"{mark} **{md_escape(line.label)}**: {md_escape(line.answer)}"
     if line.source is not None:
         text += " (" + t("panel.acc.source", lang, source=md_link(line.source.publisher, line.source.url),
                          date=md_escape(line.source.date_text)) + ")"
     return text
-
-
-def _caveats(ds, code: str | None, lang: str) -> None:  # type: ignore[no-untyped-def]
-    """The caveats, collapsed, in four columns (two rows on a wide screen; stacked on a phone). A
-    flag's rule is written once (in the flags block of
-    the region, or here nationally); inside a region's caveat a flag is named with a pointer."""
-    items = _caveat_items(ds.version, code, lang, ds)
-    st.markdown(f"#### {t('panel.caveats_title', lang)}")
-    st.caption(t("panel.caveats_intro", lang))
-    cards = [c for c in (scorecard(ds, str(i), lang) for i in ds.institutes_in(code).index)] if code else []
-    columns = st.columns(4)
-    for index, item in enumerate(items):
-        n = item.raised_count if code else sum(1 for f in item.flags if f.regions)
-        label = f"{item.order}. {md_escape(item.title)}"
-        if n:
-            label += " · " + t("panel.flags_in_caveat", lang, count=n)
-        elif not item.figures and not item.questions:
-            label += " · " + t("panel.caveat_no_census", lang)
-        # Drawn only when opened (a rerun on toggle): the eight closed caveats would otherwise put about
-        # 600 hidden elements into the first render, which holds the map back (docs/performance.md).
-        with columns[index % 4].expander(label, expanded=False, icon=":material/flag:" if n else None,
-                                         key=f"{CAVEAT_KEY}{item.order}", on_change="rerun") as box:
-            if not box.open:
-                continue
-            st.markdown(md_escape(item.body))
-            if item.figures:
-                st.markdown(f"**{t('panel.figures_for_caveat', lang)}**")
-                for f in item.figures:
-                    st.markdown("- " + _figure_ref(f, lang), help=md_help(f.help))
-            elif not item.questions:
-                st.caption(md_escape(item.no_figure_text))
-            if item.flags:
-                st.markdown(f"**{t('panel.flags_for_caveat', lang)}**")
-                if code is None:
-                    for fl in item.flags:
-                        _flag_block(fl, lang, national=True)
-                else:
-                    st.markdown("\n".join(
-                        "- " + (t("panel.flag_ref", lang, label=md_escape(fl.label)) if fl.raised
-                                else t("panel.flag_ref_clear", lang, label=md_escape(fl.label)))
-                        for fl in item.flags
-                    ))
-            if item.questions and code:
-                st.markdown(f"**{t('panel.acc.in_caveat', lang)}**")
-                lines = [
-                    _score_line_md(line, lang, card.institute if len(cards) > 1 else "")
-                    for card in cards if card is not None for line in card.lines if line.question in item.questions
-                ]
-                st.markdown("\n".join(f"- {x}" for x in lines) if lines else md_escape(t("common.no_institute", lang)))
 
 
 def _figures_table(ds, card: rv.RegionCard, lang: str) -> None:  # type: ignore[no-untyped-def]
@@ -320,10 +220,9 @@ def _region(ctx: Context, code: str) -> None:
             st.warning(f"**{t('panel.flags_summary', lang, count=len(card.raised), rules=len(card.flags))}**"
                        f"\n\n{lines}", icon=":material/flag:")
             with st.expander(t("panel.flag_rules", lang)):
-                st.markdown("\n\n".join(f"**{md_escape(f.label)}**: {md_escape(f.rule)}" for f in card.raised))
+                st.markdown("\n\n".join(flag_rule_md(f.label, f.rule, f.reading, lang) for f in card.raised))
         else:
             st.info(t("panel.flags_none", lang, rules=len(card.flags)), icon=":material/flag:")
-    _caveats(ds, code, lang)
 
 
 # --- national picture -----------------------------------------------------------------------
@@ -341,11 +240,10 @@ def _national(ctx: Context, shown=None) -> None:  # type: ignore[no-untyped-def]
     with right:
         st.caption(md_escape(pic.flagged_line))
         st.caption(t("panel.pick_hint", lang))
-    _caveats(ds, None, lang)
 
 
 def render_side_panel(ctx: Context, shown=None) -> None:  # type: ignore[no-untyped-def]
-    """Region card + caveats for ``ctx.view.selected``, at full width below the map; the national
+    """The region picker and the card of ``ctx.view.selected``, at full width below the map; the national
     picture (following the filters: ``shown`` is the filtered institutes) when nothing is selected."""
     code = ctx.view.selected if ctx.view.selected in ctx.ds.regions.index else None
     with st.container(border=True, key="side_panel"):

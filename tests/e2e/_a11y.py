@@ -94,6 +94,13 @@ def report(where: str, violations: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def box_of(locator) -> dict:
+    """The element's bounding box; fails, naming it, when it is not displayed."""
+    box = locator.bounding_box()
+    assert box is not None, f"{locator} is not displayed"
+    return box
+
+
 def horizontal_overflow(page) -> int:
     """How many pixels the page scrolls sideways (0 when nothing is wider than the screen)."""
     return int(page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth"))
@@ -116,6 +123,7 @@ ACTIVE = """() => {
             || (group && group.getAttribute('aria-label')) || (toolbar && toolbar.getAttribute('aria-label')) || '',
         sidebar: !!(el.closest && el.closest('[data-testid=stSidebar]')),
         panel: !!(el.closest && el.closest('.st-key-side_panel')),
+        caveats: !!(el.closest && el.closest('.st-key-caveats_panel')),
         marker: !!(el.classList && el.classList.contains('leaflet-marker-icon')),
         region: !!(el.classList && el.classList.contains('atlas-region')),
         container: !!(el.classList && el.classList.contains('leaflet-container')),

@@ -1,8 +1,9 @@
 """A keyboard-only journey on the map page (issue 15): Tab reaches every filter of the sidebar (Space on
 its toggle button shows the filters behind it), then the map (arrows move it, + zooms), each region and each
 institute marker (named: institute, region, specialisation, status); Enter opens a marker's card with
-the focus inside it, Escape closes it and gives the focus back to the marker; Tab then reaches the side
-panel showing the selected region. Every stop shows its focus. Nothing here uses the mouse."""
+the focus inside it, Escape closes it and gives the focus back to the marker; Tab then reaches the
+caveats beside the map and the card below it, both showing the selected region. Every stop shows its
+focus. Nothing here uses the mouse."""
 
 from __future__ import annotations
 
@@ -113,10 +114,14 @@ def test_keyboard_only_journey(streamlit_server, browser, ds, artifacts_dir):
         back = active(page)
         assert back["marker"] and back["label"].startswith(target), f"the focus did not return: {back}"
 
-        # 5. Enter selected the marker's region; Tab goes on to the side panel, which shows it.
+        # 5. Enter selected the marker's region; Tab goes on to the caveats beside the map, then to the card
+        # below it, both showing that region.
         region = region_name(ds, str(row["region_code"]), lang)
         page.wait_for_function(f"() => location.search.includes('sel={row['region_code']}')", timeout=TIMEOUT_MS)
         settle(page)  # the page's run for the selection is over
+        caveat_stop = _tab_until(page, lambda a: a["caveats"], 40, seen, misses)
+        assert caveat_stop["tag"] == "SUMMARY" or caveat_stop["tag"] == "A", caveat_stop
+        assert region in page.locator(".st-key-caveats_panel").inner_text()
         panel_stop = _tab_until(page, lambda a: a["panel"], 80, seen, misses)
         assert not panel_stop["inFrame"]
         panel = page.locator(".st-key-side_panel")

@@ -1,5 +1,6 @@
 """The map page on a phone, 390×844, in French and Arabic (issue 15): the map shows on the first screen
-under a short header, nothing scrolls sideways, the side panel follows the map, the filters wait in
+under a short header, nothing scrolls sideways, the caveats and the region card follow the map, the
+filters wait in
 Streamlit's collapsible sidebar, a card fits the screen, and every tap target is at least 44 px.
 Screenshots: ``artifacts/phone_map_<lang>.png`` and ``artifacts/phone_card_<lang>.png``."""
 
@@ -7,23 +8,10 @@ from __future__ import annotations
 
 import pytest
 
-from atlas import load
 from atlas.i18n import pick, t
-from tests.conftest import DATA
-from tests.e2e._a11y import MAP_FRAME, PHONE, TIMEOUT_MS, horizontal_overflow, map_frame, open_page
+from tests.e2e._a11y import MAP_FRAME, PHONE, TIMEOUT_MS, box_of, horizontal_overflow, map_frame, open_page
 
 TAP = 44
-
-
-@pytest.fixture(scope="module")
-def ds():
-    return load(DATA)
-
-
-def _box(locator) -> dict:
-    box = locator.bounding_box()
-    assert box is not None, f"{locator} is not displayed"
-    return box
 
 
 @pytest.mark.parametrize("lang", ["fr", "ar"])
@@ -35,23 +23,26 @@ def test_map_page_on_a_phone(streamlit_server, browser, ds, lang, artifacts_dir)
         assert horizontal_overflow(page) == 0
 
         # The map starts in the upper half of the first screen and spans the screen's width.
-        frame_box = _box(page.locator(MAP_FRAME))
+        frame_box = box_of(page.locator(MAP_FRAME))
         assert frame_box["y"] < height / 2, f"the map starts at {frame_box['y']:.0f} px, below half the screen"
         assert frame_box["width"] >= width - 40 and frame_box["x"] >= 0 and frame_box["x"] + frame_box["width"] <= width
-        title = _box(page.locator("[data-testid=stMain] h1").first)
+        title = box_of(page.locator("[data-testid=stMain] h1").first)
         assert title["y"] < frame_box["y"] and title["x"] >= 0 and title["x"] + title["width"] <= width
 
-        # The side panel follows the map.
-        panel = _box(page.locator(".st-key-side_panel"))
-        assert panel["y"] >= frame_box["y"] + frame_box["height"] - 1
+        # The caveats panel follows the map, and the region card follows the caveats.
+        caveats = box_of(page.locator(".st-key-caveats_panel"))
+        assert caveats["y"] >= frame_box["y"] + frame_box["height"] - 1
+        assert caveats["x"] >= 0 and caveats["x"] + caveats["width"] <= width
+        panel = box_of(page.locator(".st-key-side_panel"))
+        assert panel["y"] >= caveats["y"] + caveats["height"] - 1
         assert panel["x"] >= 0 and panel["x"] + panel["width"] <= width
 
         # Filters: in the collapsed sidebar, behind a 44 px button.
         sidebar = page.locator("[data-testid=stSidebar]")
         assert sidebar.get_attribute("data-collapsed") == "true"
-        assert _box(sidebar)["x"] + _box(sidebar)["width"] <= 0, "the sidebar covers the page"
+        assert box_of(sidebar)["x"] + box_of(sidebar)["width"] <= 0, "the sidebar covers the page"
         opener = page.locator("[data-testid=stExpandSidebarButton]")
-        box = _box(opener)
+        box = box_of(opener)
         assert box["width"] >= TAP and box["height"] >= TAP, f"sidebar button {box}"
         page.screenshot(path=str(artifacts_dir / f"phone_map_{lang}.png"))
 
@@ -92,13 +83,13 @@ def test_map_page_on_a_phone(streamlit_server, browser, ds, lang, artifacts_dir)
         frame.locator(".leaflet-popup .atlas-card").wait_for(timeout=TIMEOUT_MS)
         # Leaflet pans the map to show the whole card: wait for that pan to end.
         map_frame(page).wait_for_function("!map._panAnim || !map._panAnim._inProgress", timeout=TIMEOUT_MS)
-        frame_box = _box(page.locator(MAP_FRAME))
-        card_box = _box(card)
+        frame_box = box_of(page.locator(MAP_FRAME))
+        card_box = box_of(card)
         left, top = frame_box["x"], frame_box["y"]
         right, bottom = left + frame_box["width"], top + frame_box["height"]
         assert left <= card_box["x"] and card_box["x"] + card_box["width"] <= right, f"card {card_box}"
         assert top <= card_box["y"] and card_box["y"] + card_box["height"] <= bottom, f"card {card_box}"
-        close = _box(frame.locator(".leaflet-popup-close-button"))
+        close = box_of(frame.locator(".leaflet-popup-close-button"))
         assert close["width"] >= TAP and close["height"] >= TAP
         assert frame.locator(".atlas-legend:visible").count() == 0, "a legend is drawn over the open card"
         assert horizontal_overflow(page) == 0

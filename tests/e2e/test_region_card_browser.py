@@ -20,7 +20,7 @@ HEIGHT_JS = """() => Math.max(
 def _open(page, url: str, text: str) -> None:
     page.set_viewport_size({"width": 1440, "height": 900})
     page.goto(url, wait_until="domcontentloaded")
-    page.get_by_text(text).first.wait_for(timeout=90_000)
+    page.locator(".st-key-side_panel").get_by_text(text).first.wait_for(timeout=90_000)
     page.locator("[data-testid=stMarkdownContainer] table").first.wait_for(timeout=60_000)
     settle(page)
 

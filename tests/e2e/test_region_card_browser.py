@@ -40,7 +40,7 @@ def test_region_card_shows_new_figures_sources_and_scorecard(streamlit_server, p
     # every figure row links to its HCP source
     table = panel.locator("[data-testid=stMarkdownContainer] table").first
     hrefs = table.locator("a").evaluate_all("els => els.map(a => a.href)")
-    assert len(hrefs) == 19 and {"https://www.hcp.ma/file/242672/", "https://www.hcp.ma/file/246208/"} <= set(hrefs)
+    assert len(hrefs) == 20 and {"https://www.hcp.ma/file/242672/", "https://www.hcp.ma/file/246208/"} <= set(hrefs)
     assert page.locator("[data-testid=stException]").count() == 0
     assert page.blocked_requests == []
     ARTIFACTS.mkdir(exist_ok=True)

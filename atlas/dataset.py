@@ -15,7 +15,7 @@ import os
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 from pydantic import BaseModel, ValidationError
@@ -38,6 +38,9 @@ from atlas.schema import (
     parse_partial_date,
     split_list,
 )
+
+if TYPE_CHECKING:
+    from atlas.provinces import Provinces
 
 MAX_KM_OUTSIDE_REGION = 15.0
 MAX_CSV_BYTES = 32 * 1024 * 1024
@@ -90,6 +93,7 @@ class Dataset:
     # accountability.csv (optional file): one row per (institute, question), indexed by institute_id
     accountability: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
     changes: pd.DataFrame = field(repr=False, default_factory=lambda: _frame([], "id", list(ChangeRow.model_fields)))
+    provinces: Provinces | None = field(repr=False, default=None)  # provinces, their figures and shapes
 
     def institutes_in(self, code: str) -> pd.DataFrame:
         return self.institutes[self.institutes["region_code"] == code]
@@ -342,6 +346,10 @@ def validate(data_dir: str | Path | None = None) -> tuple[Dataset | None, list[P
             for message in geo.coverage_problems(shapes):
                 r.add(GEOMETRY_FILE, None, "-", f"the regions do not tile: {message}")
 
+    from atlas.provinces import read as read_provinces  # shapely is only needed here
+
+    provinces = read_provinces(r, regions, fig_defs, figures, shapes)
+
     # Institutes: cross-file checks.
     for line, inst in parsed["institutes.csv"]:
         if regions and inst.region_code not in regions:
@@ -422,6 +430,7 @@ def validate(data_dir: str | Path | None = None) -> tuple[Dataset | None, list[P
         shapes=shapes,
         accountability=accountability,
         changes=changes,
+        provinces=provinces,
     )
     return ds, []
 

@@ -40,12 +40,8 @@ import shapely
 
 from atlas import census, geo
 from atlas.fileio import write_atomic
+from atlas.provinces import COMMUNES_FILE, PROVINCE_FIGURES_FILE, PROVINCES_FILE, PROVINCES_GEOJSON
 from atlas.schema import CommuneRow, ProvinceRow
-
-PROVINCES_FILE = "provinces.csv"
-PROVINCE_FIGURES_FILE = "province_figures.csv"
-PROVINCES_GEOJSON = "provinces.geojson"
-COMMUNES_FILE = "communes.csv"
 
 TOLERANCE = 0.005
 """``coverage_simplify`` tolerance in degrees (about 500 m): finer than the regions' 0.015, since a

@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import json
 import math
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -74,6 +76,13 @@ class Provinces:
         from atlas.i18n import pick  # a light module, kept out of the loader's import graph
 
         return pick(self.table.loc[code], "name", lang) if code in self.table.index else code
+
+
+def name_key(text: object) -> str:
+    """A place name reduced to its letters, to match spellings (``Aïn-Chock`` = ``Aîn Chock``,
+    ``Benguérir`` = ``Benguerir``; an urban centre's ``(Centre)`` is dropped)."""
+    ascii_text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode("ascii").lower()
+    return re.sub(r"[^a-z]", "", ascii_text.replace("(centre)", ""))
 
 
 def _frame(rows: list[tuple[int, Any]], model: type) -> pd.DataFrame:

@@ -29,8 +29,6 @@ from __future__ import annotations
 
 import json
 import math
-import re
-import unicodedata
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -40,7 +38,7 @@ import shapely
 
 from atlas import census, geo
 from atlas.fileio import write_atomic
-from atlas.provinces import COMMUNES_FILE, PROVINCE_FIGURES_FILE, PROVINCES_FILE, PROVINCES_GEOJSON
+from atlas.provinces import COMMUNES_FILE, PROVINCE_FIGURES_FILE, PROVINCES_FILE, PROVINCES_GEOJSON, name_key
 from atlas.schema import CommuneRow, ProvinceRow
 
 TOLERANCE = 0.005
@@ -87,12 +85,6 @@ def read_province_shapes(folder: Path | None = None) -> dict[str, shapely.Geomet
     return dict(sorted(shapes.items()))
 
 
-def _name_key(text: object) -> str:
-    """A name reduced to its letters, for matching spellings (``Aïn-Chock`` = ``Aîn Chock``)."""
-    ascii_text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode("ascii").lower()
-    return re.sub(r"[^a-z]", "", ascii_text.replace("(centre)", ""))
-
-
 NameIndex = dict[tuple[str, str], set[str]]
 """(province code, name key) -> the commune codes carrying that name."""
 
@@ -112,7 +104,7 @@ def read_commune_shapes(folder: Path | None = None) -> tuple[dict[str, shapely.G
             parts.setdefault(code, []).append(shapely.make_valid(_ring(item["Data"], f"{path.name}: {code}")))
             for name in (item.get("com_fr"), item.get("libelle_fr")):
                 if name:
-                    names.setdefault((province, _name_key(name)), set()).add(code)
+                    names.setdefault((province, name_key(name)), set()).add(code)
     return {code: shapely.union_all(polys) for code, polys in sorted(parts.items())}, names
 
 
@@ -148,7 +140,7 @@ def unit_centres() -> pd.DataFrame:
     for unit in units.itertuples():
         found = unit.code if unit.code in commune_shapes else None
         if found is None:
-            candidates = names.get((unit.province, _name_key(unit.name_fr)), set())
+            candidates = names.get((unit.province, name_key(unit.name_fr)), set())
             found = next(iter(candidates)) if len(candidates) == 1 else None
         point = shapely.centroid(commune_shapes[found]) if found is not None else None
         lats.append(point.y if point is not None else math.nan)

@@ -19,6 +19,7 @@ from atlas.present import region_name
 from atlas.scorecard import Scorecard, ScoreLine, scorecard
 from atlas.text import md_escape
 from ui.markdown import md_help, md_link, sources_inline, sources_md
+from ui.provinces import render_provinces
 
 if TYPE_CHECKING:
     from ui.layout import Context
@@ -323,6 +324,7 @@ def _region(ctx: Context, code: str) -> None:
                 st.markdown("\n\n".join(f"**{md_escape(f.label)}**: {md_escape(f.rule)}" for f in card.raised))
         else:
             st.info(t("panel.flags_none", lang, rules=len(card.flags)), icon=":material/flag:")
+    render_provinces(ctx, code)
     _caveats(ds, code, lang)
 
 

@@ -15,9 +15,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from atlas.i18n import fmt_number, fmt_percent, pick, t
+from atlas.i18n import direction, fmt_number, fmt_percent, pick, t
 from atlas.present import format_value, region_name
 from atlas.reach import RADII_KM, distances_km, reach
+from atlas.text import h
 
 if TYPE_CHECKING:
     from atlas.dataset import Dataset
@@ -189,3 +190,23 @@ def region_provinces(ds: Dataset, code: str, lang: str) -> RegionProvinces | Non
         cells=tuple(cells), total_cells=total_cells, note=note, reach=tuple(reach_lines(ds, institutes, lang)),
         reach_note=t("prov.reach.note", lang),
     )
+
+
+def html_table(caption: str, lang: str, headers: list[str] | tuple[str, ...],
+               rows: list[tuple[str, tuple[str, ...]]], foot: tuple[str, ...] | None = None, *,
+               css_class: str = "", attributes: str = "") -> str:
+    """A scrollable, focusable table in the style of the table under the map: ``rows`` are (the
+    ``<tr>``'s escaped attributes, cells), the first cell a row header. Every text is escaped here;
+    ``attributes`` (on the wrapper) must be escaped by the caller."""
+    head = "".join(f'<th scope="col">{h(x)}</th>' for x in headers)
+
+    def row(attrs: str, cells: tuple[str, ...]) -> str:
+        return (f"<tr{attrs}><th scope=\"row\">{h(cells[0])}</th>"
+                + "".join(f"<td>{h(c)}</td>" for c in cells[1:]) + "</tr>")
+
+    body = "".join(row(attrs, cells) for attrs, cells in rows)
+    tfoot = f"<tfoot>{row('', foot)}</tfoot>" if foot else ""
+    return (f'<div class="atlas-table-wrap {css_class}" style="max-height:none" role="region" '
+            f'aria-label="{h(caption)}" tabindex="0"{attributes}>'
+            f'<table class="atlas-table" dir="{direction(lang)}" lang="{h(lang)}"><caption>{h(caption)}</caption>'
+            f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody>{tfoot}</table></div>")

@@ -14,7 +14,9 @@ import pandas as pd
 
 from atlas.i18n import fmt_number, pick, t
 from atlas.present import region_name
+from atlas.provinceview import html_table
 from atlas.reach import RADII_KM, REACH_FIGURES, reach
+from atlas.text import h
 
 if TYPE_CHECKING:
     from atlas.dataset import Dataset
@@ -61,17 +63,20 @@ def column_label(key: str, lang: str) -> str:
     return t(f"reach.col.{key}", lang)
 
 
-def comparison(ds: Dataset, lang: str) -> tuple[pd.DataFrame, dict[str, tuple[str, str, str | None]]]:
-    """The regions page's table: one row per institute, and per column (kind, label, help)."""
-    keys = ["institute", "city", "region", "province_name"]
-    keys += [f"{k}_{r}" for r in RADII_KM for k in ("higher", "young", "provinces", "outside_region")]
-    frame = pd.DataFrame(reach_records(ds, lang), columns=["id", *keys])[keys]
-    config: dict[str, tuple[str, str, str | None]] = {}
-    for key in keys:
-        number = key.rpartition("_")[2].isdigit()
-        config[key] = ("number" if number else "text", column_label(key, lang),
-                       t("reach.col.help", lang) if number else None)
-    return frame, config
+COMPARISON_KEYS = ("city", "institute", "region", "province_name",
+                   *(f"{k}_{r}" for r in RADII_KM for k in ("higher", "young", "provinces", "outside_region")))
+"""The columns of the regions page's comparison table."""
+
+
+def comparison_html(ds: Dataset, lang: str) -> str:
+    """The regions page's comparison: one row per institute (largest pool within the larger radius
+    first), a real table with its caption; every text escaped."""
+    records = sorted(reach_records(ds, lang), key=lambda r: -r[f"higher_{RADII_KM[-1]}"])
+    rows = [(f' data-institute="{h(rec["id"])}"',
+             tuple(rec[k] if isinstance(rec[k], str) else fmt_number(rec[k], lang) for k in COMPARISON_KEYS))
+            for rec in records]
+    return html_table(t("reach.title", lang), lang, [column_label(k, lang) for k in COMPARISON_KEYS], rows,
+                      css_class="atlas-reach")
 
 
 def chart_frame(ds: Dataset, lang: str) -> pd.DataFrame:

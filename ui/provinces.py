@@ -64,17 +64,8 @@ def render_reach_comparison(ctx: Context) -> None:
         return
     st.header(t("reach.title", lang))
     st.caption(t("reach.intro", lang))
-    frame, config = reachview.comparison(ds, lang)
-    st.dataframe(frame, column_config={k: _column(v) for k, v in config.items()}, hide_index=True,
-                 key="reach_table")
+    st.html(reachview.comparison_html(ds, lang))
     summary = reachview.chart_summary(ds, lang)
     st.altair_chart(_reach_chart(ds.version, lang, ds).properties(description=summary), width="content")
     st.caption(md_escape(summary))
     st.caption(md_escape(t("prov.reach.note", lang)))
-
-
-def _column(spec: tuple[str, str, str | None]) -> Any:
-    kind, label, help_text = spec
-    if kind == "number":
-        return st.column_config.NumberColumn(label, help=help_text, format="localized")
-    return st.column_config.TextColumn(label, help=help_text)

@@ -25,7 +25,7 @@ from atlas.mapview.regions import _class_of, _classes, _palette
 from atlas.mapview.safe import SafeMacro, script_json, static_template
 from atlas.mapview.style import NO_DATA
 from atlas.present import format_value
-from atlas.provinceview import DEFAULT_FIGURE, RegionProvinces, kind_label, province_name
+from atlas.provinceview import DEFAULT_FIGURE, RegionProvinces, html_table, kind_label, province_name
 from atlas.reach import institute_origin
 from atlas.text import h
 
@@ -113,20 +113,10 @@ def province_table_html(rp: RegionProvinces, layer: str) -> str:
     """The region card's province table (a real table: the province map's text alternative), carrying
     the map's data (``layer``, :func:`layer_json`) in its ``data-atlas-provinces`` attribute. Every
     text is escaped."""
-    dir_ = direction(rp.lang)
-    head = "".join(f'<th scope="col">{h(x)}</th>' for x in rp.headers)
-    body = []
-    for line, cells in zip(rp.lines, rp.cells, strict=True):
-        mark = ' class="atlas-province-here"' if line.institute_here else ""
-        body.append(f"<tr{mark}><th scope=\"row\">{h(cells[0])}</th>"
-                    + "".join(f"<td>{h(c)}</td>" for c in cells[1:]) + "</tr>")
-    total = (f'<tr class="atlas-province-total"><th scope="row">{h(rp.total_cells[0])}</th>'
-             + "".join(f"<td>{h(c)}</td>" for c in rp.total_cells[1:]) + "</tr>")
-    caption = t("prov.title", rp.lang) + " · " + rp.region
-    return (f'<div class="atlas-table-wrap atlas-provinces" style="max-height:none" role="region" '
-            f'aria-label="{h(caption)}" tabindex="0" {DATA_ATTRIBUTE}="{h(layer)}">'
-            f'<table class="atlas-table" dir="{dir_}" lang="{h(rp.lang)}"><caption>{h(caption)}</caption>'
-            f'<thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody><tfoot>{total}</tfoot></table></div>')
+    rows = [(' class="atlas-province-here"' if line.institute_here else "", cells)
+            for line, cells in zip(rp.lines, rp.cells, strict=True)]
+    return html_table(t("prov.title", rp.lang) + " · " + rp.region, rp.lang, rp.headers, rows, rp.total_cells,
+                      css_class="atlas-provinces", attributes=f' {DATA_ATTRIBUTE}="{h(layer)}"')
 
 
 class ProvinceLayer(SafeMacro):

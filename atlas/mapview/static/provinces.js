@@ -62,12 +62,12 @@
         }
         data.features.forEach(function (f) {
             if (!f.institute) { return; }
-            layer.addLayer(L.geoJSON(f.geometry, {"pane": "atlas-provinces", "interactive": false,
-                "className": "atlas-province-institute",
-                "style": {"fill": false, "color": "#111111", "weight": 4, "className": "atlas-province-institute"}}));
+            var mark = "atlas-province-institute atlas-province-institute-" + f.code.replace(/[^0-9A-Za-z_-]/g, "-");
+            layer.addLayer(L.geoJSON(f.geometry, {"pane": "atlas-provinces", "interactive": false, "className": mark,
+                "style": {"fill": false, "color": "#111111", "weight": 4}}));
         });
         layer.addTo(map);
-        legend = L.control({"position": "bottomleft"});
+        legend = L.control({"position": "topleft"});
         legend.onAdd = function () {
             var div = L.DomUtil.create("div", "atlas-legend atlas-province-legend");
             div.setAttribute("dir", data.dir || "ltr");

@@ -276,6 +276,27 @@ def draw_map(pdf: FPDF, ds: Dataset, brief: Brief, x: float, y: float, w: float,
     pdf.set_text_color(*INK)
 
 
+def _provinces(out: _Writer, brief: Brief) -> None:
+    """The province section: summary, table and note, then the within-reach sentences."""
+    section = brief.provinces
+    if section is None:
+        return
+    out.heading(section.title)
+    out.text(section.summary, size=8.5, height=4.2)
+    if section.rows:
+        widths = [2.2] + [1.3] * (len(section.headers) - 1)
+        out.table(section.headers, section.rows, widths=widths, size=6.5,
+                  numeric=frozenset(range(1, len(section.headers))))
+    if section.note:
+        out.text(section.note, size=6.5, colour=MUTED, height=3.1)
+    for institute, sentences in section.reach:
+        out.text(f"{section.reach_title} · {institute}", size=8, bold=True, height=4)
+        for sentence in sentences:
+            out.text(sentence, size=7.5, height=3.6)
+    if section.reach_note:
+        out.text(section.reach_note, size=6.5, colour=MUTED, height=3.1)
+
+
 def render_pdf(ds: Dataset, brief: Brief, created: datetime | None = None) -> bytes:
     """The brief as PDF bytes; ``created`` (default: now) is the file's creation date, so that a
     fixed date gives byte-identical files (``python -m atlas publish``)."""
@@ -334,6 +355,8 @@ def render_pdf(ds: Dataset, brief: Brief, created: datetime | None = None) -> by
         widths = [0.8, 2.1, 0.9] + [1.3] * nfig + [2.8]
         out.table(headers, rows, widths=widths, size=6.8, numeric=frozenset(range(2, 3 + nfig)))
         pdf.add_page(orientation="P")
+
+    _provinces(out, brief)
 
     out.heading(t("export.brief.flags", lang))
     raised = brief.extra.get("flag_raised") or [True] * len(brief.flags)

@@ -33,6 +33,8 @@ if TYPE_CHECKING:
     from atlas.dataset import Dataset
 
 DATA_ATTRIBUTE = "data-atlas-provinces"
+PUBLISH_ONLY = ("title", "classes", "source")
+"""Parts of :func:`layer_data` for the static edition's drawing only: the map has them in its legend."""
 
 
 def province_figure(ds: Dataset, figure: str | None) -> str:
@@ -83,12 +85,13 @@ def layer_data(ds: Dataset, code: str, lang: str, figure: str | None = None) -> 
             "label": plain,
             "institute": c in outlined,
         })
-    rows = "".join(
-        f'<div class="row"><span class="sw" style="background:{palette[i]}"></span>'
-        f"{h(format_value(edges[i], unit, lang))} – {h(format_value(edges[i + 1], unit, lang))}</div>"
-        for i in range(len(edges) - 1)
-    )
-    legend = (f"<details open><summary>{h(t('prov.map.legend_title', lang, figure=label))}</summary>"
+    classes = [{"colour": palette[i],
+                "text": f"{format_value(edges[i], unit, lang)} – {format_value(edges[i + 1], unit, lang)}"}
+               for i in range(len(edges) - 1)]
+    rows = "".join(f'<div class="row"><span class="sw" style="background:{c["colour"]}"></span>{h(c["text"])}</div>'
+                   for c in classes)
+    title = t("prov.map.legend_title", lang, figure=label)
+    legend = (f"<details open><summary>{h(title)}</summary>"
               f'<div class="note">{h(t(f"map.unit.{unit}", lang))}</div>{rows}'
               + (f'<div class="row"><span class="sw sw--outlined"></span>{h(t("prov.map.outlined", lang))}</div>'
                  if outlined else "")
@@ -96,12 +99,14 @@ def layer_data(ds: Dataset, code: str, lang: str, figure: str | None = None) -> 
     region = next((f["geometry"] for f in ds.geojson.get("features", [])
                    if str(f.get("properties", {}).get("code", "")) == code), None)
     return {"region": code, "figure": figure, "dir": dir_, "features": features, "outline": region,
-            "legend": legend}
+            "legend": legend, "title": title, "classes": classes, "source": source}
 
 
 def layer_json(data: dict[str, Any] | None) -> str:
     """``data`` as compact JSON with no ``<``, ``>``, ``&`` or ``'`` (:func:`script_json`), or ``""``."""
-    return script_json(data) if data else ""
+    if not data:
+        return ""
+    return script_json({k: v for k, v in data.items() if k not in PUBLISH_ONLY})
 
 
 def payload_bytes(ds: Dataset, code: str, lang: str, figure: str | None = None) -> int:

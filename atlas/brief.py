@@ -431,7 +431,7 @@ def provinces_markdown(section: BriefProvinces | None) -> list[str]:
         out += [*_md_table(section.headers, section.rows), ""]
     if section.note:
         out += [f"*{md_text(section.note)}*", ""]
-    for institute, sentences in section.reach:
+    for institute, sentences, _ in section.reach:
         out += [f"### {md_text(section.reach_title)} · {md_text(institute)}", ""]
         out += [f"- {md_text(x)}" for x in sentences] + [""]
     if section.reach_note:

@@ -12,12 +12,13 @@ happen where a table is written (:mod:`atlas.exports`).
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from atlas.i18n import LANGS, fmt_number, pick, t
+from atlas.mapview.provinces import layer_data
 from atlas.present import region_name
-from atlas.provinceview import RegionProvinces, kind_label, region_provinces
+from atlas.provinceview import ReachLine, RegionProvinces, kind_label, region_provinces
 from atlas.reach import RADII_KM, distances_km, institute_origin
 from atlas.reachview import column_label, reach_records
 from atlas.view import View, apply_filters, regions_in_view
@@ -161,9 +162,12 @@ class BriefProvinces:
     headers: list[str]
     rows: list[list[str]]
     note: str
-    reach: list[tuple[str, list[str]]]
+    reach: list[tuple[str, list[str], str]]  # (institute, one sentence per radius, the same in one short line)
     reach_title: str
     reach_note: str
+    short_note: str = ""  # the note and the map's legend in a few words (the PDF, short of room)
+    fills: dict[str, str] = field(default_factory=dict)  # province code -> colour on the map
+    outlined: tuple[str, ...] = ()  # the provinces of the institutes' cities
 
 
 def brief_provinces(ds: Dataset, view: View, code: str | None) -> BriefProvinces | None:
@@ -175,11 +179,15 @@ def brief_provinces(ds: Dataset, view: View, code: str | None) -> BriefProvinces
         rp: RegionProvinces | None = region_provinces(ds, code, lang)
         if rp is None:
             return None
+        layer = layer_data(ds, code, lang) or {"features": [], "title": ""}
         return BriefProvinces(
             title=t("prov.title", lang), summary=rp.summary, headers=list(rp.headers),
             rows=[list(c) for c in rp.cells] + [list(rp.total_cells)], note=rp.note,
-            reach=[(line.institute, list(line.sentences)) for line in rp.reach],
+            reach=[(line.institute, list(line.sentences), _compact(line, lang)) for line in rp.reach],
             reach_title=t("prov.reach.title", lang), reach_note=rp.reach_note,
+            short_note=t("prov.pdf_note", lang, legend=layer["title"]),
+            fills={f["code"]: f["fill"] for f in layer["features"]},
+            outlined=tuple(f["code"] for f in layer["features"] if f["institute"]),
         )
     keys, headers, _, rows = reach_table(ds, view)
     shown = [k for k in keys if k in ("city", "institute") or (k.rpartition("_")[2].isdigit()
@@ -190,6 +198,13 @@ def brief_provinces(ds: Dataset, view: View, code: str | None) -> BriefProvinces
         headers=[headers[keys.index(k)] for k in shown], rows=table, note="", reach=[],
         reach_title="", reach_note=t("prov.reach.note", lang),
     )
+
+
+def _compact(line: ReachLine, lang: str) -> str:
+    """An institute's within-reach figures in one short line."""
+    parts = [t("prov.reach.compact", lang, radius=r, higher=fmt_number(line.totals[r]["higher_education_people"], lang),
+               young=fmt_number(line.totals[r]["age_20_34_people"], lang)) for r in RADII_KM]
+    return t("panel.list_sep", lang).join(parts) + " " + t("prov.reach.compact_note", lang)
 
 
 # --- api/provinces.json --------------------------------------------------------------------------

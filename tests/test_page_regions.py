@@ -55,9 +55,9 @@ def test_regions_page_renders_in_each_language(ds, lang):
     assert len(table) == 12
     assert list(table["code"]) == [f"{i:02d}" for i in range(1, 13)]
     assert (table["institutes"] == t("common.no_institute", lang)).sum() == 6
-    # three charts, each with its source in the subtitle
+    # four charts (talent pool, scatter, rollout, within reach), each with its source in the subtitle
     charts = at.get("vega_lite_chart")
-    assert len(charts) == 3
+    assert len(charts) == 4
     for chart in charts:
         spec = json.loads(chart.proto.spec)
         assert spec["title"]["subtitle"]

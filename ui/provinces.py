@@ -44,12 +44,14 @@ def render_provinces(ctx: Context, code: str) -> None:
         st.markdown(f"#### {t('prov.title', lang)}")
         st.markdown(md_escape(rp.summary))
         st.html(table)
-        st.caption(md_escape(rp.note))
-        for line in rp.reach:
-            st.markdown(f"**{t('prov.reach.title', lang)} · {md_escape(line.institute)}**\n\n"
-                        + "\n".join(f"- {md_escape(s)}" for s in line.sentences))
-        if rp.reach:
-            st.caption(md_escape(rp.reach_note))
+        for line in rp.reach:  # one column per radius, the method folded: the card stays short
+            st.markdown(f"**{t('prov.reach.title', lang)} · {md_escape(line.institute)}**")
+            for column, sentence in zip(st.columns(len(line.sentences)), line.sentences, strict=True):
+                column.markdown(md_escape(sentence))
+        with st.expander(t("prov.method", lang), icon=":material/info:"):
+            st.caption(md_escape(rp.note))
+            if rp.reach:
+                st.caption(md_escape(rp.reach_note))
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)

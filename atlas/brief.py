@@ -19,6 +19,7 @@ from atlas.caveats import BriefCaveat, brief_caveats
 from atlas.checked import later_search
 from atlas.i18n import fmt_date, pick, t
 from atlas.present import format_exact, format_value, spec_line
+from atlas.province_exports import BriefProvinces, brief_provinces
 from atlas.scorecard import scorecard
 from atlas.view import View, apply_filters
 
@@ -61,6 +62,8 @@ class Brief:
     extra: dict[str, Any] = field(default_factory=dict)
     # (institute, count text, [(question, answer)]) per institute shown
     scorecards: list[tuple[str, str, list[tuple[str, str]]]] = field(default_factory=list)
+    # where the region's talent lives, or (the country) every institute's within-reach figures
+    provinces: BriefProvinces | None = None
 
 
 def _date(value: str, lang: str) -> str:
@@ -111,6 +114,7 @@ def build_brief(ds: Dataset, view: View, code: str | None = None, base_url: str 
     figure_headers, figure_rows = _figure_rows(s)
     flags, flag_raised = _flags(s)
     return Brief(
+        provinces=brief_provinces(ds, scope, code),
         scorecards=_scorecards(s),
         lang=s.lang, code=code, title=title, subtitle=subtitle, meta=_meta_lines(s), intro=_intro(s),
         institutes=institutes, no_institute=_no_institute(s, institutes), figure_headers=figure_headers,
@@ -394,6 +398,7 @@ def render_markdown(brief: Brief) -> str:
         out += [f"## {md_text(t('export.brief.by_region', lang))}", ""]
         out += _md_table(*brief.region_table)
         out.append("")
+    out += provinces_markdown(brief.provinces)
 
     out += [f"## {md_text(t('export.brief.flags', lang))}", ""]
     for label, status, rule, reading in brief.flags:
@@ -423,6 +428,23 @@ def render_markdown(brief: Brief) -> str:
     if rtl:
         out += ["</div>", ""]
     return "\n".join(out)
+
+
+def provinces_markdown(section: BriefProvinces | None) -> list[str]:
+    """The brief's province section as Markdown lines (none without a section)."""
+    if section is None:
+        return []
+    out = [f"## {md_text(section.title)}", "", md_text(section.summary), ""]
+    if section.rows:
+        out += [*_md_table(section.headers, section.rows), ""]
+    if section.note:
+        out += [f"*{md_text(section.note)}*", ""]
+    for institute, sentences, _ in section.reach:
+        out += [f"### {md_text(section.reach_title)} · {md_text(institute)}", ""]
+        out += [f"- {md_text(x)}" for x in sentences] + [""]
+    if section.reach_note:
+        out += [f"*{md_text(section.reach_note)}*", ""]
+    return out
 
 
 def to_markdown_brief(ds: Dataset, view: View, code: str | None = None, *, base_url: str | None = None,

@@ -122,12 +122,12 @@ class _Writer:
         self.align = "R" if lang == "ar" else "L"
 
     def text(self, value: str, size: float = 9.5, bold: bool = False, colour: tuple[int, int, int] = INK,
-             height: float | None = None, align: str | None = None) -> None:
+             height: float | None = None, align: str | None = None, x: float | None = None, w: float = 0) -> None:
         pdf = self.pdf
         pdf.set_font("atlas", "B" if bold else "", size)
         pdf.set_text_color(*colour)
-        pdf.set_x(pdf.l_margin)
-        pdf.multi_cell(0, height or size * 0.5, value, align=align or self.align, new_x="LMARGIN", new_y="NEXT")
+        pdf.set_x(pdf.l_margin if x is None else x)
+        pdf.multi_cell(w, height or size * 0.5, value, align=align or self.align, new_x="LMARGIN", new_y="NEXT")
 
     def heading(self, value: str, level: int = 1) -> None:
         pdf = self.pdf
@@ -155,7 +155,8 @@ class _Writer:
 
     def table(self, headers: list[str], rows: list[list[str]], widths: list[float] | None = None,
               size: float = 8, borders: bool = True, first_bold: bool = False,
-              numeric: frozenset[int] = frozenset(), link_col: int | None = None) -> None:
+              numeric: frozenset[int] = frozenset(), link_col: int | None = None,
+              padding: tuple[float, float] = (0.8, 1.2), width: float | None = None, side: str = "CENTER") -> None:
         from fpdf.fonts import FontFace  # fpdf2 loads when a PDF is drawn (see _make_pdf)
 
         pdf = self.pdf
@@ -171,20 +172,21 @@ class _Writer:
         def order(cells: list[str]) -> list[str]:
             return list(reversed(cells)) if rtl else cells
 
-        full = pdf.w - pdf.l_margin - pdf.r_margin
+        full = width or pdf.w - pdf.l_margin - pdf.r_margin
         budgets = [_cell_budget(full * w / sum(widths), size) for w in widths]
         all_rows = [
             [_cut(str(v), b) for v, b in zip(r, budgets, strict=False)] for r in ([headers] if headers else []) + rows
         ]
         with pdf.table(
             col_widths=order(widths),  # type: ignore[arg-type]
-            width=pdf.w - pdf.l_margin - pdf.r_margin,
+            width=full,
+            align=side,
             first_row_as_headings=bool(headers),
             headings_style=FontFace(emphasis="BOLD", fill_color=(232, 238, 244)),
             borders_layout="SINGLE_TOP_LINE" if not borders else "MINIMAL",
             text_align=self.align,
             line_height=size * 0.48,
-            padding=(0.8, 1.2),
+            padding=padding,
             v_align="TOP",
         ) as table:
             for index, cells in enumerate(all_rows):
@@ -250,6 +252,7 @@ def draw_map(pdf: FPDF, ds: Dataset, brief: Brief, x: float, y: float, w: float,
             pdf.set_draw_color(*(LAND_EDGE))
             for ring in _rings(shape):
                 pdf.polygon([proj(lon, lat) for lon, lat in ring], style="DF")
+        _province_fills(pdf, ds, brief, proj)
         if brief.code and brief.code in shapes:
             pdf.set_draw_color(*FOCUS_EDGE)
             pdf.set_line_width(0.6)
@@ -276,6 +279,77 @@ def draw_map(pdf: FPDF, ds: Dataset, brief: Brief, x: float, y: float, w: float,
     pdf.set_text_color(*INK)
 
 
+def _rgb(colour: str) -> tuple[int, int, int]:
+    return int(colour[1:3], 16), int(colour[3:5], 16), int(colour[5:7], 16)
+
+
+def _province_fills(pdf: FPDF, ds: Dataset, brief: Brief, proj: Any) -> None:
+    """A region brief's provinces on its map, coloured as the atlas's map colours them, the
+    institute's province outlined."""
+    section = brief.provinces
+    if not brief.code or section is None or not section.fills or ds.provinces is None:
+        return
+    pdf.set_draw_color(255, 255, 255)
+    pdf.set_line_width(0.2)
+    for code, colour in section.fills.items():
+        pdf.set_fill_color(*_rgb(colour))
+        for ring in _rings(ds.provinces.shapes[code]):
+            pdf.polygon([proj(lon, lat) for lon, lat in ring], style="DF")
+    pdf.set_draw_color(*INK)
+    pdf.set_line_width(0.7)
+    for code in section.outlined:
+        for ring in _rings(ds.provinces.shapes[code]):
+            pdf.polygon([proj(lon, lat) for lon, lat in ring], style="D")
+
+
+PROVINCE_MAP_W = 56.0
+"""Width (mm) of a region brief's map when its province table stands beside it."""
+
+
+def _province_column(out: _Writer, brief: Brief, top: float) -> tuple[float, float, float]:
+    """A region brief's province table, summary and short note beside its map (a region's brief stays
+    within two pages). Returns the map's x and width, and the bottom of what was drawn."""
+    pdf = out.pdf
+    full = pdf.w - pdf.l_margin - pdf.r_margin
+    section = brief.provinces
+    if not brief.code or section is None or not section.rows:
+        return pdf.l_margin, full, top
+    rtl = out.lang == "ar"
+    width = full - PROVINCE_MAP_W - 4
+    x = pdf.l_margin if rtl else pdf.l_margin + PROVINCE_MAP_W + 4
+    pdf.set_y(top)
+    widths = [2.0, 1.05, 1.2, 1.0, 0.95, 1.4, 1.1, 1.1][:len(section.headers)]
+    out.table(section.headers, section.rows, widths=widths, size=5.6,
+              numeric=frozenset(range(1, len(section.headers))), padding=(0.3, 0.8), width=width,
+              side="LEFT" if rtl else "RIGHT")
+    pdf.set_y(pdf.get_y() - 1.5)
+    out.text(section.summary, size=6.5, height=2.9, x=x, w=width)
+    out.text(section.short_note, size=5.2, colour=MUTED, height=2.35, x=x, w=width)
+    return (pdf.l_margin + width + 4 if rtl else pdf.l_margin), PROVINCE_MAP_W, pdf.get_y()
+
+
+def _reach_pairs(brief: Brief, institute: str) -> list[tuple[str, str]]:
+    """An institute's within-reach figures as one (label, value) line of its block."""
+    section = brief.provinces
+    if section is None:
+        return []
+    label = t("prov.reach.pdf_label", brief.lang)
+    return [(label, compact) for name, _, compact in section.reach if name == institute]
+
+
+def _provinces(out: _Writer, brief: Brief) -> None:
+    """The country brief's section: every institute's within-reach figures, in a table."""
+    section = brief.provinces
+    if section is None or brief.code:
+        return
+    out.heading(section.title)
+    out.text(section.summary, size=8, height=3.8)
+    if section.rows:
+        out.table(section.headers, section.rows, widths=[3, 1.4] + [1.3] * (len(section.headers) - 2), size=6.8,
+                  numeric=frozenset(range(2, len(section.headers))))
+    out.text(section.reach_note, size=6.5, colour=MUTED, height=3.1)
+
+
 def render_pdf(ds: Dataset, brief: Brief, created: datetime | None = None) -> bytes:
     """The brief as PDF bytes; ``created`` (default: now) is the file's creation date, so that a
     fixed date gives byte-identical files (``python -m atlas publish``)."""
@@ -295,8 +369,9 @@ def render_pdf(ds: Dataset, brief: Brief, created: datetime | None = None) -> by
 
     map_h = 45 if brief.code else 120
     top = pdf.get_y() + 1
-    draw_map(pdf, ds, brief, pdf.l_margin, top, pdf.w - pdf.l_margin - pdf.r_margin, map_h)
-    pdf.set_y(top + map_h + 2)
+    map_x, map_w, bottom = _province_column(out, brief, top)
+    draw_map(pdf, ds, brief, map_x, top, map_w, map_h)
+    pdf.set_y(max(top + map_h, bottom) + 2)
     out.text(t("export.brief.map_caption", lang), size=7, colour=MUTED, height=3.5)
     pdf.ln(1)
     out.text(brief.intro, size=8.5 if brief.code else 9.5, height=4.2 if brief.code else 5)
@@ -306,7 +381,7 @@ def render_pdf(ds: Dataset, brief: Brief, created: datetime | None = None) -> by
         out.text(brief.no_institute)
     for item in brief.institutes:
         out.heading(f"{item.number}. {item.name}", level=2)
-        out.pairs(item.lines, size=7.5 if brief.code else 8.5)
+        out.pairs(item.lines + _reach_pairs(brief, item.name), size=7.5 if brief.code else 8.5)
 
     if brief.scorecards:
         # compact: the published answers one per row, the unanswered questions on one line
@@ -323,8 +398,9 @@ def render_pdf(ds: Dataset, brief: Brief, created: datetime | None = None) -> by
                 out.text(f"{date} : " + t("panel.list_sep", lang).join(missing), size=7, height=3.5)
 
     out.heading(t("export.brief.figures", lang))
+    # a region's: rows a little tighter, so that its provinces fit on its two pages
     out.table(brief.figure_headers, brief.figure_rows, widths=[3, 1.3, 2] if brief.code else [3, 2], size=6.8,
-              numeric=frozenset({1, 2}))
+              numeric=frozenset({1, 2}), padding=(0.45, 1.2) if brief.code else (0.8, 1.2))
 
     if brief.region_table:
         headers, rows = brief.region_table
@@ -334,6 +410,8 @@ def render_pdf(ds: Dataset, brief: Brief, created: datetime | None = None) -> by
         widths = [0.8, 2.1, 0.9] + [1.3] * nfig + [2.8]
         out.table(headers, rows, widths=widths, size=6.8, numeric=frozenset(range(2, 3 + nfig)))
         pdf.add_page(orientation="P")
+
+    _provinces(out, brief)
 
     out.heading(t("export.brief.flags", lang))
     raised = brief.extra.get("flag_raised") or [True] * len(brief.flags)

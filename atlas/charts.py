@@ -8,7 +8,9 @@ fetched when the chart renders; Streamlit bundles Vega itself.
   coloured by the region's institute status (regions with none included), with the median;
 - :func:`population_scatter`: population vs share who reached higher education, by status;
 - :func:`rollout_chart`: when each region's institute reached its status, each date drawn at its
-  precision (a day, a month or a year), regions with none listed as such.
+  precision (a day, a month or a year), regions with none listed as such;
+- :func:`reach_chart`: people with higher education and aged 20-34 within 100 and 200 km of each
+  institute (straight lines).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import altair as alt
 import pandas as pd
 from babel.numbers import get_decimal_symbol, get_group_symbol
 
+from atlas import reachview
 from atlas.checked import dataset_checked_text
 from atlas.i18n import LOCALES, direction, fmt_date, normalise_lang, pick, t
 from atlas.network import COVERAGE_KEYS, NONE_STATUS, partial_date_span, region_status
@@ -360,3 +363,38 @@ def rollout_chart(ds: Dataset, lang: str, highlight: list[str] | tuple[str, ...]
     return (spans + dots + none_text).properties(
         title=_title(t("chart.rollout_title", lang), subtitle, lang), width=WIDTH, height=30 * len(order), autosize=PAD
     )
+
+
+REACH_COLOURS = ("#88CCEE", "#332288")  # Paul Tol: light for the nearer radius, dark for the farther
+
+
+def reach_chart(ds: Dataset, lang: str) -> alt.HConcatChart:
+    """People with higher education (left) and aged 20-34 (right) living in the provinces whose centre
+    lies within each radius of each institute's city, in a straight line (:mod:`atlas.reachview`)."""
+    df = reachview.chart_frame(ds, lang)
+    radii = list(dict.fromkeys(df["radius"]))
+    far = df[(df["radius"] == radii[-1]) & (df["measure_key"] == "higher")]
+    order = list(far.sort_values("value", ascending=False)["institute"])
+    colour = alt.Color("radius:N", sort=radii, scale=alt.Scale(domain=radii, range=list(REACH_COLOURS)),
+                       legend=alt.Legend(title=bidi(t("reach.legend", lang), lang), orient="bottom", labelFont=FONT,
+                                         titleFont=FONT))
+
+    def panel(short: str) -> alt.Chart:
+        sub = df[df["measure_key"] == short]
+        measure = str(sub["measure"].iloc[0]) if len(sub) else short
+        return alt.Chart(sub).mark_bar().encode(
+            y=alt.Y("institute:N", sort=order, title=None, axis=alt.Axis(labelFont=FONT, labelLimit=190)),
+            yOffset=alt.YOffset("radius:N", sort=radii),
+            x=alt.X("value:Q", axis=_axis(measure, lang, tickCount=4)),
+            color=colour,
+            tooltip=[alt.Tooltip("institute:N", title=t("reach.col.institute", lang)),
+                     alt.Tooltip("radius:N", title=t("reach.legend", lang)),
+                     alt.Tooltip("value_text:N", title=measure),
+                     alt.Tooltip("provinces:Q", title=t("reach.provinces_tip", lang))],
+        ).properties(width=WIDTH // 2 - 60, height=34 * max(len(order), 1))
+
+    subtitle = [t("reach.chart_subtitle", lang),
+                census_source(ds, [k for k in ("higher_education_people", "age_20_34_people")
+                                   if k in ds.figure_defs.index], lang)]
+    return alt.hconcat(panel("higher"), panel("young"), spacing=40).properties(
+        title=_title(t("reach.chart_title", lang), subtitle, lang), autosize=PAD)

@@ -58,14 +58,16 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_build(args: argparse.Namespace) -> int:
     """Regenerate the files derived from third-party packages (census, names, geometry)."""
-    from atlas import census, datapackage, geo
+    from atlas import census, datapackage, geo, provinces_build
+    from atlas.schema_provinces import PROVINCE_FILES
 
     data_dir = Path(args.data_dir) if args.data_dir else config.data_dir()
     try:  # every target is checked before the first write; each is written atomically
-        for name in (census.REGIONS_FILE, census.REGION_FIGURES_FILE, "regions.geojson", datapackage.PACKAGE_FILE):
+        for name in (census.REGIONS_FILE, census.REGION_FIGURES_FILE, "regions.geojson", *PROVINCE_FILES,
+                     datapackage.PACKAGE_FILE):
             check_target(data_dir / name)
         data_dir.mkdir(parents=True, exist_ok=True)
-        for path in census.write_generated(data_dir):
+        for path in [*census.write_generated(data_dir), *provinces_build.write_generated(data_dir)]:
             print(f"wrote {path} ({path.stat().st_size:,} bytes)")
         size = geo.write_regions_geojson(data_dir / "regions.geojson")
     except RefusedTarget as exc:
@@ -109,7 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("validate", help="check a data directory; exit 1 and list problems if invalid")
     p.add_argument("data_dir", nargs="?", help="data directory (default: $ATLAS_DATA_DIR or data/)")
     p.set_defaults(func=cmd_validate)
-    p = sub.add_parser("build", help="regenerate regions.csv, region_figures.csv, regions.geojson, "
+    p = sub.add_parser("build", help="regenerate the census and geometry files (regions, provinces, communes), "
                        "datapackage.json and CITATION.cff")
     p.add_argument("--data-dir", help="data directory (default: $ATLAS_DATA_DIR or data/)")
     p.set_defaults(func=cmd_build)

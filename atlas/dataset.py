@@ -9,12 +9,12 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 from pydantic import BaseModel
 
-from atlas import config
+from atlas import census, config
 from atlas.datafiles import Reader as _Reader
 from atlas.i18n import LANGS
 from atlas.schema import (
@@ -33,7 +33,11 @@ from atlas.schema import (
     parse_partial_date,
     split_list,
 )
+from atlas.schema_provinces import PROVINCE_FILES
 from atlas.values import parse_number
+
+if TYPE_CHECKING:
+    from atlas.provinces import Provinces
 
 MAX_KM_OUTSIDE_REGION = 15.0
 REQUIRED_FIGURES = ("population", "higher_education_share", "higher_education_people")
@@ -84,6 +88,7 @@ class Dataset:
     # accountability.csv (optional file): one row per (institute, question), indexed by institute_id
     accountability: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
     changes: pd.DataFrame = field(repr=False, default_factory=lambda: _frame([], "id", list(ChangeRow.model_fields)))
+    provinces: Provinces | None = field(repr=False, default=None)  # provinces, their figures and shapes
 
     def institutes_in(self, code: str) -> pd.DataFrame:
         return self.institutes[self.institutes["region_code"] == code]
@@ -126,6 +131,7 @@ def validate(data_dir: str | Path | None = None) -> tuple[Dataset | None, list[P
     _check_references(r, parsed)
     _check_orders(r, parsed)
     geojson, shapes = _read_geometry(r, regions)
+    provinces = _read_provinces(r, regions, fig_defs, figures, shapes)
     _check_institutes(r, parsed, regions, shapes)
     _check_sources(r, parsed)
     _check_labels(r, parsed)
@@ -136,7 +142,7 @@ def validate(data_dir: str | Path | None = None) -> tuple[Dataset | None, list[P
 
     if r.problems:
         return None, r.all_problems()
-    return _assemble(data_dir, parsed, figures, geojson, shapes, accountability, changes, r.version()), []
+    return _assemble(data_dir, parsed, figures, geojson, shapes, accountability, changes, provinces, r.version()), []
 
 
 def _check_regions(r: _Reader, parsed: Parsed, regions: dict[str, Any]) -> None:
@@ -204,6 +210,14 @@ def _read_geometry(r: _Reader, regions: dict[str, Any]) -> tuple[dict[str, Any],
         for message in geo.coverage_problems(shapes):
             r.add(GEOMETRY_FILE, None, "-", f"the regions do not tile: {message}")
     return geojson, shapes
+
+
+def _read_provinces(r: _Reader, regions: dict[str, Any], fig_defs: dict[str, Any], figures: pd.DataFrame,
+                    shapes: dict[str, Any]) -> Provinces | None:
+    """The province files (``atlas.provinces``), checked against their regions."""
+    from atlas.provinces import read  # shapely is only needed here
+
+    return read(r, regions, fig_defs, figures, shapes)
 
 
 def _check_institutes(r: _Reader, parsed: Parsed, regions: dict[str, Any], shapes: dict[str, Any]) -> None:
@@ -276,7 +290,8 @@ def _check_areas(r: _Reader, parsed: Parsed, regions: dict[str, Any]) -> None:
 
 
 def _assemble(data_dir: Path, parsed: Parsed, figures: pd.DataFrame, geojson: dict[str, Any],
-              shapes: dict[str, Any], accountability: pd.DataFrame, changes: pd.DataFrame, version: str) -> Dataset:
+              shapes: dict[str, Any], accountability: pd.DataFrame, changes: pd.DataFrame,
+              provinces: Provinces | None, version: str) -> Dataset:
     """The :class:`Dataset` of a directory without problems: frames indexed by their key."""
     columns = {name: list(spec[0].model_fields) for name, spec in CSV_FILES.items()}
     inst = _frame(parsed["institutes.csv"], "id", columns["institutes.csv"])
@@ -299,6 +314,7 @@ def _assemble(data_dir: Path, parsed: Parsed, figures: pd.DataFrame, geojson: di
         shapes=shapes,
         accountability=accountability,
         changes=changes,
+        provinces=provinces,
     )
 
 
@@ -337,7 +353,7 @@ def _read_accountability(r: _Reader, institutes: list[tuple[int, Any]]) -> pd.Da
 # --- changes.csv (optional): the history of the network, published as an Atom feed ------------
 
 CHANGES_FILE = "changes.csv"
-DATA_FILES = (*CSV_FILES, FIGURES_FILE, GEOMETRY_FILE, ACCOUNTABILITY_FILE, CHANGES_FILE)
+DATA_FILES = (*CSV_FILES, FIGURES_FILE, GEOMETRY_FILE, ACCOUNTABILITY_FILE, CHANGES_FILE, *PROVINCE_FILES)
 """Every file validate reads: the only files of a data directory that count (and are hashed)."""
 
 
@@ -373,14 +389,9 @@ def _read_figures(r: _Reader, regions: dict[str, Any], fig_defs: dict[str, Any])
         r.add(FIGURES_FILE, 1, "code", "required column is missing")
         return pd.DataFrame()
     cols = [c for c in header if c != "code"]
-    fig_keys = r.keys_seen.get("figures.csv", set())
     if fig_defs:
-        for c in cols:
-            if c not in fig_keys:
-                r.add(FIGURES_FILE, 1, c, "column has no definition in figures.csv")
-        for key in fig_defs:
-            if key not in cols:
-                r.add(FIGURES_FILE, 1, key, "figure defined in figures.csv has no column")
+        for c, message in census.column_problems(cols, fig_defs, r.keys_seen.get("figures.csv", set())):
+            r.add(FIGURES_FILE, 1, c, message)
     records = []
     seen: set[str] = set()
     for line, row in rows:

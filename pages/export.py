@@ -87,7 +87,7 @@ def on_request(spec: exports.Format) -> None:
 
 CSV_LABELS = {"csv": "export.page.csv_std", "csv-fr": "export.page.csv_fr"}
 by_kind = {kind: [f for f in exports.REGISTRY.values() if f.kind == kind and not f.tables]
-           for kind in ("summary", "brief", "map")}
+           for kind in ("summary", "provinces", "brief", "map")}
 
 st.subheader(t("export.page.tables", lang))
 csv_fmt = st.radio(
@@ -99,7 +99,8 @@ for column, table_name in zip(st.columns(len(tables.TABLES)), tables.TABLES, str
     with column:
         button(f"export.btn.csv_{table_name}", csv_fmt, table=table_name,
                help_key=exports.REGISTRY[csv_fmt].help_key, bundle=True)
-for column, spec in zip(st.columns(len(by_kind["summary"])), by_kind["summary"], strict=True):
+summary_formats = by_kind["summary"] + by_kind["provinces"]
+for column, spec in zip(st.columns(len(summary_formats)), summary_formats, strict=True):
     with column:
         button(spec.label_key, spec.key)
 

@@ -55,6 +55,7 @@ st.dataframe(
     rtl_frame(geometry.drop(columns=["code", "approximate"]), lang), hide_index=True,
     column_config={t("prov.col.url", lang): link()}, key="methods_geometry",
 )
+st.write(t("methods.provinces_body", lang))
 
 st.header(t("methods.credits", lang))
 credits = pd.DataFrame(

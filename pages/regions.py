@@ -17,6 +17,7 @@ from atlas.view import regions_in_view
 from ui.downloads import render_downloads
 from ui.layout import context
 from ui.markdown import md_help, md_link
+from ui.provinces import render_reach_comparison
 
 ROW_PX = 35  # st.dataframe's row height: tables show all 12 regions without an inner scroll
 # The table's number formats from the one unit -> decimals table (atlas.present.UNIT_DECIMALS).
@@ -125,6 +126,8 @@ for name in CHARTS:
     with st.container(key=CHART_KEY.format(name)):  # the key's class: left to right in Arabic (CHART_LTR_CSS)
         st.altair_chart(chart, width="content")
     st.caption(md_escape(summary))
+
+render_reach_comparison(ctx)
 
 # --- coverage -----------------------------------------------------------------------------------
 st.header(t("regions.coverage_title", lang))

@@ -24,7 +24,8 @@ REGION_FIGURES_HEADER = (
     "code,population,households,higher_education_share,higher_education_people,"
     "unemployment_rate,literacy_french,literacy_english,businesses,businesses_per_1000,"
     "large_employers,large_employers_per_100k,industry_per_1000,services_per_1000,"
-    "private_sector_share,public_sector_share,age_20_34_share,electricity_share,water_share,sewerage_share"
+    "private_sector_share,public_sector_share,age_20_34_share,age_20_34_people,electricity_share,water_share,"
+    "sewerage_share"
 )
 
 
@@ -81,6 +82,9 @@ def expected() -> dict[str, dict[str, Decimal]]:
             "private_sector_share": _d(people[code]["employment_status_private_sector"]),
             "public_sector_share": _d(people[code]["employment_status_public_sector"]),
             "age_20_34_share": sum(_d(people[code][f"age_{b}"]) for b in ("20_24", "25_29", "30_34")),
+            "age_20_34_people": _round(
+                sum(_d(people[code][f"age_{b}"]) for b in ("20_24", "25_29", "30_34")) / 100 * municipal, 0
+            ),
             "electricity_share": _d(housing[code]["networks_electricity"]),
             "water_share": _d(housing[code]["networks_water"]),
             "sewerage_share": _d(housing[code]["networks_sewerage"]),
@@ -216,7 +220,7 @@ def test_source_fields_name_real_columns(defs: pd.DataFrame) -> None:
         assert derived == (
             row["key"]
             in {"higher_education_people", "businesses_per_1000", "large_employers_per_100k", "industry_per_1000",
-                "services_per_1000", "age_20_34_share"}
+                "services_per_1000", "age_20_34_share", "age_20_34_people"}
         )
 
 

@@ -54,7 +54,7 @@ def test_cli_frictionless_validate_passes():
 def test_every_csv_is_described_with_keys_and_licences(ds):
     doc = json.loads(PACKAGE.read_text(encoding="utf-8"))
     resources = {r["path"]: r for r in doc["resources"]}
-    assert set(resources) == {p.name for p in DATA.glob("*.csv")} | {"regions.geojson"}
+    assert set(resources) == {p.name for p in DATA.glob("*.csv")} | {"regions.geojson", "provinces.geojson"}
     for path, res in resources.items():
         assert res["licenses"], path
         if path.endswith(".csv"):
@@ -74,6 +74,9 @@ def test_every_csv_is_described_with_keys_and_licences(ds):
     assert ("institute_id", "institutes", "id") in refs("sources.csv")
     assert ("institute_id", "institutes", "id") in refs("accountability.csv")
     assert ("code", "regions", "code") in refs("region_figures.csv")
+    assert ("region_code", "regions", "code") in refs("provinces.csv")
+    assert ("code", "provinces", "code") in refs("province_figures.csv")
+    assert ("province_code", "provinces", "code") in refs("communes.csv")
     fields = {f["name"]: f for f in resources["institutes.csv"]["schema"]["fields"]}
     assert fields["status"]["constraints"]["enum"] == list(schema.STATUSES)
     assert fields["confidence"]["constraints"]["enum"] == list(schema.CONFIDENCES)

@@ -31,8 +31,9 @@ def unzip(data: bytes) -> dict[str, bytes]:
 def read_fr_csv(data: bytes, table: tables.Table) -> pd.DataFrame:
     """Read a ``csv-fr`` file the way a French spreadsheet does: ``;`` between cells, decimal comma."""
     text_cols = {h: str for h, k in zip(table.headers, table.kinds, strict=True) if k in ("text", "url")}
+    empty_is_missing = {h: [""] for h in table.headers if h not in text_cols}
     return pd.read_csv(io.BytesIO(data), encoding="utf-8-sig", sep=";", decimal=",", dtype=text_cols,
-                       keep_default_na=False)
+                       keep_default_na=False, na_values=empty_is_missing)
 
 
 # --- French-locale Excel CSV ------------------------------------------------------------------------

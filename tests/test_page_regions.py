@@ -30,13 +30,15 @@ def open_regions(lang: str, **params: str) -> AppTest:
     return at
 
 
-def chart_rows(chart) -> list[dict]:
-    """The rows of a chart's main dataset (Streamlit sends datasets as Arrow beside the spec)."""
+def chart_rows(chart, column: str = "region") -> list[dict]:
+    """The rows of a chart's datasets that have ``column`` (Streamlit sends datasets as Arrow beside
+    the spec; a chart of several panels has one per panel)."""
     from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 
     frames = [convert_arrow_bytes_to_pandas_df(d.data.data) for d in chart.proto.datasets]
-    (main,) = [f for f in frames if "region" in f.columns]
-    return main.to_dict("records")
+    found = [f for f in frames if column in f.columns]
+    assert found, f"no dataset with a {column!r} column"
+    return [row for f in found for row in f.to_dict("records")]
 
 
 def comparison(at: AppTest):
@@ -55,14 +57,17 @@ def test_regions_page_renders_in_each_language(ds, lang):
     assert len(table) == 12
     assert list(table["code"]) == [f"{i:02d}" for i in range(1, 13)]
     assert (table["institutes"] == t("common.no_institute", lang)).sum() == 6
-    # three charts, each with its source in the subtitle
+    # four charts (talent pool, scatter, rollout, within reach), each with its source in the subtitle
     charts = at.get("vega_lite_chart")
-    assert len(charts) == 3
-    for chart in charts:
+    assert len(charts) == 4
+    for index, chart in enumerate(charts):
         spec = json.loads(chart.proto.spec)
         assert spec["title"]["subtitle"]
         assert '"url"' not in json.dumps(spec)  # inline data only: nothing fetched by the browser
-        assert len(chart_rows(chart)) == 12
+        if index < 3:
+            assert len(chart_rows(chart)) == 12
+        else:  # within reach: per institute, two radii and two measures (people with higher education, 20-34)
+            assert len(chart_rows(chart, "institute")) == 4 * len(ds.institutes)
     headers = [h.value for h in at.header]
     assert t("regions.claims_title", lang) in headers and t("regions.coverage_title", lang) in headers
     if lang == "ar":

@@ -89,7 +89,8 @@ def test_every_link_and_download_resolves(edition: Path):
             if target is not None:
                 assert target.is_file(), f"{feed_file.relative_to(edition)}: broken link {el.get('href')!r}"
     files = [f.resolve() for lang in LANGS for f in sorted((edition / lang / "downloads").iterdir())]
-    assert len(files) == len(LANGS) * 13 * 6  # the country and 12 regions, 6 formats, 3 languages
+    # the country and 12 regions, every edition format, 3 languages
+    assert len(files) == len(LANGS) * 13 * len(exports.EDITION_FORMATS)
     assert not set(files) - linked, "downloads that no page links"
 
 

@@ -22,6 +22,7 @@ from atlas.scorecard import Scorecard, ScoreLine
 from atlas.text import md_escape
 from ui import caveats_panel
 from ui.markdown import flag_rule_md, md_link, sources_inline, sources_md
+from ui.provinces import render_provinces
 
 if TYPE_CHECKING:
     from ui.layout import Context
@@ -223,6 +224,7 @@ def _region(ctx: Context, code: str) -> None:
                 st.markdown("\n\n".join(flag_rule_md(f.label, f.rule, f.reading, lang) for f in card.raised))
         else:
             st.info(t("panel.flags_none", lang, rules=len(card.flags)), icon=":material/flag:")
+    render_provinces(ctx, code)
 
 
 # --- national picture -----------------------------------------------------------------------

@@ -67,6 +67,7 @@ from atlas.mapview.labels import (
 )
 from atlas.mapview.markers import institute_popup, institute_tooltip, pins_layer
 from atlas.mapview.points import PointsLayer, points_geojson, points_layer, points_payload
+from atlas.mapview.provinces import ProvinceLayer, layer_data
 from atlas.mapview.regions import TOOLTIP_MAX_NAMES, regions_layer
 from atlas.mapview.safe import RawHTML
 from atlas.mapview.style import (
@@ -128,10 +129,12 @@ def base_map(
     asset_mode: str = "static",
     static_url: str = STATIC_URL,
     selected: str | None = None,
+    provinces: dict[str, Any] | None = None,
 ) -> folium.Map:
     """The part of the map that does not depend on filters: assets, styles, view, labels, tiles, and
-    the outline of the selected region (``selected`` for a standalone file; in the app the browser
-    follows the page's URL)."""
+    the outline of the selected region and its provinces (``selected`` and ``provinces``, the
+    provinces' :func:`~atlas.mapview.provinces.layer_data`, for a standalone file; in the app the
+    browser follows the page's URL and the region card)."""
     bounds = map_bounds(ds)
     (south, west), (north, east) = bounds
     pad = 8.0
@@ -184,6 +187,7 @@ def base_map(
     Attribution(f'<span dir="{direction(lang)}">{h(t("map.attribution_regions", lang))}</span>').add_to(m)
     Labels(label_markers(ds, lang)).add_to(m)
     SelectionOutline(selected).add_to(m)
+    ProvinceLayer(provinces).add_to(m)
     Accessibility({"map": t("a11y.map", lang), "frame": t("a11y.frame", lang), "close": t("a11y.close", lang),
                    "describedby": TABLE_ANCHOR}).add_to(m)
     return m
@@ -222,7 +226,9 @@ def build_map(
     draws without tiles. ``asset_mode``: ``"static"`` (``/app/static`` URLs, for the app) or
     ``"inline"`` (``data:`` URLs, for a standalone HTML file).
     """
-    m = base_map(ds, view.lang, tiles=tiles, asset_mode=asset_mode, static_url=static_url, selected=view.selected)
+    provinces = layer_data(ds, view.selected, view.lang, view.figure) if view.selected else None
+    m = base_map(ds, view.lang, tiles=tiles, asset_mode=asset_mode, static_url=static_url, selected=view.selected,
+                 provinces=provinces)
     for layer in map_layers(ds, view, institutes, with_tiles=bool(tiles and tiles.url)):
         layer.add_to(m)
     return m

@@ -1,0 +1,73 @@
+"""Where the region's talent lives (the region card's province section) and the within-reach
+comparison of the regions page. Layout only: the content comes from :mod:`atlas.provinceview`,
+:mod:`atlas.reach` and :mod:`atlas.mapview.provinces`; data text is escaped before it reaches Markdown
+(:func:`atlas.text.md_escape`) or HTML (:func:`atlas.text.h`, in ``province_table_html``).
+
+The province table carries the map's province layer (``data-atlas-provinces``): the map draws the
+selected region's provinces from it, so they are sent with the card, for the selected region only.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import streamlit as st
+
+from atlas import charts, reachview
+from atlas.i18n import t
+from atlas.mapview import provinces as mp
+from atlas.provinceview import RegionProvinces, region_provinces
+from atlas.text import md_escape
+
+if TYPE_CHECKING:
+    from ui.layout import Context
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _section(version: str, code: str, lang: str, figure: str, _ds: Any) -> tuple[RegionProvinces | None, str]:
+    """The region's provinces and their table (with the map's data), per data version, language and figure."""
+    rp = region_provinces(_ds, code, lang)
+    if rp is None:
+        return None, ""
+    return rp, mp.province_table_html(rp, mp.layer_json(mp.layer_data(_ds, code, lang, figure)))
+
+
+def render_provinces(ctx: Context, code: str) -> None:
+    """The region card's section "Where the region's talent lives": one summary sentence, the
+    province table (which the map draws from) and each institute's within-reach figures."""
+    ds, lang = ctx.ds, ctx.lang
+    figure = mp.province_figure(ds, ctx.view.figure)
+    rp, table = _section(ds.version, code, lang, figure, ds)
+    if rp is None:
+        return
+    with st.container(key="provinces_section"):
+        st.markdown(f"#### {t('prov.title', lang)}")
+        st.markdown(md_escape(rp.summary))
+        st.html(table)
+        for line in rp.reach:  # one column per radius, the method folded: the card stays short
+            st.markdown(f"**{t('prov.reach.title', lang)} · {md_escape(line.institute)}**")
+            for column, sentence in zip(st.columns(len(line.sentences)), line.sentences, strict=True):
+                column.markdown(md_escape(sentence))
+        with st.expander(t("prov.method", lang), icon=":material/info:"):
+            st.caption(md_escape(rp.note))
+            if rp.reach:
+                st.caption(md_escape(rp.reach_note))
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _reach_chart(version: str, lang: str, _ds: Any):  # type: ignore[no-untyped-def]
+    return charts.reach_chart(_ds, lang)
+
+
+def render_reach_comparison(ctx: Context) -> None:
+    """The regions page's comparison of every institute's within-reach figures: a table and a chart."""
+    ds, lang = ctx.ds, ctx.lang
+    if ds.provinces is None or ds.institutes.empty:
+        return
+    st.header(t("reach.title", lang))
+    st.caption(t("reach.intro", lang))
+    st.html(reachview.comparison_html(ds, lang))
+    summary = reachview.chart_summary(ds, lang)
+    st.altair_chart(_reach_chart(ds.version, lang, ds).properties(description=summary), width="content")
+    st.caption(md_escape(summary))
+    st.caption(md_escape(t("prov.reach.note", lang)))

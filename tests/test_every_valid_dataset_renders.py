@@ -20,6 +20,7 @@ from pypdf import PdfReader
 from atlas import validate
 from atlas.dataset import REQUIRED_FIGURES
 from atlas.i18n import LANGS
+from atlas.provinces import ESTIMATE_TOLERANCE, EXACT_SUMS
 from tests.conftest import DATA, read_rows, write_rows
 from tests.dataset_shapes import apply_shape, shapes
 from tests.render_all import build_edition, build_exports, render_pages
@@ -45,8 +46,9 @@ def keep_institutes(data: Path, keep: list[str]) -> None:
 def drop_figures(data: Path, keys: set[str]) -> None:
     header, rows = read_rows(data / "figures.csv")
     write_rows(data / "figures.csv", header, [r for r in rows if r["key"] not in keys])
-    header, rows = read_rows(data / "region_figures.csv")
-    write_rows(data / "region_figures.csv", [h for h in header if h not in keys], rows)
+    for name in ("region_figures.csv", "province_figures.csv"):
+        header, rows = read_rows(data / name)
+        write_rows(data / name, [h for h in header if h not in keys], rows)
     header, rows = read_rows(data / "flags.csv")
     flags = {r["key"] for r in rows if r["figure"] in keys}
     write_rows(data / "flags.csv", header, [r for r in rows if r["figure"] not in keys])
@@ -57,12 +59,35 @@ def drop_figures(data: Path, keys: set[str]) -> None:
     write_rows(data / "caveats.csv", header, rows)
 
 
+def _scale(rows: list[dict[str, str]], key: str, want: int) -> None:
+    """Whole numbers in ``rows[*][key]`` that keep their proportions and add up to ``want`` exactly."""
+    if not rows:
+        return
+    total = sum(float(r[key]) for r in rows)
+    for r in rows[:-1]:
+        r[key] = str(int(float(r[key]) * want // total) if total else 0)
+    rows[-1][key] = str(want - sum(int(r[key]) for r in rows[:-1]))
+
+
 def set_figure(data: Path, code: str, key: str, value: str) -> None:
+    """A region's figure set to ``value``; its provinces' counts (and for the population, their
+    communes') scaled to add up to it exactly."""
     header, rows = read_rows(data / "region_figures.csv")
     for r in rows:
         if r["code"] == code and key in r:
             r[key] = value
     write_rows(data / "region_figures.csv", header, rows)
+    if key not in (*EXACT_SUMS, *ESTIMATE_TOLERANCE):
+        return
+    header, rows = read_rows(data / "province_figures.csv")
+    mine = [r for r in rows if r["code"].startswith(code + ".") and key in r]
+    _scale(mine, key, int(float(value)))
+    write_rows(data / "province_figures.csv", header, rows)
+    if key == "population":
+        c_header, communes = read_rows(data / "communes.csv")
+        for province in mine:
+            _scale([c for c in communes if c["province_code"] == province["code"]], key, int(province[key]))
+        write_rows(data / "communes.csv", c_header, communes)
 
 
 def set_institute_text(data: Path, column: str, text: str, ids: list[str] | None = None) -> None:

@@ -220,8 +220,10 @@ class Reader:
                 ok = False
         return ok
 
-    def models(self, name: str, model: type[BaseModel], key: str, required: bool) -> list[tuple[int, Any]]:
-        """The valid rows of ``name`` as (line, ``model``); every other row gives its problems."""
+    def models(self, name: str, model: type[BaseModel], key: str, required: bool,
+               unique: bool = True) -> list[tuple[int, Any]]:
+        """The valid rows of ``name`` as (line, ``model``); every other row gives its problems. ``key``
+        values are collected in :attr:`keys_seen`, and refused when repeated if ``unique``."""
         parsed = self.read_csv(name, required)
         if parsed is None:
             return []
@@ -249,7 +251,7 @@ class Reader:
                     self.add(name, line, fld, _message(err, row.get(fld)))
                 continue
             k = getattr(obj, key)
-            if k in seen:
+            if unique and k in seen:
                 self.add(name, line, key, f"duplicate id {k!r} (first on row {seen[k]})")
                 continue
             seen[k] = line

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
-from atlas import schema, schema_provinces
+from atlas import schema, schema_provinces, values
 from atlas.datafiles import read_file
 from atlas.feed import data_date, data_stamp
 from atlas.i18n import t
@@ -106,10 +106,11 @@ TABLES: dict[str, TableFacts] = {
                                      origin="curated by hand; each published answer names its source"),
     "changes.csv": TableFacts("What changed in the network, and when", ("id",), columns={
         "id": {"pattern": pattern(schema.CHANGE_ID_RE)},
-        # Table Schema has no foreign key from a list cell: the references are checked by atlas validate.
-        "source_ids": {"pattern": list_pattern("[^;]+"),
-                       "note": "';'-separated source_id values of sources.csv (checked by python -m atlas validate)"},
         "subject": {"note": "an id of institutes.csv or a region code of regions.csv"},
+    }),
+    "change_sources.csv": TableFacts("The sources that report each change", ("change_id", "source_id"), columns={
+        "change_id": {"pattern": pattern(schema.CHANGE_ID_RE), "reference": ("changes", "id")},
+        "source_id": {"pattern": pattern(values.SOURCE_ID_RE), "reference": ("sources", "source_id")},
     }),
     "caveats.csv": TableFacts("The commentary's caveats, in our words", ("key",), origin=OURS, columns={
         "figures": {"pattern": KEY_LIST, "note": "';'-separated keys of figures.csv"},

@@ -21,6 +21,7 @@ from atlas.schema import (
     AreaRow,
     CaveatRow,
     ChangeRow,
+    ChangeSourceRow,
     ClaimRow,
     DataError,
     FigureDefRow,
@@ -87,7 +88,8 @@ class Dataset:
     shapes: dict[str, Any] = field(repr=False, default_factory=dict)
     # accountability.csv (optional file): one row per (institute, question), indexed by institute_id
     accountability: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
-    changes: pd.DataFrame = field(repr=False, default_factory=lambda: _frame([], "id", list(ChangeRow.model_fields)))
+    # changes.csv, with the ';'-joined ``source_ids`` of change_sources.csv
+    changes: pd.DataFrame = field(repr=False, default_factory=lambda: _changes_frame([], {}))
     provinces: Provinces | None = field(repr=False, default=None)  # provinces, their figures and shapes
 
     def institutes_in(self, code: str) -> pd.DataFrame:
@@ -350,34 +352,79 @@ def _read_accountability(r: _Reader, institutes: list[tuple[int, Any]]) -> pd.Da
     order = {q: i for i, q in enumerate(ACCOUNTABILITY_QUESTIONS)}
     frame = frame.assign(_order=frame["question"].map(order)).sort_values(["institute_id", "_order"])
     return frame.drop(columns="_order").set_index("institute_id", drop=False)
-# --- changes.csv (optional): the history of the network, published as an Atom feed ------------
+# --- changes.csv and change_sources.csv (optional): the history of the network, published as an Atom feed
 
 CHANGES_FILE = "changes.csv"
-DATA_FILES = (*CSV_FILES, FIGURES_FILE, GEOMETRY_FILE, ACCOUNTABILITY_FILE, CHANGES_FILE, *PROVINCE_FILES)
+CHANGE_SOURCES_FILE = "change_sources.csv"
+DATA_FILES = (*CSV_FILES, FIGURES_FILE, GEOMETRY_FILE, ACCOUNTABILITY_FILE, CHANGES_FILE, CHANGE_SOURCES_FILE,
+              *PROVINCE_FILES)
 """Every file validate reads: the only files of a data directory that count (and are hashed)."""
 
 
 def _read_changes(r: _Reader, parsed: Parsed, regions: set[str]) -> pd.DataFrame:
-    """The rows of ``changes.csv`` (indexed by id, in file order; empty when the file is absent).
+    """The rows of ``changes.csv`` (indexed by id, in file order; empty when the file is absent), each
+    with the ``;``-joined ids of its sources in ``change_sources.csv`` (``source_ids``, in file order).
 
     Checked: ids unique, dates real and not in the future, the subject an institute id of
-    ``institutes.csv`` or a region code, every source id a row of ``sources.csv``, and a change
-    about an institute cites that institute's own sources."""
+    ``institutes.csv`` or a region code, and every change has a row in ``change_sources.csv``
+    (see :func:`_change_sources` for the rows of that file)."""
     objs = r.models(CHANGES_FILE, ChangeRow, "id", required=False)
+    # keys_seen of change_sources.csv: the change id of every row, valid or not (a pair repeats it)
+    links = r.models(CHANGE_SOURCES_FILE, ChangeSourceRow, "change_id", required=False, unique=False)
     inst_ids = r.keys_seen.get("institutes.csv", set())
-    source_ids = r.keys_seen.get("sources.csv", set())
-    source_institute = {s.source_id: s.institute_id for _, s in parsed["sources.csv"]}
+    cited = _known(r, CHANGE_SOURCES_FILE)
     for line, c in objs:
         if c.subject not in inst_ids and c.subject not in regions:
             r.add(CHANGES_FILE, line, "subject",
                   f"unknown subject {c.subject!r}: expected an institute id of institutes.csv or a region code 01..12")
-        for sid in c.source_list:
-            if source_ids and sid not in source_ids:
-                r.add(CHANGES_FILE, line, "source_ids", f"unknown source {sid!r} (not in sources.csv)")
-            elif c.subject in inst_ids and sid in source_institute and source_institute[sid] != c.subject:
-                r.add(CHANGES_FILE, line, "source_ids",
-                      f"source {sid!r} is about {source_institute[sid]!r}, not about {c.subject!r}")
-    return _frame(objs, "id", list(ChangeRow.model_fields))
+        if cited is not None and c.id not in cited:
+            r.add(CHANGES_FILE, line, "id", f"change {c.id!r} has no row in {CHANGE_SOURCES_FILE}: "
+                  "every change needs the sources that report it")
+    return _changes_frame(objs, _change_sources(r, parsed, objs, links))
+
+
+def _known(r: _Reader, name: str) -> set[str] | None:
+    """The keys seen in an optional file: none when it is absent, None when it is unusable (already reported)."""
+    seen = r.keys_seen.get(name)
+    return set() if seen is None and not r.counts[name] else seen
+
+
+def _change_sources(r: _Reader, parsed: Parsed, changes: list[tuple[int, Any]],
+                    links: list[tuple[int, Any]]) -> dict[str, list[str]]:
+    """Change id -> the ids of its sources, in the order of ``change_sources.csv``.
+
+    Checked on each row: the change is a row of ``changes.csv`` and the source a row of ``sources.csv``,
+    the pair is not repeated, and a change about an institute cites that institute's own sources."""
+    known_changes = _known(r, CHANGES_FILE)
+    known_sources = r.keys_seen.get("sources.csv")  # None: unusable, already reported
+    inst_ids = r.keys_seen.get("institutes.csv", set())
+    subject = {c.id: c.subject for _, c in changes}
+    source_institute = {s.source_id: s.institute_id for _, s in parsed["sources.csv"]}
+    first: dict[tuple[str, str], int] = {}
+    out: dict[str, list[str]] = {}
+    for line, link in links:
+        cid, sid = link.change_id, link.source_id
+        if (cid, sid) in first:
+            r.add(CHANGE_SOURCES_FILE, line, "source_id",
+                  f"change {cid!r} already cites source {sid!r} (row {first[cid, sid]})")
+            continue
+        first[cid, sid] = line
+        if known_changes is not None and cid not in known_changes:
+            r.add(CHANGE_SOURCES_FILE, line, "change_id", f"unknown change {cid!r} (not in {CHANGES_FILE})")
+        about, owner = subject.get(cid, ""), source_institute.get(sid)
+        if known_sources is not None and sid not in known_sources:
+            r.add(CHANGE_SOURCES_FILE, line, "source_id", f"unknown source {sid!r} (not in sources.csv)")
+        elif about in inst_ids and owner is not None and owner != about:
+            r.add(CHANGE_SOURCES_FILE, line, "source_id",
+                  f"source {sid!r} is about {owner!r}, not about {about!r} (the subject of change {cid!r})")
+        out.setdefault(cid, []).append(sid)
+    return out
+
+
+def _changes_frame(objs: list[tuple[int, Any]], sources: dict[str, list[str]]) -> pd.DataFrame:
+    frame = _frame(objs, "id", list(ChangeRow.model_fields))
+    frame.insert(len(ChangeRow.model_fields), "source_ids", [";".join(sources.get(cid, [])) for cid in frame.index])
+    return frame
 
 
 def _read_figures(r: _Reader, regions: dict[str, Any], fig_defs: dict[str, Any]) -> pd.DataFrame:

@@ -48,9 +48,11 @@ def data_stamp(ds: Dataset) -> datetime:
 
 
 def status_changes(ds: Dataset) -> list[dict[str, str]]:
-    """Each institute's current status as a row of ``changes.csv`` (without its id), derived from
-    ``institutes.csv`` (status, status_date) and citing the ``sources.csv`` rows that support the
-    date (else the status). The first rows of ``data/changes.csv`` were written from this."""
+    """Each institute's current status as a change of :attr:`Dataset.changes` (without its id): a row
+    of ``changes.csv`` derived from ``institutes.csv`` (status, status_date), and as ``source_ids``
+    the ``sources.csv`` rows that support the date (else the status), its rows of
+    ``change_sources.csv``. The first rows of ``data/changes.csv`` and ``data/change_sources.csv``
+    were written from this."""
     rows = []
     for iid, inst in ds.institutes.iterrows():
         src = ds.sources_for(str(iid))

@@ -16,7 +16,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
 
 from atlas import values
-from atlas.values import KEY_RE, MAX_RATIO, parse_number  # noqa: F401 - KEY_RE: the models' key pattern
+from atlas.values import CHANGE_ID_RE, KEY_RE, MAX_RATIO, parse_number  # noqa: F401 - the models' patterns
 
 FIELD_NAME = re.compile(r"^(-|[A-Za-z0-9_.-]+)$")
 CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -561,13 +561,11 @@ class AccountabilityRow(Row):
         return out
 # --- changes.csv: what changed in the network (read by ``atlas.dataset._read_changes``) --------
 
-CHANGE_ID_RE = re.compile(r"^C[0-9]{3,}$")
-
 
 class ChangeRow(Row):
-    """One change in the network: when, about which institute (id) or region (code ``01``..``12``),
-    what changed in French, Arabic (may be empty: French shown with a marker) and English, and the
-    ``;``-separated ids of the ``sources.csv`` rows that report it."""
+    """One change in the network: when, about which institute (id) or region (code ``01``..``12``), and
+    what changed in French, Arabic (may be empty: French shown with a marker) and English. The sources
+    that report it are rows of ``change_sources.csv`` (:class:`ChangeSourceRow`)."""
 
     id: str
     date: str
@@ -575,16 +573,9 @@ class ChangeRow(Row):
     what_fr: str
     what_ar: str = ""
     what_en: str
-    source_ids: str
 
-    _req = field_validator("subject", "what_fr", "what_en", "source_ids")(_required)
-
-    @field_validator("id")
-    @classmethod
-    def _change_id(cls, value: str) -> str:
-        if not CHANGE_ID_RE.match(value):
-            raise ValueError(f"{value!r} is not a change id (C followed by at least three digits: C001)")
-        return value
+    _req = field_validator("subject", "what_fr", "what_en")(_required)
+    _id = field_validator("id")(values.change_id)
 
     @field_validator("date")
     @classmethod
@@ -592,6 +583,12 @@ class ChangeRow(Row):
         parse_partial_date(_required(value))
         return value
 
-    @property
-    def source_list(self) -> list[str]:
-        return _split(self.source_ids)
+
+class ChangeSourceRow(Row):
+    """One source (a ``sources.csv`` row) that reports one change of ``changes.csv``."""
+
+    change_id: str
+    source_id: str
+
+    _change_id = field_validator("change_id")(values.change_id)
+    _source_id = field_validator("source_id")(values.source_id)

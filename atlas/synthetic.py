@@ -26,7 +26,7 @@ import numpy as np
 import shapely
 
 from atlas import config
-from atlas.dataset import DATA_FILES, Dataset, load
+from atlas.dataset import CHANGE_SOURCES_FILE, CHANGES_FILE, DATA_FILES, Dataset, load
 from atlas.i18n import LANGS
 from atlas.schema import CONFIDENCES, STATUSES
 
@@ -156,8 +156,9 @@ def write_synthetic(out_dir: str | Path, n: int, *, seed: int = DEFAULT_SEED, so
     base = load(src)
     institutes, sources = synthetic_rows(base, n, seed)
     out.mkdir(parents=True, exist_ok=True)
+    history = (CHANGES_FILE, CHANGE_SOURCES_FILE)  # the real history names the real institutes
     for name in DATA_FILES:  # the files load() read, and no other
-        if (src / name).is_file() and name != "changes.csv":  # the real history names the real institutes
+        if (src / name).is_file() and name not in history:
             shutil.copy2(src / name, out / name)
     _write_csv(out / "institutes.csv", INSTITUTE_COLUMNS, institutes)
     _write_csv(out / "sources.csv", SOURCE_COLUMNS, sources)

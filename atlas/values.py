@@ -1,6 +1,6 @@
-"""What a single value of the data may be: numbers every format can print, keys, source ids,
-language codes and icon names. The row models of :mod:`atlas.schema` attach these checks to their
-fields; each raises ``ValueError`` with the message ``validate`` shows on the value's row."""
+"""What a single value of the data may be: numbers every format can print, keys, source ids, change
+ids, language codes and icon names. The row models of :mod:`atlas.schema` attach these checks to
+their fields; each raises ``ValueError`` with the message ``validate`` shows on the value's row."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ KEY_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 ICON_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LANGUAGE_RE = re.compile(r"^[a-z]{2}$")
 SOURCE_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$")
+CHANGE_ID_RE = re.compile(r"^C[0-9]{3,}$")
 MAX_NUMBER = 1e15
 MIN_NUMBER = 1e-6
 """Numbers in the data are 0 or between MIN_NUMBER and MAX_NUMBER in size: every integer up to
@@ -68,6 +69,12 @@ def key(value: str) -> str:
 def source_id(value: str) -> str:
     if not SOURCE_ID_RE.match(value):
         raise ValueError(f"{value[:60]!r} is not a source id (letters, digits, - and _, e.g. S001)")
+    return value
+
+
+def change_id(value: str) -> str:
+    if not CHANGE_ID_RE.match(value):
+        raise ValueError(f"{value[:60]!r} is not a change id (C followed by at least three digits: C001)")
     return value
 
 

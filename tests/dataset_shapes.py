@@ -43,6 +43,7 @@ COLUMNS = {  # (file, column) -> the values tried there
     ("changes.csv", "date"): DATES,
     ("accountability.csv", "last_verified"): DATES,
     ("changes.csv", "what_fr"): TEXT,
+    ("change_sources.csv", "source_id"): TEXT + ["S999", "S020"],
     ("sources.csv", "publisher"): TEXT,
 }
 

@@ -82,8 +82,9 @@ def test_every_csv_is_described_with_keys_and_licences(ds):
     assert fields["confidence"]["constraints"]["enum"] == list(schema.CONFIDENCES)
     assert fields["lat"]["type"] == "number" and fields["lat"]["constraints"]["required"] is True
     assert "required" not in fields["notes_en"].get("constraints", {})
-    changes = {f["name"]: f for f in resources["changes.csv"]["schema"]["fields"]}
-    assert "sources.csv" in changes["source_ids"]["description"]
+    assert ("change_id", "changes", "id") in refs("change_sources.csv")
+    assert ("source_id", "sources", "source_id") in refs("change_sources.csv")
+    assert resources["change_sources.csv"]["schema"]["primaryKey"] == ["change_id", "source_id"]
 
 
 def _violations(fld: dict) -> list[str]:
@@ -157,15 +158,33 @@ def test_frictionless_catches_what_validate_catches(data_copy: Path, rule, mutat
 
 
 def test_every_hidden_problem_still_reaches_validate(data_copy: Path):
-    """The problems the Table Schemas cannot express stay validate's: a future date, an impossible
-    date, a point outside its region, an unknown source id in changes.csv."""
+    """The problems the Table Schemas cannot express stay validate's: a future date, a change about an
+    institute citing another institute's source."""
     set_rows = {"institutes.csv": ("id", "jazari-fes", "last_verified", "2999-01-01"),
-                "changes.csv": ("id", "C001", "source_ids", "S999")}
+                "change_sources.csv": ("change_id", "C002", "source_id", "S020")}
     for file, (key_col, key, column, value) in set_rows.items():
         header, rows = read_rows(data_copy / file)
         write_rows(data_copy / file, header, [{**r, column: value} if r[key_col] == key else r for r in rows])
     _, problems = validate(data_copy)
-    assert {(p.file, p.field) for p in problems} >= {("institutes.csv", "last_verified"), ("changes.csv", "source_ids")}
+    assert {(p.file, p.field) for p in problems} >= {("institutes.csv", "last_verified"),
+                                                     ("change_sources.csv", "source_id")}
+
+
+def test_an_unknown_source_of_a_change_fails_both_validations(data_copy: Path):
+    """The foreign key of change_sources.csv to sources.csv holds in the data package, and validate
+    reports the same row."""
+    header, rows = read_rows(data_copy / "change_sources.csv")
+    target = next(i for i, r in enumerate(rows) if r["change_id"] == "C003")
+    rows[target]["source_id"] = "S999"
+    write_rows(data_copy / "change_sources.csv", header, rows)
+    assert ("change_sources", "foreign-key", target + 2) in _errors(data_copy)
+    tool = Path(sys.executable).parent / "frictionless"
+    result = subprocess.run([str(tool), "validate", str(data_copy / "datapackage.json")], capture_output=True,
+                            text=True, timeout=300)
+    assert result.returncode != 0 and "S999" in result.stdout, result.stdout[-3000:]
+    _, problems = validate(data_copy)
+    assert [str(p) for p in problems] == [
+        f"change_sources.csv:{target + 2}: source_id: unknown source 'S999' (not in sources.csv)"]
 
 
 class ProvinceRowForTest(schema.Row):

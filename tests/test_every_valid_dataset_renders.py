@@ -41,6 +41,10 @@ def keep_institutes(data: Path, keep: list[str]) -> None:
         if (data / name).exists():
             header, rows = read_rows(data / name)
             write_rows(data / name, header, [r for r in rows if r[column] in keep or r[column] in REGION_CODES])
+    if (data / "change_sources.csv").exists():  # and the sources of the changes kept
+        changes = {r["id"] for r in read_rows(data / "changes.csv")[1]} if (data / "changes.csv").exists() else set()
+        header, rows = read_rows(data / "change_sources.csv")
+        write_rows(data / "change_sources.csv", header, [r for r in rows if r["change_id"] in changes])
 
 
 def drop_figures(data: Path, keys: set[str]) -> None:
@@ -128,7 +132,8 @@ def test_a_six_thousand_character_note_is_cut_in_the_pdf(data_copy: Path, lang):
     assert "…" in text
 
 
-OPTIONAL_TABLES = ["flags.csv", "caveats.csv", "claims.csv", "region_areas.csv", "changes.csv", "accountability.csv"]
+OPTIONAL_TABLES = ["flags.csv", "caveats.csv", "claims.csv", "region_areas.csv", "changes.csv", "change_sources.csv",
+                   "accountability.csv"]
 
 
 def test_every_table_that_may_be_empty_renders_with_its_header_only(data_copy: Path):
@@ -140,7 +145,8 @@ def test_every_table_that_may_be_empty_renders_with_its_header_only(data_copy: P
 
 def test_an_empty_network_renders_without_specialisations(data_copy: Path):
     keep_institutes(data_copy, [])
-    apply_shape(data_copy, [("header_only", "specialisations.csv"), ("header_only", "changes.csv")])
+    apply_shape(data_copy, [("header_only", "specialisations.csv"), ("header_only", "changes.csv"),
+                            ("header_only", "change_sources.csv")])
     check(data_copy, "fr", "01")
 
 

@@ -31,7 +31,8 @@ def test_every_feed_of_the_hostile_corpus_parses(data_copy: Path, text: str):
         rows[0][f"what_{lang}"] = f"{rows[0][f'what_{lang}']} {text}"
     write_rows(data_copy / "changes.csv", header, rows)
     header, sources = read_rows(data_copy / "sources.csv")
-    cited = rows[0]["source_ids"].split(";")[0]
+    links = read_rows(data_copy / "change_sources.csv")[1]
+    cited = next(r["source_id"] for r in links if r["change_id"] == rows[0]["id"])
     for s in sources:
         if s["source_id"] == cited:
             s["publisher"] = f"{s['publisher']} {text}"

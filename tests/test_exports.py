@@ -284,7 +284,8 @@ def hostile_ds(tmp_path_factory):
     _edit(data / "regions.csv", "code", "10", {"name_fr": HOSTILE["script"], "name_en": HOSTILE["formula"]})
     _edit(data / "sources.csv", "source_id", "S008", {"publisher": HOSTILE["at"], "note": HOSTILE["formula"]})
     _edit(data / "specialisations.csv", "key", "water", {"label_fr": HOSTILE["minus"]})
-    _edit(data / "caveats.csv", "key", "resourcing", {"title_fr": HOSTILE["img"], "commentary_fr": HOSTILE["ticks"]})
+    _edit(data / "caveats.csv", "key", "resourcing", {"title_fr": HOSTILE["img"], "commentary_fr": HOSTILE["ticks"],
+                                                      "reading_fr": HOSTILE["formula"]})
     _edit(data / "flags.csv", "key", "thin_talent_pool", {"label_fr": HOSTILE["ticks"]})
     return load(data)
 

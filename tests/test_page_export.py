@@ -49,8 +49,8 @@ def test_export_page_offers_every_format_in_the_language(lang):
     assert not at.exception, at.exception
     assert at.title[0].value == t("export.page.title", lang)
     labels = download_labels(at)
-    for key in ("csv_regions", "csv_institutes", "csv_sources", "csv_accountability", "xlsx", "json", "geojson", "md",
-                "html"):
+    for key in ("csv_regions", "csv_institutes", "csv_sources", "csv_accountability", "csv_caveats", "xlsx", "json",
+                "geojson", "md", "html"):
         assert t(f"export.btn.{key}", lang) in labels, key
     assert at.button(key="export_pdf_prepare").label == t("export.page.pdf_prepare", lang)
     preview = at.dataframe[0].value
@@ -123,7 +123,7 @@ def test_csv_downloads_follow_the_chosen_dialect_and_say_they_are_zips_with_meta
     assert radio.options == [t("export.page.csv_std", lang), t("export.page.csv_fr", lang)]
     assert t("export.page.csv_note", lang) in [c.value for c in at.caption]
     ids = [el.proto.id for el in at.get("download_button")]
-    tables = ("summary", "institutes", "sources", "accountability")
+    tables = ("summary", "institutes", "sources", "accountability", "caveats")
     assert all(any(i.endswith(f"export_{k}_csv") for i in ids) for k in tables), ids
 
     radio.set_value("csv-fr").run()

@@ -89,7 +89,7 @@ def redraws(browser, url: str, rounds: int, cpu_slowdown: float) -> dict[str, li
             progress(f"round {i + 1}/{rounds}: region {code}")
             page.evaluate("window.__clicks = []")
             pending = map_frame.evaluate_handle(DRAWN_JS, code)
-            page.locator(".st-key-panel_pick").get_by_role("button", name=region_name(ds, code, "fr"),
+            page.locator(".st-key-panel_pick").get_by_role("radio", name=region_name(ds, code, "fr"),
                                                            exact=True).click()
             drawn = float(pending.evaluate("o => Promise.race([o.drawn, new Promise((_, no) => setTimeout("
                                            "() => no(new Error('provinces not drawn within 30 s')), 30000))])"))

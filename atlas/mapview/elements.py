@@ -36,7 +36,7 @@ class Legend(SafeMacro):
     _template = static_template("legend.js")
 
     def __init__(self, title: str, body: str, position: str = "bottomright", css_class: str = "atlas-legend",
-                 lang: str = "fr", collapse_below: int = 500):
+                 lang: str = "fr", collapse_below: int = 460):
         super().__init__()
         self._name = "Legend"
         self.html = f"<details open><summary>{title}</summary>{body}</details>"

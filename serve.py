@@ -5,7 +5,9 @@ Run with ``streamlit run serve.py`` (what ``scripts/start.sh``, the container an
 
 - Pre-load on start-up (``lifespan``, Streamlit's public ``st.App`` hook): the heavy imports, the
   validated dataset (the same ``st.cache_resource`` the pages read) and the default view's map and
-  table, so the first visitor after a deploy or a replica restart does not pay for them.
+  table, so the first visitor after a deploy or a replica restart does not pay for them; and
+  Streamlit's once-per-process check of the first element drawn, already made
+  (``ui/streamlit_mode.py``).
 - Browser caching of the map's files (``StaticCacheHeaders``): Leaflet, the icon font and the
   favicon under ``/app/static`` are the installed packages' files and never change while a server
   runs, so browsers keep them for a day instead of asking again on every visit.
@@ -65,7 +67,10 @@ def preload() -> float:
 
 @asynccontextmanager
 async def lifespan(_app):
+    from ui.streamlit_mode import run_first_element_check
+
     seconds = preload()
+    run_first_element_check()  # after the pre-load's imports: the stack walk is then what a run meets
     log.info("pre-loaded the dataset and the default map in %.2f s", seconds)
     yield {"preload_s": seconds}
 

@@ -46,6 +46,7 @@ from pathlib import Path
 import pandas as pd
 
 from atlas.fileio import write_atomic
+from atlas.values import parse_number
 
 REGION_CODES: tuple[str, ...] = tuple(f"{i:02d}" for i in range(1, 13))
 
@@ -258,6 +259,18 @@ def column_problems(columns: list[str], defined: Iterable[str], known: set[str])
     valid row or not), and for each figure ``defined`` there that has no column."""
     out = [(c, "column has no definition in figures.csv") for c in columns if c not in known]
     return out + [(k, "figure defined in figures.csv has no column") for k in defined if k not in columns]
+
+
+def figure_value(text: str, unit: str, positive: bool = False) -> float:
+    """One cell of a figures file as a number, or ``ValueError`` saying why not: read by
+    :func:`atlas.values.parse_number` (never negative), above zero when ``positive``, at most 100
+    for a percentage."""
+    value = parse_number(text, minimum=0)
+    if positive and value <= 0:
+        raise ValueError(f"{value:g} must be above zero")
+    if unit == "percent" and value > 100:
+        raise ValueError(f"{value} is not a percentage (0 to 100)")
+    return value
 
 
 def frame_to_csv_text(frame: pd.DataFrame) -> str:

@@ -35,7 +35,6 @@ from atlas.schema import (
     split_list,
 )
 from atlas.schema_provinces import PROVINCE_FILES
-from atlas.values import parse_number
 
 if TYPE_CHECKING:
     from atlas.provinces import Provinces
@@ -453,17 +452,9 @@ def _read_figures(r: _Reader, regions: dict[str, Any], fig_defs: dict[str, Any])
         rec: dict[str, Any] = {"code": code}
         for c in cols:
             try:
-                value = parse_number(row[c], minimum=0)
+                rec[c] = census.figure_value(row[c], getattr(fig_defs.get(c), "unit", ""), c in POSITIVE_FIGURES)
             except ValueError as exc:
                 r.add(FIGURES_FILE, line, c, str(exc))
-                continue
-            if c in POSITIVE_FIGURES and value <= 0:
-                r.add(FIGURES_FILE, line, c, f"{value:g} must be above zero")
-                continue
-            unit = getattr(fig_defs.get(c), "unit", "")
-            if unit == "percent" and value > 100:
-                r.add(FIGURES_FILE, line, c, f"{value} is not a percentage (0 to 100)")
-            rec[c] = value
         records.append(rec)
     if regions and len(seen) != len(regions):
         r.add(FIGURES_FILE, None, "code", f"expected one row per region ({len(regions)}), found {len(seen)}")

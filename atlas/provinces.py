@@ -123,15 +123,9 @@ def _figures(r: _Reader, codes: set[str], fig_defs: dict[str, Any]) -> pd.DataFr
         values: dict[str, float] = {}
         for key in keys:
             try:
-                value = float(row[key])
-            except ValueError:
-                value = math.nan
-            if not math.isfinite(value) or value < 0:
-                r.add(name, line, key, f"{row[key]!r} is not a non-negative number")
-            elif getattr(fig_defs.get(key), "unit", "") == "percent" and value > 100:
-                r.add(name, line, key, f"{value} is not a percentage (0 to 100)")
-            else:
-                values[key] = value
+                values[key] = census.figure_value(row[key], getattr(fig_defs.get(key), "unit", ""))
+            except ValueError as exc:
+                r.add(name, line, key, str(exc))
         records[code] = values
     for code in sorted(codes - set(records)):
         r.add(name, None, "code", f"province {code} has no row")

@@ -146,6 +146,17 @@ def test_a_province_population_that_does_not_add_up_is_refused(data_copy: Path):
     assert any(line.startswith("communes.csv:-: population: the communes of province 02.381") for line in lines)
 
 
+@pytest.mark.parametrize("cell", ["１２３", "1_000", "-5", "1e400"])
+def test_a_province_figure_is_read_under_the_regions_number_rules(data_copy: Path, cell: str):
+    """Full-width digits, underscores, a negative or an endless number: refused on their row, as in
+    region_figures.csv."""
+    header, rows = read_rows(data_copy / "province_figures.csv")
+    line = next(i for i, r in enumerate(rows, start=2) if r["code"] == "02.381")
+    rows[line - 2]["households"] = cell
+    write_rows(data_copy / "province_figures.csv", header, rows)
+    assert any(p.startswith(f"province_figures.csv:{line}: households: ") for p in problems_of(data_copy))
+
+
 def test_a_missing_and_an_unknown_shape_are_refused(data_copy: Path):
     obj = json.loads((data_copy / "provinces.geojson").read_text(encoding="utf-8"))
     for feature in obj["features"]:

@@ -194,10 +194,9 @@ def region_provinces(ds: Dataset, code: str, lang: str) -> RegionProvinces | Non
 
 def html_table(caption: str, lang: str, headers: list[str] | tuple[str, ...],
                rows: list[tuple[str, tuple[str, ...]]], foot: tuple[str, ...] | None = None, *,
-               css_class: str = "", attributes: str = "") -> str:
+               css_class: str = "") -> str:
     """A scrollable, focusable table in the style of the table under the map: ``rows`` are (the
-    ``<tr>``'s escaped attributes, cells), the first cell a row header. Every text is escaped here;
-    ``attributes`` (on the wrapper) must be escaped by the caller."""
+    ``<tr>``'s escaped attributes, cells), the first cell a row header. Every text is escaped here."""
     head = "".join(f'<th scope="col">{h(x)}</th>' for x in headers)
 
     def row(attrs: str, cells: tuple[str, ...]) -> str:
@@ -207,6 +206,6 @@ def html_table(caption: str, lang: str, headers: list[str] | tuple[str, ...],
     body = "".join(row(attrs, cells) for attrs, cells in rows)
     tfoot = f"<tfoot>{row('', foot)}</tfoot>" if foot else ""
     return (f'<div class="atlas-table-wrap {css_class}" style="max-height:none" role="region" '
-            f'aria-label="{h(caption)}" tabindex="0"{attributes}>'
+            f'aria-label="{h(caption)}" tabindex="0">'
             f'<table class="atlas-table" dir="{direction(lang)}" lang="{h(lang)}"><caption>{h(caption)}</caption>'
             f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody>{tfoot}</table></div>")

@@ -5,6 +5,8 @@ the "markers drawn" probe): a precise clock of a load, and the floor's static ma
   this checkout or another one (a variant);
 - :func:`static_map`: the home page's map as a standalone file with every asset inline (the floor's
   map, opened from disk);
+- :func:`map_page` and :func:`timed_click`: the home page opened with its markers drawn, then the
+  milliseconds from a click on it to a change the map's frame reports (the redraw benchmarks);
 - :func:`timed_load`: navigates and returns the milliseconds from navigation start to the moment
   the page (or any frame in it) shows what ``probe`` describes (``tests.support.probe.Probe``: an
   init script, injected in every frame, stamps ``Date.now()`` in the animation frame after the
@@ -158,3 +160,43 @@ def fmt_s(ms: float) -> str:
 
 def spread(values: list[float]) -> str:
     return f"min {min(values) / 1000:.2f}, max {max(values) / 1000:.2f}"
+
+
+CLICKS_JS = """
+window.__clicks = [];
+document.addEventListener("click", () => window.__clicks.push(Date.now()), true);
+"""
+"""Stamps every click the page sees (capture phase), on the clock the map's frame stamps its drawing with."""
+
+MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+
+
+@contextlib.contextmanager
+def map_page(browser, url: str, pins: int = 1, cpu_slowdown: float = 1.0):  # type: ignore[no-untyped-def]
+    """The page at ``url`` in a new offline context, once its map shows ``pins`` markers and the rest of
+    the page has settled: (page, the map's frame) for the block; the context is closed after it."""
+    context, _traffic = offline_context(browser)
+    try:
+        context.add_init_script(CLICKS_JS)
+        page = context.new_page()
+        slow_cpu(page, cpu_slowdown)
+        page.goto(url)
+        page.frame_locator(MAP_FRAME).locator(".atlas-pin").nth(pins - 1).wait_for(
+            state="visible", timeout=TIMEOUT_S * 1000)
+        page.wait_for_timeout(500)  # the page settles (side panel, table) before a click is timed
+        yield page, next(f for f in page.frames if "st_folium" in f.url)
+    finally:
+        context.close()
+
+
+def timed_click(page, map_frame, wait_js: str, arg: object, click, what: str) -> float:  # type: ignore[no-untyped-def]
+    """Milliseconds from ``click(page)`` to the moment the map's frame resolves ``wait_js(arg)`` (a
+    function of ``arg`` returning ``{drawn: Promise<Date.now()>}``), both stamped in the browser; the
+    click counted is the last one the page saw before that moment. ``what`` names the change in the
+    error raised when it has not happened within 30 s."""
+    page.evaluate("window.__clicks = []")
+    pending = map_frame.evaluate_handle(wait_js, arg)
+    click(page)
+    drawn = float(pending.evaluate("(o, what) => Promise.race([o.drawn, new Promise((_, no) => setTimeout("
+                                   "() => no(new Error(what + ' not within 30 s')), 30000))])", what))
+    return drawn - max(c for c in page.evaluate("window.__clicks") if c <= drawn)

@@ -53,8 +53,8 @@ import contextlib
 import tempfile
 
 from bench import peer_assets
-from bench._harness import REPO, fmt_s, median, server, spread, static_map, timed_load
-from tests.support.browser import chromium, offline_context, slow_cpu
+from bench._harness import REPO, fmt_s, map_page, median, server, spread, static_map, timed_click, timed_load
+from tests.support.browser import chromium
 from tests.support.probe import Probe
 from tests.support.servers import parse_variant
 
@@ -88,12 +88,6 @@ REDRAW_JS = """
 
 
 # In the page: Date.now() of every click (capture phase: before Streamlit's own handlers run).
-CLICKS_JS = """
-window.__clicks = [];
-document.addEventListener("click", () => window.__clicks.push(Date.now()), true);
-"""
-
-
 # Where a load's time goes, read in the page after the markers are drawn (ms from navigation start):
 # the resource timings of the top page and of the map's frame (shifted to the top page's origin).
 PHASES_JS = """
@@ -154,30 +148,15 @@ def redraw_times(browser, url: str, n: int, rounds: int, cpu_slowdown: float = 1
     energy = load().specialisations.loc["energy", "label_fr"]
     out: dict[str, list[float]] = {"lens": [], "filter": []}
     for _ in range(rounds):
-        context, _traffic = offline_context(browser)
-        context.add_init_script(CLICKS_JS)
-        page = context.new_page()
-        slow_cpu(page, cpu_slowdown)
-        page.goto(url)
-        frame = page.frame_locator('iframe[title="streamlit_folium.st_folium"]')
-        frame.locator(".atlas-pin").nth(n - 1).wait_for(state="visible", timeout=90_000)
-        page.wait_for_timeout(500)  # the page settles (side panel, table) before the click is timed
-        map_frame = next(f for f in page.frames if "st_folium" in f.url)
-        for name, click, want in (
-            ("lens", lambda p: p.get_by_text(t("lens.conventions", "fr"), exact=True).click(),
-             'pins.every(p => !p.classList.contains("atlas-pin--hollow"))'),
-            ("filter", lambda p: _pick(p, energy), f"pins.length < {n}"),
-        ):
-            page.evaluate("window.__clicks = []")
-            pending = map_frame.evaluate_handle(REDRAW_JS, want)
-            click(page)
-            progress(f"  redraw after a {name} change")
-            drawn = float(pending.evaluate("o => Promise.race([o.drawn, new Promise((_, no) => setTimeout("
-                                           "() => no(new Error('markers not redrawn within 30 s')), 30000))])"))
-            # The click that made the change: the last one the page saw before the redraw.
-            clicked = max(c for c in page.evaluate("window.__clicks") if c <= drawn)
-            out[name].append(drawn - clicked)
-        context.close()
+        with map_page(browser, url, n, cpu_slowdown) as (page, map_frame):
+            for name, click, want in (
+                ("lens", lambda p: p.get_by_text(t("lens.conventions", "fr"), exact=True).click(),
+                 'pins.every(p => !p.classList.contains("atlas-pin--hollow"))'),
+                ("filter", lambda p: _pick(p, energy), f"pins.length < {n}"),
+            ):
+                progress(f"  redraw after a {name} change")
+                out[name].append(timed_click(page, map_frame, REDRAW_JS, want, click,
+                                             f"markers redrawn after a {name} change"))
     return out
 
 

@@ -11,7 +11,8 @@ The toolbar above the map (lens, specialisation), the map and the caveats panel 
 card, the table and the downloads are one fragment (``_view_part``): a change there reruns that part
 only, so the browser redraws the map without re-rendering the sidebar and the title first.
 
-Speed (see docs/performance.md): the map is drawn before the panels and the table, and the
+Speed (see docs/performance.md): the selected region's provinces (a hidden element the map draws
+them from) come before the map, the map before the panels and the table, and the
 table is plain HTML (the data grid's code would hold the map back on a first load); the map's
 parts are cached in :mod:`atlas.mapview` per data version, the filtered set per view. The layers are
 new objects on every run: folium changes a layer while streamlit-folium turns it into script.
@@ -33,9 +34,11 @@ from ui.caveats_panel import render_caveats_panel
 from ui.downloads import render_downloads
 from ui.layout import context, select_region, sync_url
 from ui.panels import render_side_panel
+from ui.provinces import render_province_data
 
 MAP_HEIGHT = 600
 MAP_ROW = "map_row"  # the row of the map and the caveats panel (styled in ui/a11y.css)
+PROVINCE_DATA = "province_data"  # the hidden place of the selected region's provinces (ui/a11y.css)
 RETURNED = ["last_object_clicked", "last_active_drawing"]
 
 
@@ -89,6 +92,12 @@ def _view_part(tiles: config.Tiles, static_url: str) -> None:
     shown = rows_by_ids(ds.institutes, _shown_ids(ds.version, view.filter_key, ds, view))
     if shown.empty:
         st.info(t("map.no_match", lang))
+    # The selected region's provinces, for the map to draw (hidden: ui/a11y.css). Placed before the map,
+    # so the browser has them first; filled again below when a click on the map picks another region.
+    with st.container(key=PROVINCE_DATA):
+        province_data = st.empty()
+    with province_data:
+        render_province_data(ctx, view.selected)
 
     # One row: the map and, beside it, the caveats panel (ui/a11y.css: side by side on a wide screen,
     # the panel after the map on a narrow one, mirrored in Arabic). The panel's place is taken after
@@ -114,6 +123,9 @@ def _view_part(tiles: config.Tiles, static_url: str) -> None:
             ctx = replace(ctx, view=view)
             st.session_state["_ctx"] = ctx
             sync_url(view)
+            province_data.empty()
+            with province_data:
+                render_province_data(ctx, view.selected)
 
     with toolbar:
         layout.map_toolbar(ds, lang)

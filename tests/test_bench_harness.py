@@ -99,10 +99,10 @@ def test_no_slowdown_leaves_the_page_alone() -> None:
     assert page.sent == []
 
 
-def time_to_map(*args: str) -> subprocess.CompletedProcess:
-    """``bench/time_to_map.py`` with these arguments, as the lead runs it (only refusals are run here:
+def time_to_map(*args: str, bench: str = "time_to_map") -> subprocess.CompletedProcess:
+    """``bench/<bench>.py`` with these arguments, as the lead runs it (only refusals are run here:
     an accepted command line would start the benchmark)."""
-    return subprocess.run([sys.executable, "bench/time_to_map.py", *args], cwd=REPO, capture_output=True,
+    return subprocess.run([sys.executable, f"bench/{bench}.py", *args], cwd=REPO, capture_output=True,
                           text=True, timeout=120, check=False)
 
 
@@ -151,3 +151,11 @@ def test_the_benchmark_refuses_a_bad_variant_before_starting_anything(tmp_path: 
     folder = checkout(tmp_path)
     out = time_to_map("--variant", f"same={folder}", "--variant", f"same={folder}")
     assert out.returncode == 2 and "given twice" in out.stderr
+
+
+def test_the_province_benchmark_refuses_a_bad_variant_before_starting_anything(tmp_path: Path) -> None:
+    out = time_to_map("--variant", "before", bench="province_redraw")
+    assert out.returncode == 2 and "NAME=PATH" in out.stderr
+    folder = checkout(tmp_path)
+    out = time_to_map("--variant", f"same={folder}", "--variant", f"same={folder}", bench="province_redraw")
+    assert out.returncode == 2 and "its own name" in out.stderr

@@ -3,6 +3,7 @@ table and the map's province layer."""
 
 from __future__ import annotations
 
+import html as html_lib
 import json
 import math
 from pathlib import Path
@@ -268,8 +269,12 @@ def test_text_in_the_layer_and_the_table_is_escaped(ds):
     assert "M&#x27;diq" in tip
     text = mp.layer_json(data)
     assert not any(c in text for c in "<>&'")
-    html = mp.province_table_html(region_provinces(ds, "01", "fr"), text)
+    html = mp.province_table_html(region_provinces(ds, "01", "fr"))
     assert "M&#x27;diq" in html and "<script" not in html
+    carrier = mp.carrier_html(text)
+    assert carrier.count("<") == 2 and carrier.count(">") == 2  # the div's own tags only: the data is escaped
+    assert html_lib.unescape(carrier.split('data-atlas-provinces="', 1)[1].rsplit('"', 1)[0]) == text
+    assert mp.carrier_html("") == ""  # nothing to draw, nothing sent
 
 
 def test_the_national_map_carries_no_province_and_a_selection_its_own(ds):

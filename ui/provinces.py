@@ -3,8 +3,9 @@ comparison of the regions page. Layout only: the content comes from :mod:`atlas.
 :mod:`atlas.reach` and :mod:`atlas.mapview.provinces`; data text is escaped before it reaches Markdown
 (:func:`atlas.text.md_escape`) or HTML (:func:`atlas.text.h`, in ``province_table_html``).
 
-The province table carries the map's province layer (``data-atlas-provinces``): the map draws the
-selected region's provinces from it, so they are sent with the card, for the selected region only.
+:func:`render_province_data` places the hidden element that carries the map's province layer
+(``data-atlas-provinces``, :func:`atlas.mapview.provinces.carrier_html`): the map draws the selected
+region's provinces from it, so they are sent for the selected region only.
 """
 
 from __future__ import annotations
@@ -24,20 +25,37 @@ if TYPE_CHECKING:
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def _section(version: str, code: str, lang: str, figure: str, _ds: Any) -> tuple[RegionProvinces | None, str]:
-    """The region's provinces and their table (with the map's data), per data version, language and figure."""
+def _carrier(version: str, code: str, lang: str, figure: str, _ds: Any) -> str:
+    """The map's province data for region ``code`` (:func:`~atlas.mapview.provinces.carrier_html`), per
+    data version, language and figure."""
+    return mp.carrier_html(mp.layer_json(mp.layer_data(_ds, code, lang, figure)))
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _section(version: str, code: str, lang: str, _ds: Any) -> tuple[RegionProvinces | None, str]:
+    """The region's provinces and their table, per data version and language."""
     rp = region_provinces(_ds, code, lang)
     if rp is None:
         return None, ""
-    return rp, mp.province_table_html(rp, mp.layer_json(mp.layer_data(_ds, code, lang, figure)))
+    return rp, mp.province_table_html(rp)
+
+
+def render_province_data(ctx: Context, code: str | None) -> None:
+    """The hidden element the map draws region ``code``'s provinces from (nothing when ``code`` is
+    None, is not a region, or has no provinces), coloured by the view's figure."""
+    ds = ctx.ds
+    if code is None or code not in ds.regions.index:
+        return
+    html = _carrier(ds.version, code, ctx.lang, mp.province_figure(ds, ctx.view.figure), ds)
+    if html:
+        st.html(html)
 
 
 def render_provinces(ctx: Context, code: str) -> None:
     """The region card's section "Where the region's talent lives": one summary sentence, the
-    province table (which the map draws from) and each institute's within-reach figures."""
+    province table (the province map's text alternative) and each institute's within-reach figures."""
     ds, lang = ctx.ds, ctx.lang
-    figure = mp.province_figure(ds, ctx.view.figure)
-    rp, table = _section(ds.version, code, lang, figure, ds)
+    rp, table = _section(ds.version, code, lang, ds)
     if rp is None:
         return
     with st.container(key="provinces_section"):

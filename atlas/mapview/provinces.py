@@ -1,13 +1,14 @@
-"""The selected region's provinces on the map: their data, the element that draws them, and the table
-that carries that data in the app.
+"""The selected region's provinces on the map: their data, the element that draws them, and the
+element that carries that data in the app.
 
 Only the selected region's provinces are ever sent. In the app the map's layers never depend on the
 selection (a layer rebuilt on a marker's click would close its popup: ``ui/map_layers.py``), so the
-provinces travel with the region card instead: :func:`province_table_html` puts the layer's data, as
-escaped JSON, in a ``data-atlas-provinces`` attribute of the card's province table, and
-:class:`ProvinceLayer` (``static/provinces.js``, part of the base map) reads it from the page holding
-the map's frame and draws it, again whenever it changes; with no region selected there is no table and
-nothing is drawn. A standalone map (``build_map`` with a selection) carries the data in the element.
+provinces travel beside the map instead: :func:`carrier_html` is a hidden element holding the layer's
+data, as escaped JSON, in a ``data-atlas-provinces`` attribute; the map page places it before the map,
+so the browser has it before the rest of the page (docs/performance.md). :class:`ProvinceLayer`
+(``static/provinces.js``, part of the base map) reads it from the page holding the map's frame and
+draws it, again whenever it changes; with no region selected there is no carrier and nothing is drawn.
+A standalone map (``build_map`` with a selection) carries the data in the element.
 
 :func:`layer_data` gives, for one region, language and figure: each province's shape, fill colour
 (quantile classes of the figure across the region's provinces), tooltip (name, kind, figure with its
@@ -114,19 +115,26 @@ def payload_bytes(ds: Dataset, code: str, lang: str, figure: str | None = None) 
     return len(layer_json(layer_data(ds, code, lang, figure)).encode("utf-8"))
 
 
-def province_table_html(rp: RegionProvinces, layer: str) -> str:
-    """The region card's province table (a real table: the province map's text alternative), carrying
-    the map's data (``layer``, :func:`layer_json`) in its ``data-atlas-provinces`` attribute. Every
+def carrier_html(layer: str) -> str:
+    """The hidden element that carries the map's province data (``layer``, :func:`layer_json`, escaped
+    here) in the app; ``""`` when there is nothing to draw."""
+    if not layer:
+        return ""
+    return f'<div hidden class="atlas-province-data" {DATA_ATTRIBUTE}="{h(layer)}"></div>'
+
+
+def province_table_html(rp: RegionProvinces) -> str:
+    """The region card's province table (a real table: the province map's text alternative). Every
     text is escaped."""
     rows = [(' class="atlas-province-here"' if line.institute_here else "", cells)
             for line, cells in zip(rp.lines, rp.cells, strict=True)]
     return html_table(t("prov.title", rp.lang) + " · " + rp.region, rp.lang, rp.headers, rows, rp.total_cells,
-                      css_class="atlas-provinces", attributes=f' {DATA_ATTRIBUTE}="{h(layer)}"')
+                      css_class="atlas-provinces")
 
 
 class ProvinceLayer(SafeMacro):
-    """Draws the selected region's provinces (``static/provinces.js``): from the page's province table
-    in the app, or from ``data`` (:func:`layer_data`) in a standalone map."""
+    """Draws the selected region's provinces (``static/provinces.js``): from the page's carrier
+    (:func:`carrier_html`) in the app, or from ``data`` (:func:`layer_data`) in a standalone map."""
 
     _template = static_template("provinces.js")
 

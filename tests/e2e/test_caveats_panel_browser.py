@@ -144,10 +144,6 @@ def test_a_click_on_a_region_of_the_map_changes_the_panel(streamlit_server, brow
             popup.click()
         page.mouse.move(5, 5)  # and no tooltip left over the map
         page.screenshot(path=str(artifacts_dir / "caveats_fr_1440_region10.png"))
-
-        _click_region(page, ds, "02")  # another region, picked on the map too: its provinces replace these
-        expect(intro).to_contain_text(region_name(ds, "02", "fr"), timeout=TIMEOUT_MS)
-        expect(drawn).to_have_attribute("data-atlas-provinces-drawn", "02:higher_education_people", timeout=TIMEOUT_MS)
         assert page.locator("[data-atlas-provinces]").count() == 1
     finally:
         page.context.close()

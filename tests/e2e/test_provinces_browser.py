@@ -12,6 +12,7 @@ import pytest
 
 from atlas import load
 from atlas.i18n import LANGS, t
+from atlas.present import region_name
 from atlas.reachview import COMPARISON_KEYS
 from tests.e2e._a11y import DESKTOP, MAP_FRAME, TIMEOUT_MS, failing, map_frame, report, run_axe, settle
 
@@ -65,6 +66,69 @@ def test_oriental_provinces_drawn_nador_outlined_and_the_table_adds_up(streamlit
     regional = int(ds.figures.at["02", "higher_education_people"])
     assert abs(higher - regional) <= 0.001 * ds.figures.at["02", "population"]  # the shares' rounding
     assert page.blocked_requests == []
+
+
+# The region's provinces, in the map's frame: their extent, and the boxes of the legends over the map.
+EXTENT_AND_LEGENDS = """() => {
+    const box = (el) => { const r = el.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
+    const paths = [...document.querySelectorAll('path.atlas-province')].map(box);
+    return {
+        map: box(document.querySelector('.leaflet-container')),
+        provinces: [Math.min(...paths.map(p => p[0])), Math.min(...paths.map(p => p[1])),
+                    Math.max(...paths.map(p => p[2])), Math.max(...paths.map(p => p[3]))],
+        legends: [...document.querySelectorAll('.leaflet-control-container .leaflet-control')]
+            .filter(el => el.offsetWidth && el.offsetHeight).map(box),
+    };
+}"""
+SHOTS = {"02": "oriental", "10": "guelmim-oued-noun"}
+
+
+def _overlap(a, b) -> float:
+    return max(0.0, min(a[2], b[2]) - max(a[0], b[0])) * max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar"])
+@pytest.mark.parametrize("code", sorted(SHOTS))
+def test_a_selected_region_fills_the_map_clear_of_the_legends(streamlit_server, browser, ds, code, lang,
+                                                               artifacts_dir):
+    """At 1440 px, beside the caveats panel, the map is narrow: the selected region is brought into the
+    part of it the legends leave free, large enough to tell its provinces apart."""
+    page = browser.new_page(viewport={"width": 1440, "height": 900})
+    try:
+        _open(page, streamlit_server, "/", f"lang={lang}&sel={code}")
+        frame = _drawn(page, code)
+        settle(page)
+        found = frame.evaluate(EXTENT_AND_LEGENDS)
+        area = (found["provinces"][2] - found["provinces"][0]) * (found["provinces"][3] - found["provinces"][1])
+        mapped = (found["map"][2] - found["map"][0]) * (found["map"][3] - found["map"][1])
+        assert area >= 0.12 * mapped, f"the region takes {area / mapped:.0%} of the map: {found}"
+        for side in (0, 1):  # within the map
+            assert found["provinces"][side] >= found["map"][side] - 1, found
+            assert found["provinces"][side + 2] <= found["map"][side + 2] + 1, found
+        covered = sum(_overlap(found["provinces"], legend) for legend in found["legends"])
+        assert covered <= 0.1 * area, f"legends cover {covered / area:.0%} of the region: {found}"
+        assert page.context.blocked_requests == []
+        page.mouse.move(5, 5)  # no tooltip over the map
+        page.screenshot(path=str(artifacts_dir / f"provinces_{SHOTS[code]}_{lang}.png"))
+        page.locator(".st-key-provinces_section").screenshot(
+            path=str(artifacts_dir / f"provinces_{SHOTS[code]}_{lang}_table.png"))
+    finally:
+        page.context.close()
+
+
+def test_clearing_the_region_gives_back_the_national_view(streamlit_server, page, ds):
+    _open(page, streamlit_server, "/", "lang=fr")
+    frame = map_frame(page)
+    page.frame_locator(MAP_FRAME).locator(".atlas-pin").first.wait_for(timeout=TIMEOUT_MS)
+    start = frame.evaluate("() => [map.getCenter().lat, map.getCenter().lng, map.getZoom()]")
+    page.locator(".st-key-panel_pick").get_by_role("radio", name=region_name(ds, "02", "fr"), exact=True).click()
+    _drawn(page, "02")
+    assert frame.evaluate("() => map.getZoom()") > start[2]  # the region is brought closer
+    page.locator(".st-key-panel_clear").get_by_role("button").click()
+    page.frame_locator(MAP_FRAME).locator(".leaflet-container:not([data-atlas-provinces-drawn])").wait_for(
+        timeout=TIMEOUT_MS)
+    after = frame.evaluate("() => [map.getCenter().lat, map.getCenter().lng, map.getZoom()]")
+    assert after == pytest.approx(start, abs=1e-6)
 
 
 def test_a_province_says_its_name_figure_and_source_on_hover_and_on_focus(streamlit_server, page):

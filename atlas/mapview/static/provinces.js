@@ -8,7 +8,7 @@
     var box = map.getContainer();
     var pane = map.getPane("atlas-provinces") || map.createPane("atlas-provinces");
     pane.style.zIndex = 450;  // above the regions (overlay pane, 400), below the markers (600)
-    var layer = null, legend = null, drawn = null, pending = false;
+    var layer = null, legend = null, drawn = null, pending = false, shown = null, before = null, fitted = null;
 
     function wanted() {
         try {
@@ -35,9 +35,62 @@
         box.removeAttribute("data-atlas-provinces-drawn");
     }
 
+    // The space the legends leave: how far the controls of one corner of the map reach into it, in
+    // pixels from that corner (the attribution and the scale, thin strips along the edge, left out).
+    function corner(top, left) {
+        var out = {"x": 0, "y": 0}, origin = box.getBoundingClientRect(), size = map.getSize();
+        var selector = (top ? ".leaflet-top" : ".leaflet-bottom") + (left ? ".leaflet-left" : ".leaflet-right");
+        box.querySelectorAll(selector + " > .leaflet-control").forEach(function (el) {
+            var r = el.getBoundingClientRect();
+            if (!r.width || !r.height || /leaflet-control-(attribution|scale)/.test(el.className)) { return; }
+            out.x = Math.max(out.x, left ? r.right - origin.left : origin.right - r.left);
+            out.y = Math.max(out.y, top ? r.bottom - origin.top : origin.bottom - r.top);
+        });
+        return {"x": Math.min(out.x, size.x), "y": Math.min(out.y, size.y)};
+    }
+
+    // A newly selected region fills the part of the map its legends leave free: beside or below the
+    // legends of the top-left corner, and beside or above the one of the bottom-right corner, whichever
+    // shows it largest. The view before the first region is kept, and comes back when none is selected.
+    // Until the reader moves the map, the fit is made again when a legend comes or goes, and when a
+    // style sheet of the frame has loaded (on a first load the provinces can be drawn before either).
+    function fit(bounds) {
+        if (!bounds.isValid()) { return; }
+        var best = null, bestZoom = -Infinity, size = map.getSize(), m = 10;
+        var placed = getComputedStyle(box.querySelector(".leaflet-top") || box).position === "absolute";
+        var tl = placed ? corner(true, true) : {"x": 0, "y": 0}, br = placed ? corner(false, false) : {"x": 0, "y": 0};
+        [[tl.x, 0], [0, tl.y]].forEach(function (a) {
+            [[br.x, 0], [0, br.y]].forEach(function (b) {
+                var padding = L.point(a[0] + b[0] + 2 * m, a[1] + b[1] + 2 * m);
+                if (size.x - padding.x < 60 || size.y - padding.y < 60) { return; }  // no room left there
+                var zoom = map.getBoundsZoom(bounds, false, padding);
+                if (zoom > bestZoom) {
+                    bestZoom = zoom;
+                    best = {"paddingTopLeft": L.point(a[0] + m, a[1] + m),
+                            "paddingBottomRight": L.point(b[0] + m, b[1] + m), "animate": false};
+                }
+            });
+        });
+        if (before === null) { before = {"center": map.getCenter(), "zoom": map.getZoom()}; }
+        map.fitBounds(bounds, best || {"animate": false});
+        fitted = {"bounds": bounds, "center": map.getCenter(), "zoom": map.getZoom()};
+    }
+
+    function refit() {
+        if (layer && fitted && map.getZoom() === fitted.zoom && map.getCenter().equals(fitted.center, 1e-9)) {
+            fit(fitted.bounds);
+        }
+    }
+
     function draw(data) {
         clear();
-        if (!data || !data.features || !data.features.length) { return; }
+        if (!data || !data.features || !data.features.length) {
+            if (shown !== null && before !== null) { map.setView(before.center, before.zoom, {"animate": false}); }
+            shown = null;
+            before = null;
+            fitted = null;
+            return;
+        }
         layer = L.featureGroup();
         data.features.forEach(function (f) {
             var shape = L.geoJSON({"type": "Feature", "properties": {"code": f.code}, "geometry": f.geometry}, {
@@ -81,6 +134,12 @@
             return div;
         };
         legend.addTo(map);
+        // Another figure for the same region keeps the reader's view, and so does a region picked by
+        // opening an institute's card: the card stays where it was opened.
+        if (data.region !== shown) {
+            shown = data.region;
+            if (!L.DomUtil.hasClass(box, "atlas-popup-open")) { fit(layer.getBounds()); }
+        }
         box.setAttribute("data-atlas-provinces-drawn", data.region + ":" + data.figure);
     }
 
@@ -97,6 +156,10 @@
         if (!pending) { pending = true; setTimeout(check, 0); }
     }
     map.whenReady(check);
+    box.querySelectorAll(".leaflet-control-container > div").forEach(function (cornerBox) {
+        new MutationObserver(refit).observe(cornerBox, {"childList": true});
+    });
+    document.addEventListener("load", function (e) { if (e.target && e.target.tagName === "LINK") { refit(); } }, true);
     try {
         var doc = window.parent && window.parent !== window ? window.parent.document : null;
         if (doc && doc.body && window.MutationObserver) {

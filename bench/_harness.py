@@ -5,6 +5,7 @@ the "markers drawn" probe): a precise clock of a load, and the floor's static ma
   this checkout or another one (a variant);
 - :func:`static_map`: the home page's map as a standalone file with every asset inline (the floor's
   map, opened from disk);
+- :func:`turned`: the variants' order for one round of a benchmark;
 - :func:`map_page` and :func:`timed_click`: the home page opened with its markers drawn, then the
   milliseconds from a click on it to a change the map's frame reports (the redraw benchmarks);
 - :func:`timed_load`: navigates and returns the milliseconds from navigation start to the moment
@@ -160,6 +161,13 @@ def fmt_s(ms: float) -> str:
 
 def spread(values: list[float]) -> str:
     return f"min {min(values) / 1000:.2f}, max {max(values) / 1000:.2f}"
+
+
+def turned(items: list, i: int) -> list:
+    """``items`` turned by ``i`` places: round ``i`` starts with another variant, so that no variant
+    always loads first, or always after the same one."""
+    k = i % len(items) if items else 0
+    return items[k:] + items[:k]
 
 
 CLICKS_JS = """

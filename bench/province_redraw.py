@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import argparse
 import contextlib
 
-from bench._harness import REPO, fmt_s, map_page, median, server, spread, timed_click
+from bench._harness import REPO, fmt_s, map_page, median, server, spread, timed_click, turned
 from tests.support.browser import chromium
 from tests.support.servers import parse_variant
 
@@ -71,8 +71,10 @@ def redraws(browser, urls: dict[str, str], rounds: int, cpu_slowdown: float) -> 
 
     ds = load()
     out = {name: {code: [] for code in REGIONS} for name in urls}
+    names = list(urls)
     for i in range(rounds):
-        for name, url in urls.items():
+        for name in turned(names, i):
+            url = urls[name]
             with map_page(browser, url, 1, cpu_slowdown) as (page, map_frame):
                 for code in REGIONS:
                     progress(f"round {i + 1}/{rounds}: {name}, region {code}")

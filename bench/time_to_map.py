@@ -4,7 +4,8 @@ Run: ``.venv/bin/python bench/time_to_map.py [--runs 9] [--cold-runs 3]`` (print
 nothing). Everything runs in one go, on the same machine, so the ratios are real:
 
 In Debian's chromium (Playwright, the browser tests' flags), every request that is not to 127.0.0.1
-aborted, each load in a NEW browser context (no cache, no cookies), the variants interleaved:
+aborted, each load in a NEW browser context (no cache, no cookies), the variants interleaved, their
+order turned by one place each round:
 
 - ours: ``streamlit run serve.py`` (what ``scripts/start.sh`` runs), home page; ready when every
   ``.atlas-pin`` of the default view is in the map frame, visible, with its icon font loaded;
@@ -53,7 +54,7 @@ import contextlib
 import tempfile
 
 from bench import peer_assets
-from bench._harness import REPO, fmt_s, map_page, median, server, spread, static_map, timed_click, timed_load
+from bench._harness import REPO, fmt_s, map_page, median, server, spread, static_map, timed_click, timed_load, turned
 from tests.support.browser import chromium
 from tests.support.probe import Probe
 from tests.support.servers import parse_variant
@@ -210,7 +211,7 @@ def main(argv: list[str] | None = None) -> int:
     redraws: dict[str, dict[str, list[float]]] = {k: {"lens": [], "filter": []} for k in apps}
     with chromium() as browser:
         for i in range(args.cold_runs):
-            for name in cold:
+            for name in turned(list(cold), i):
                 progress(f"cold {i + 1}/{args.cold_runs}: {name}")
                 checkout, app = servers[name]
                 with server(app, checkout=checkout) as url:
@@ -224,7 +225,7 @@ def main(argv: list[str] | None = None) -> int:
                 timed_load(browser, urls[name], probe, fulfil, cpu_slowdown=slow)
             for i in range(args.runs):
                 progress(f"warm {i + 1}/{args.runs}")
-                for name, (probe, fulfil) in probes.items():
+                for name, (probe, fulfil) in turned(list(probes.items()), i):
                     if name in apps:
                         load, page = timed_load(browser, urls[name], probe, fulfil, keep=True, cpu_slowdown=slow)
                         breakdown[name].append(phases(page, load))
@@ -233,7 +234,7 @@ def main(argv: list[str] | None = None) -> int:
                         load = timed_load(browser, urls[name], probe, fulfil, cpu_slowdown=slow)
                     warm[name].append(load)
             for i in range(args.redraws):
-                for name in apps:
+                for name in turned(list(apps), i):
                     progress(f"redraw {i + 1}/{args.redraws}: {name}")
                     for kind, values in redraw_times(browser, urls[name], n, 1, slow).items():
                         redraws[name][kind] += values

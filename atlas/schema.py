@@ -267,12 +267,20 @@ class FlagRow(Row):
         return value
 
 
-class CaveatRow(Row):
-    """One point of the commentary: what it says (``commentary_*``, paraphrased), the atlas's own
-    reading (``reading_*``), the paragraphs it comes from and the evidence that speaks to it."""
+class OrderedRow(Row):
+    """A row of a list shown in a set order: its ``key`` (an identifier) and its place, ``order``."""
 
     key: str
     order: int
+
+    _key = field_validator("key")(values.key)
+    _order = field_validator("order", mode="before")(values.order)
+
+
+class CaveatRow(OrderedRow):
+    """One point of the commentary: what it says (``commentary_*``, paraphrased), the atlas's own
+    reading (``reading_*``), the paragraphs it comes from and the evidence that speaks to it."""
+
     title_fr: str
     title_ar: str
     title_en: str
@@ -292,8 +300,6 @@ class CaveatRow(Row):
     _req = field_validator(
         "key", "title_fr", "title_ar", "title_en", "commentary_fr", "commentary_ar", "commentary_en"
     )(_required)
-    _key = field_validator("key")(values.key)
-    _order = field_validator("order", mode="before")(values.order)
 
     @field_validator("paragraphs")
     @classmethod
@@ -327,9 +333,9 @@ CUE_MAX_WORDS = 5
 """A caveat's cue is at most this many words of the commentary: enough to find the passage, too few to copy it."""
 
 
-class ClaimRow(Row):
-    key: str
-    order: int
+class ClaimRow(OrderedRow):
+    """One claim about the network checked against the sources: the claim, its status, the finding."""
+
     claim_fr: str
     claim_ar: str
     claim_en: str
@@ -343,8 +349,6 @@ class ClaimRow(Row):
     _req = field_validator(
         "key", "claim_fr", "claim_ar", "claim_en", "finding_fr", "finding_ar", "finding_en"
     )(_required)
-    _key = field_validator("key")(values.key)
-    _order = field_validator("order", mode="before")(values.order)
 
     @field_validator("source_urls")
     @classmethod

@@ -93,11 +93,11 @@ def _view_part(tiles: config.Tiles, static_url: str) -> None:
     if shown.empty:
         st.info(t("map.no_match", lang))
     # The selected region's provinces, for the map to draw (hidden: ui/a11y.css). Placed before the map,
-    # so the browser has them first; filled again below when a click on the map picks another region.
+    # so the browser has them first. A region picked by a click on the map comes after them, in the
+    # place left for it, and the map draws the last: what the page had stays until it is replaced.
     with st.container(key=PROVINCE_DATA):
-        province_data = st.empty()
-    with province_data:
         render_province_data(ctx, view.selected)
+        picked_provinces = st.empty()
 
     # One row: the map and, beside it, the caveats panel (ui/a11y.css: side by side on a wide screen,
     # the panel after the map on a narrow one, mirrored in Arabic). The panel's place is taken after
@@ -123,8 +123,7 @@ def _view_part(tiles: config.Tiles, static_url: str) -> None:
             ctx = replace(ctx, view=view)
             st.session_state["_ctx"] = ctx
             sync_url(view)
-            province_data.empty()
-            with province_data:
+            with picked_provinces:
                 render_province_data(ctx, view.selected)
 
     with toolbar:

@@ -1,21 +1,21 @@
 {% macro script(this, kwargs) %}
 (function (map) {
     // The selected region's provinces (atlas/mapview/provinces.py ProvinceLayer). In the app their data
-    // is the page's province table's attribute (the map runs in a same-origin frame of the page), drawn
-    // again whenever it changes and removed when the table goes; a standalone map carries its own.
+    // is the attribute of a hidden element of the page (the map runs in a same-origin frame of the page),
+    // drawn again whenever it changes and removed when the element goes; a standalone map carries its own.
     var attribute = {{ this.attribute_json }};
     var initial = {{ this.data_json }};
     var box = map.getContainer();
     var pane = map.getPane("atlas-provinces") || map.createPane("atlas-provinces");
     pane.style.zIndex = 450;  // above the regions (overlay pane, 400), below the markers (600)
-    var layer = null, legend = null, drawn = null, pending = false, shown = null, before = null, fitted = null;
+    var layer = null, legend = null, drawn = null, shown = null, before = null, fitted = null, moved = false;
 
     function wanted() {
         try {
             var doc = window.parent && window.parent !== window ? window.parent.document : null;
-            if (doc) {
-                var el = doc.querySelector("[" + attribute + "]");
-                return el ? el.getAttribute(attribute) || "" : "";
+            if (doc) {  // the last: a region picked on the map follows the one the page started with
+                var found = doc.querySelectorAll("[" + attribute + "]");
+                return found.length ? found[found.length - 1].getAttribute(attribute) || "" : "";
             }
         } catch (e) { /* another origin: the map's own data */ }
         return initial;
@@ -52,8 +52,8 @@
     // A newly selected region fills the part of the map its legends leave free: beside or below the
     // legends of the top-left corner, and beside or above the one of the bottom-right corner, whichever
     // shows it largest. The view before the first region is kept, and comes back when none is selected.
-    // Until the reader moves the map, the fit is made again when a legend comes or goes, and when a
-    // style sheet of the frame has loaded (on a first load the provinces can be drawn before either).
+    // Until the reader moves the map, the fit is made again whenever the legends' corners change size
+    // (on a first load the provinces can be drawn before the legends or the frame's styles are in).
     function fit(bounds) {
         if (!bounds.isValid()) { return; }
         var best = null, bestZoom = -Infinity, size = map.getSize(), m = 10;
@@ -72,15 +72,32 @@
             });
         });
         if (before === null) { before = {"center": map.getCenter(), "zoom": map.getZoom()}; }
-        map.fitBounds(bounds, best || {"animate": false});
-        fitted = {"bounds": bounds, "center": map.getCenter(), "zoom": map.getZoom()};
+        // What fitBounds would do, so that a fit to the view already shown draws nothing again.
+        var pTL = best ? best.paddingTopLeft : L.point(0, 0), pBR = best ? best.paddingBottomRight : L.point(0, 0);
+        var zoom = map.getBoundsZoom(bounds, false, pTL.add(pBR));
+        var middle = map.project(bounds.getSouthWest(), zoom).add(map.project(bounds.getNorthEast(), zoom)).divideBy(2);
+        var center = map.unproject(middle.add(pBR.subtract(pTL).divideBy(2)), zoom);
+        if (zoom !== map.getZoom() || !center.equals(map.getCenter(), 1e-9)) {
+            map.setView(center, zoom, {"animate": false});
+        }
+        fitted = {"bounds": bounds};
     }
 
     function refit() {
-        if (layer && fitted && map.getZoom() === fitted.zoom && map.getCenter().equals(fitted.center, 1e-9)) {
-            fit(fitted.bounds);
-        }
+        if (layer && fitted && !moved) { fit(fitted.bounds); }
     }
+    // The reader moves the map: a drag, a wheel, a touch, the zoom buttons, the arrow or +/- keys (a click
+    // in a legend or on the zoom buttons does not reach the map's container: the controls stop it).
+    ["mousedown", "touchstart", "wheel"].forEach(function (name) {
+        box.addEventListener(name, function () { moved = true; }, {"passive": true});
+    });
+    box.addEventListener("keydown", function (e) {
+        if (/^(Arrow|\+|-|=|_)/.test(e.key)) { moved = true; }
+    });
+    map.whenReady(function () {
+        var zoom = box.querySelector(".leaflet-control-zoom");
+        if (zoom) { zoom.addEventListener("click", function () { moved = true; }); }
+    });
 
     function draw(data) {
         clear();
@@ -89,6 +106,7 @@
             shown = null;
             before = null;
             fitted = null;
+            moved = false;
             return;
         }
         layer = L.featureGroup();
@@ -119,7 +137,6 @@
             layer.addLayer(L.geoJSON(f.geometry, {"pane": "atlas-provinces", "interactive": false, "className": mark,
                 "style": {"fill": false, "color": "#111111", "weight": 4}}));
         });
-        layer.addTo(map);
         legend = L.control({"position": "topleft"});
         legend.onAdd = function () {
             var div = L.DomUtil.create("div", "atlas-legend atlas-province-legend");
@@ -138,13 +155,14 @@
         // opening an institute's card: the card stays where it was opened.
         if (data.region !== shown) {
             shown = data.region;
+            moved = false;
             if (!L.DomUtil.hasClass(box, "atlas-popup-open")) { fit(layer.getBounds()); }
         }
+        layer.addTo(map);  // once the view is set: its shapes are placed once
         box.setAttribute("data-atlas-provinces-drawn", data.region + ":" + data.figure);
     }
 
     function check() {
-        pending = false;
         var text = wanted();
         if (text === drawn) { return; }
         drawn = text;
@@ -152,18 +170,15 @@
         try { data = text ? JSON.parse(text) : null; } catch (e) { data = null; }
         draw(data);
     }
-    function soon() {
-        if (!pending) { pending = true; setTimeout(check, 0); }
-    }
     map.whenReady(check);
-    box.querySelectorAll(".leaflet-control-container > div").forEach(function (cornerBox) {
-        new MutationObserver(refit).observe(cornerBox, {"childList": true});
-    });
-    document.addEventListener("load", function (e) { if (e.target && e.target.tagName === "LINK") { refit(); } }, true);
+    if (window.ResizeObserver) {  // a legend comes, goes, opens or folds; the frame's styles arrive
+        var resized = new ResizeObserver(refit);
+        box.querySelectorAll(".leaflet-control-container > div").forEach(function (c) { resized.observe(c); });
+    }
     try {
         var doc = window.parent && window.parent !== window ? window.parent.document : null;
         if (doc && doc.body && window.MutationObserver) {
-            new MutationObserver(soon).observe(doc.body, {"childList": true, "subtree": true, "attributes": true,
+            new MutationObserver(check).observe(doc.body, {"childList": true, "subtree": true, "attributes": true,
                                                           "attributeFilter": [attribute]});
         }
     } catch (e) { /* another origin: nothing to watch */ }

@@ -5,7 +5,8 @@ the "markers drawn" probe): a precise clock of a load, and the floor's static ma
   this checkout or another one (a variant);
 - :func:`static_map`: the home page's map as a standalone file with every asset inline (the floor's
   map, opened from disk);
-- :func:`turned`: the variants' order for one round of a benchmark;
+- :func:`refuse_repeated_variants` and :func:`turned`: the variants of a benchmark, checked, and
+  their order for one round;
 - :func:`map_page` and :func:`timed_click`: the home page opened with its markers drawn, then the
   milliseconds from a click on it to a change the map's frame reports (the redraw benchmarks);
 - :func:`timed_load`: navigates and returns the milliseconds from navigation start to the moment
@@ -161,6 +162,14 @@ def fmt_s(ms: float) -> str:
 
 def spread(values: list[float]) -> str:
     return f"min {min(values) / 1000:.2f}, max {max(values) / 1000:.2f}"
+
+
+def refuse_repeated_variants(parser, variants) -> None:  # type: ignore[no-untyped-def]
+    """Stop the command line (``parser.error``) when two ``--variant``s share a name."""
+    names = [v.name for v in variants]
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        parser.error(f"--variant {', '.join(twice)} given twice: each --variant needs its own name")
 
 
 def turned(items: list, i: int) -> list:

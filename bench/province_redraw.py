@@ -3,11 +3,11 @@
 Run: ``.venv/bin/python bench/province_redraw.py [--rounds 5] [--cpu-slowdown N] [--variant NAME=PATH]``
 (prints figures; asserts nothing; each ``--variant`` is ``serve.py`` of another checkout, measured in
 the same run, interleaved with ours). In Debian's chromium (the browser tests' flags, every non-local
-request aborted), a new browser context per round: the home page is loaded until its markers are drawn, then, one region
-after another, a click on the region's pill under the map is timed to the moment the map's frame has
-drawn that region's provinces (``data-atlas-provinces-drawn`` on the map's container, set by
-``atlas/mapview/static/provinces.js``). Both moments are stamped in the browser (the page's clicks in
-the capture phase, the drawing in the map's frame, one clock).
+request aborted), a new browser context per round: the home page is loaded until its markers are
+drawn, then, one region after another, a click on the region's pill under the map is timed to the
+moment the map's frame has drawn that region's provinces (``data-atlas-provinces-drawn`` on the map's
+container, set by ``atlas/mapview/static/provinces.js``). Both moments are stamped in the browser
+(the page's clicks in the capture phase, the drawing in the map's frame, one clock).
 
 Also printed: what each region's provinces weigh as the page receives them (the hidden element that
 carries the map's data, ``atlas.mapview.provinces.carrier_html``), the budget being 150 KB.
@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import argparse
 import contextlib
 
-from bench._harness import REPO, fmt_s, map_page, median, server, spread, timed_click, turned
+from bench._harness import REPO, fmt_s, map_page, median, refuse_repeated_variants, server, spread, timed_click, turned
 from tests.support.browser import chromium
 from tests.support.servers import parse_variant
 
@@ -98,9 +98,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.cpu_slowdown < 1:
         parser.error(f"--cpu-slowdown is at least 1 (1 = none), not {args.cpu_slowdown:g}")
+    refuse_repeated_variants(parser, args.variant)
     checkouts = {"ours": REPO, **{v.name: v.checkout for v in args.variant}}
-    if len(checkouts) != 1 + len(args.variant):
-        parser.error("each --variant needs its own name, other than 'ours'")
     with chromium() as browser, contextlib.ExitStack() as stack:
         urls = {name: stack.enter_context(server("serve.py", checkout=path)) + "/?lang=fr"
                 for name, path in checkouts.items()}

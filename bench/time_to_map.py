@@ -54,7 +54,19 @@ import contextlib
 import tempfile
 
 from bench import peer_assets
-from bench._harness import REPO, fmt_s, map_page, median, server, spread, static_map, timed_click, timed_load, turned
+from bench._harness import (
+    REPO,
+    fmt_s,
+    map_page,
+    median,
+    refuse_repeated_variants,
+    server,
+    spread,
+    static_map,
+    timed_click,
+    timed_load,
+    turned,
+)
 from tests.support.browser import chromium
 from tests.support.probe import Probe
 from tests.support.servers import parse_variant
@@ -88,7 +100,6 @@ REDRAW_JS = """
 """
 
 
-# In the page: Date.now() of every click (capture phase: before Streamlit's own handlers run).
 # Where a load's time goes, read in the page after the markers are drawn (ms from navigation start):
 # the resource timings of the top page and of the map's frame (shifted to the top page's origin).
 PHASES_JS = """
@@ -179,10 +190,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.cpu_slowdown < 1:
         parser.error(f"--cpu-slowdown is at least 1 (1 = none), not {args.cpu_slowdown:g}")
-    names = [v.name for v in args.variant]
-    twice = sorted({n for n in names if names.count(n) > 1})
-    if twice:
-        parser.error(f"--variant {', '.join(twice)} given twice")
+    refuse_repeated_variants(parser, args.variant)
     return args
 
 

@@ -15,8 +15,7 @@ Streamlit decides this with ``PagesManager.uses_pages_directory`` and offers no 
   ``apptest_navigation_mode``) and for ``bench/interaction.py`` (which times reruns, not that one);
 - :func:`run_first_element_check`: ``serve.py`` runs at start-up the check Streamlit makes on the
   first element a process draws (a walk of the interpreter's stack), so the first visitor after a
-  start does not wait for it: 0.16 s warm and 0.40 s cold measured with and without it
-  (docs/performance.md);
+  start does not wait for it (measured with and without it: docs/performance.md);
 - :func:`check_internals`: ``tests/test_streamlit_mode.py`` fails, naming this module, when an upgrade
   changes what it relies on; then read the new Streamlit's ``runtime/pages_manager.py`` and
   ``scriptrunner/script_runner.py`` and update or delete this module.

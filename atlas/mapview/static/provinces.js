@@ -56,35 +56,31 @@
     // (on a first load the provinces can be drawn before the legends or the frame's styles are in).
     function fit(bounds) {
         if (!bounds.isValid()) { return; }
-        var best = null, bestZoom = -Infinity, size = map.getSize(), m = 10;
+        var size = map.getSize(), m = 10, none = L.point(0, 0);
         var placed = getComputedStyle(box.querySelector(".leaflet-top") || box).position === "absolute";
-        var tl = placed ? corner(true, true) : {"x": 0, "y": 0}, br = placed ? corner(false, false) : {"x": 0, "y": 0};
+        var tl = placed ? corner(true, true) : none, br = placed ? corner(false, false) : none;
+        var pTL = none, pBR = none, zoom = map.getBoundsZoom(bounds);
         [[tl.x, 0], [0, tl.y]].forEach(function (a) {
             [[br.x, 0], [0, br.y]].forEach(function (b) {
-                var padding = L.point(a[0] + b[0] + 2 * m, a[1] + b[1] + 2 * m);
+                var topLeft = L.point(a[0] + m, a[1] + m), bottomRight = L.point(b[0] + m, b[1] + m);
+                var padding = topLeft.add(bottomRight);
                 if (size.x - padding.x < 60 || size.y - padding.y < 60) { return; }  // no room left there
-                var zoom = map.getBoundsZoom(bounds, false, padding);
-                if (zoom > bestZoom) {
-                    bestZoom = zoom;
-                    best = {"paddingTopLeft": L.point(a[0] + m, a[1] + m),
-                            "paddingBottomRight": L.point(b[0] + m, b[1] + m), "animate": false};
-                }
+                var z = map.getBoundsZoom(bounds, false, padding);
+                if (pTL === none || z > zoom) { pTL = topLeft; pBR = bottomRight; zoom = z; }
             });
         });
         if (before === null) { before = {"center": map.getCenter(), "zoom": map.getZoom()}; }
-        // What fitBounds would do, so that a fit to the view already shown draws nothing again.
-        var pTL = best ? best.paddingTopLeft : L.point(0, 0), pBR = best ? best.paddingBottomRight : L.point(0, 0);
-        var zoom = map.getBoundsZoom(bounds, false, pTL.add(pBR));
+        // Where fitBounds would go, so that a fit to the view already shown draws nothing again.
         var middle = map.project(bounds.getSouthWest(), zoom).add(map.project(bounds.getNorthEast(), zoom)).divideBy(2);
         var center = map.unproject(middle.add(pBR.subtract(pTL).divideBy(2)), zoom);
         if (zoom !== map.getZoom() || !center.equals(map.getCenter(), 1e-9)) {
             map.setView(center, zoom, {"animate": false});
         }
-        fitted = {"bounds": bounds};
+        fitted = bounds;
     }
 
     function refit() {
-        if (layer && fitted && !moved) { fit(fitted.bounds); }
+        if (layer && fitted && !moved) { fit(fitted); }
     }
     // The reader moves the map: a drag, a wheel, a touch, the zoom buttons, the arrow or +/- keys (a click
     // in a legend or on the zoom buttons does not reach the map's container: the controls stop it).

@@ -8,7 +8,7 @@
     var box = map.getContainer();
     var pane = map.getPane("atlas-provinces") || map.createPane("atlas-provinces");
     pane.style.zIndex = 450;  // above the regions (overlay pane, 400), below the markers (600)
-    var layer = null, legend = null, drawn = null, shown = null, before = null, fitted = null, moved = false;
+    var layer = null, legend = null, drawn = null, shown = null, before = null, fitted = null, moved = false, picked = false;
 
     function wanted() {
         try {
@@ -89,7 +89,9 @@
     });
     box.addEventListener("keydown", function (e) {
         if (/^(Arrow|\+|-|=|_)/.test(e.key)) { moved = true; }
-    });
+        if (e.key === "Enter" || e.key === " ") { picked = true; }  // a marker or a region, as a click
+    }, true);
+    box.addEventListener("click", function () { picked = true; }, true);
     map.whenReady(function () {
         var zoom = box.querySelector(".leaflet-control-zoom");
         if (zoom) { zoom.addEventListener("click", function () { moved = true; }); }
@@ -147,13 +149,15 @@
             return div;
         };
         legend.addTo(map);
-        // Another figure for the same region keeps the reader's view, and so does a region picked by
-        // opening an institute's card: the card stays where it was opened.
+        // Another figure for the same region keeps the reader's view, and so does a region picked on
+        // the map (a click, or Enter on a marker or a region): it is in view, and a card stays put.
         if (data.region !== shown) {
             shown = data.region;
             moved = false;
-            if (!L.DomUtil.hasClass(box, "atlas-popup-open")) { fit(layer.getBounds()); }
+            fitted = null;  // the last region's fit is not this one's
+            if (!picked && !L.DomUtil.hasClass(box, "atlas-popup-open")) { fit(layer.getBounds()); }
         }
+        picked = false;
         layer.addTo(map);  // once the view is set: its shapes are placed once
         box.setAttribute("data-atlas-provinces-drawn", data.region + ":" + data.figure);
     }

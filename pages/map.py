@@ -124,7 +124,7 @@ def _view_part(tiles: config.Tiles, static_url: str) -> None:
             st.session_state["_ctx"] = ctx
             sync_url(view)
             with picked_provinces:
-                render_province_data(ctx, view.selected)
+                render_province_data(ctx, view.selected, on_map=True)
 
     with toolbar:
         layout.map_toolbar(ds, lang)

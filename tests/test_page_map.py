@@ -3,6 +3,8 @@ returns a scripted click (no JavaScript runs in AppTest)."""
 
 from __future__ import annotations
 
+import html as html_lib
+import json
 import re
 from pathlib import Path
 
@@ -12,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from atlas import mapview
 from atlas.i18n import pick, t
+from atlas.mapview import provinces as mp
 from atlas.text import md_escape
 from atlas.view import View, apply_filters
 from tests.html_table import read_table
@@ -224,6 +227,33 @@ def test_a_click_on_a_marker_selects_its_region_and_fills_the_panel(fake, ds):
     at.session_state["selected"] = None
     at.run()
     assert at.session_state["selected"] is None
+
+
+def _carriers(at: AppTest) -> list[str]:
+    """The hidden elements the map draws the provinces from, in page order."""
+    return [str(el.value) for el in at.html if "data-atlas-provinces=" in str(el.value)]
+
+
+def _region_of(carrier: str) -> str:
+    """The region whose provinces a carrier holds."""
+    text = carrier.split(f'{mp.DATA_ATTRIBUTE}="', 1)[1].split('"', 1)[0]
+    return json.loads(html_lib.unescape(text))["region"]
+
+
+def test_a_region_picked_on_the_map_says_so_to_the_map_and_a_pill_pick_does_not(fake, ds):
+    """The map keeps its view for a region picked on it (its carrier is marked), and brings into view
+    a region picked elsewhere (a pill, a link: no mark)."""
+    at = app()
+    at.run()
+    assert _carriers(at) == []  # the national view sends no province
+    fake.result = {"last_object_clicked": {"lat": 30.4, "lng": -9.5}, "last_active_drawing": None}  # Agadir
+    at.run()
+    picked = _carriers(at)
+    assert len(picked) == 1 and mp.ON_MAP_ATTRIBUTE in picked[0] and _region_of(picked[0]) == "09"
+    at.session_state["selected"] = "02"  # as the region pills do
+    at.run()
+    chosen = _carriers(at)
+    assert len(chosen) == 1 and mp.ON_MAP_ATTRIBUTE not in chosen[0] and _region_of(chosen[0]) == "02"
 
 
 def test_a_click_on_a_region_without_feature_uses_the_point(fake, ds):

@@ -81,6 +81,7 @@ EXTENT_AND_LEGENDS = """() => {
     };
 }"""
 SHOTS = {"02": "oriental", "10": "guelmim-oued-noun"}
+VIEW = "() => [map.getCenter().lat, map.getCenter().lng, map.getZoom()]"
 
 
 def _overlap(a, b) -> float:
@@ -120,15 +121,63 @@ def test_clearing_the_region_gives_back_the_national_view(streamlit_server, page
     _open(page, streamlit_server, "/", "lang=fr")
     frame = map_frame(page)
     page.frame_locator(MAP_FRAME).locator(".atlas-pin").first.wait_for(timeout=TIMEOUT_MS)
-    start = frame.evaluate("() => [map.getCenter().lat, map.getCenter().lng, map.getZoom()]")
+    start = frame.evaluate(VIEW)
     page.locator(".st-key-panel_pick").get_by_role("radio", name=region_name(ds, "02", "fr"), exact=True).click()
     _drawn(page, "02")
     assert frame.evaluate("() => map.getZoom()") > start[2]  # the region is brought closer
     page.locator(".st-key-panel_clear").get_by_role("button").click()
     page.frame_locator(MAP_FRAME).locator(".leaflet-container:not([data-atlas-provinces-drawn])").wait_for(
         timeout=TIMEOUT_MS)
-    after = frame.evaluate("() => [map.getCenter().lat, map.getCenter().lng, map.getZoom()]")
+    after = frame.evaluate(VIEW)
     assert after == pytest.approx(start, abs=1e-6)
+
+
+# A spot of the map's frame where what is under the pointer is region ``code``'s shape, or (code null) the
+# map itself, no shape or control over it: searched on a grid, without moving the map.
+SPOT = """(code) => {
+    const size = map.getSize();
+    for (let y = 12; y < size.y - 12; y += 6) {
+        for (let x = 12; x < size.x - 12; x += 6) {
+            const el = document.elementFromPoint(x, y);
+            if (!el) { continue; }
+            const hit = code ? el.matches("path.atlas-region-" + code)
+                : !el.closest(".leaflet-control, .leaflet-marker-pane, .leaflet-tooltip-pane")
+                  && !el.matches("path, .atlas-pin");
+            if (hit) { return [x, y]; }
+        }
+    }
+    return null;
+}"""
+
+
+def _click_spot(page, code: str | None) -> None:
+    """A click in the map's frame on region ``code``'s shape, or on no region (``None``)."""
+    spot = map_frame(page).evaluate(SPOT, code)
+    assert spot is not None, f"no spot of {code or 'the sea'} in view"
+    container = page.frame_locator(MAP_FRAME).locator(".leaflet-container").bounding_box()
+    assert container is not None
+    page.mouse.click(container["x"] + spot[0], container["y"] + spot[1])
+
+
+def test_a_region_picked_on_the_map_keeps_the_view_and_a_pill_after_a_click_brings_its_region(
+        streamlit_server, page, ds):
+    """A region picked on the map gets its provinces where the reader is looking (the map does not move
+    under the pointer); a click on the map that picks nothing does not stop the next region picked with
+    its pill from being brought into view."""
+    _open(page, streamlit_server, "/", "lang=fr")
+    frame = map_frame(page)
+    page.frame_locator(MAP_FRAME).locator(".atlas-pin").first.wait_for(timeout=TIMEOUT_MS)
+    start = frame.evaluate(VIEW)
+    _click_spot(page, "09")  # Souss-Massa: no institute, no card opens
+    _drawn(page, "09")
+    page.wait_for_function("() => window.location.search.includes('sel=09')", timeout=TIMEOUT_MS)
+    assert frame.evaluate(VIEW) == pytest.approx(start, abs=1e-6)
+    _click_spot(page, None)  # the sea: no region
+    settle(page)
+    assert "sel=09" in page.evaluate("() => window.location.search")
+    page.locator(".st-key-panel_pick").get_by_role("radio", name=region_name(ds, "02", "fr"), exact=True).click()
+    _drawn(page, "02")
+    assert frame.evaluate("() => map.getZoom()") > start[2]  # Oriental is brought closer
 
 
 def test_a_province_says_its_name_figure_and_source_on_hover_and_on_focus(streamlit_server, page):

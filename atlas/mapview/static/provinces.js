@@ -4,6 +4,7 @@
     // is the attribute of a hidden element of the page (the map runs in a same-origin frame of the page),
     // drawn again whenever it changes and removed when the element goes; a standalone map carries its own.
     var attribute = {{ this.attribute_json }};
+    var onMap = {{ this.on_map_json }};  // set on the carrier of a region picked on the map
     var initial = {{ this.data_json }};
     var box = map.getContainer();
     var pane = map.getPane("atlas-provinces") || map.createPane("atlas-provinces");
@@ -14,8 +15,9 @@
         try {
             var doc = window.parent && window.parent !== window ? window.parent.document : null;
             if (doc) {  // the last: a region picked on the map follows the one the page started with
-                var found = doc.querySelectorAll("[" + attribute + "]");
-                return found.length ? found[found.length - 1].getAttribute(attribute) || "" : "";
+                var found = doc.querySelectorAll("[" + attribute + "]"), last = found[found.length - 1];
+                picked = Boolean(last) && last.hasAttribute(onMap);
+                return last ? last.getAttribute(attribute) || "" : "";
             }
         } catch (e) { /* another origin: the map's own data */ }
         return initial;
@@ -89,9 +91,7 @@
     });
     box.addEventListener("keydown", function (e) {
         if (/^(Arrow|\+|-|=|_)/.test(e.key)) { moved = true; }
-        if (e.key === "Enter" || e.key === " ") { picked = true; }  // a marker or a region, as a click
     }, true);
-    box.addEventListener("click", function () { picked = true; }, true);
     map.whenReady(function () {
         var zoom = box.querySelector(".leaflet-control-zoom");
         if (zoom) { zoom.addEventListener("click", function () { moved = true; }); }
@@ -150,14 +150,13 @@
         };
         legend.addTo(map);
         // Another figure for the same region keeps the reader's view, and so does a region picked on
-        // the map (a click, or Enter on a marker or a region): it is in view, and a card stays put.
+        // the map (its carrier says so, see wanted()): it is in view, and a card stays put.
         if (data.region !== shown) {
             shown = data.region;
             moved = false;
             fitted = null;  // the last region's fit is not this one's
             if (!picked && !L.DomUtil.hasClass(box, "atlas-popup-open")) { fit(layer.getBounds()); }
         }
-        picked = false;
         layer.addTo(map);  // once the view is set: its shapes are placed once
         box.setAttribute("data-atlas-provinces-drawn", data.region + ":" + data.figure);
     }

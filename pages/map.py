@@ -123,8 +123,8 @@ def _view_part(tiles: config.Tiles, static_url: str) -> None:
             ctx = replace(ctx, view=view)
             st.session_state["_ctx"] = ctx
             sync_url(view)
-            with picked_provinces:
-                render_province_data(ctx, view.selected, on_map=True)
+            with picked_provinces:  # a card opened on the map stays where it is: no move
+                render_province_data(ctx, view.selected, keep_view=mapview.clicked_institute(result) is not None)
 
     with toolbar:
         layout.map_toolbar(ds, lang)

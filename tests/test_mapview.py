@@ -368,6 +368,15 @@ def test_inline_mode_is_standalone_and_small(ds):
 # --- Clicks and table ---------------------------------------------------------------------------------
 
 
+def test_clicked_institute_is_a_markers_feature_only():
+    marker = {"last_active_drawing": {"properties": {"code": "10", "id": "jazari-guelmim", "kind": "institute"}}}
+    assert mapview.clicked_institute(marker) == "jazari-guelmim"
+    assert mapview.clicked_institute({"last_active_drawing": {"properties": {"code": "10"}}}) is None  # a region
+    assert mapview.clicked_institute({"last_active_drawing": None}) is None
+    assert mapview.clicked_institute(None) is None
+    assert mapview.clicked_institute({"last_active_drawing": {"properties": {"kind": "institute", "id": 3}}}) is None
+
+
 def test_region_from_click_prefers_the_clicked_feature(ds):
     # A marker click: its feature says region 12 even if the point were placed elsewhere.
     result = {"last_object_clicked": {"lat": 23.7, "lng": -15.9},

@@ -240,20 +240,29 @@ def _region_of(carrier: str) -> str:
     return json.loads(html_lib.unescape(text))["region"]
 
 
-def test_a_region_picked_on_the_map_says_so_to_the_map_and_a_pill_pick_does_not(fake, ds):
-    """The map keeps its view for a region picked on it (its carrier is marked), and brings into view
-    a region picked elsewhere (a pill, a link: no mark)."""
+def test_a_card_opened_on_the_map_keeps_the_view_and_a_region_clicked_does_not(fake, ds):
+    """The map keeps its view for a region picked by opening an institute's card (its carrier is
+    marked), and brings into view a region clicked on the map or picked elsewhere (no mark)."""
     at = app()
     at.run()
     assert _carriers(at) == []  # the national view sends no province
     fake.result = {"last_object_clicked": {"lat": 30.4, "lng": -9.5}, "last_active_drawing": None}  # Agadir
     at.run()
-    picked = _carriers(at)
-    assert len(picked) == 1 and mp.ON_MAP_ATTRIBUTE in picked[0] and _region_of(picked[0]) == "09"
+    clicked = _carriers(at)
+    assert [_region_of(c) for c in clicked] == ["09"] and mp.KEEP_VIEW_ATTRIBUTE not in clicked[0]
+    row = ds.institutes.loc["jazari-guelmim"]
+    fake.result = {
+        "last_object_clicked": {"lat": float(row["lat"]), "lng": float(row["lon"])},
+        "last_active_drawing": {"type": "Feature",
+                                "properties": {"code": "10", "id": "jazari-guelmim", "kind": "institute"}},
+    }
+    at.run()
+    carded = _carriers(at)
+    assert _region_of(carded[-1]) == "10" and mp.KEEP_VIEW_ATTRIBUTE in carded[-1]  # the map draws the last
     at.session_state["selected"] = "02"  # as the region pills do
     at.run()
     chosen = _carriers(at)
-    assert len(chosen) == 1 and mp.ON_MAP_ATTRIBUTE not in chosen[0] and _region_of(chosen[0]) == "02"
+    assert [_region_of(c) for c in chosen] == ["02"] and mp.KEEP_VIEW_ATTRIBUTE not in chosen[0]
 
 
 def test_a_click_on_a_region_without_feature_uses_the_point(fake, ds):

@@ -25,10 +25,10 @@ if TYPE_CHECKING:
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def _carrier(version: str, code: str, lang: str, figure: str, on_map: bool, _ds: Any) -> str:
+def _carrier(version: str, code: str, lang: str, figure: str, keep_view: bool, _ds: Any) -> str:
     """The map's province data for region ``code`` (:func:`~atlas.mapview.provinces.carrier_html`), per
-    data version, language, figure and whether the region was picked on the map."""
-    return mp.carrier_html(mp.layer_json(mp.layer_data(_ds, code, lang, figure)), on_map=on_map)
+    data version, language, figure and whether the map keeps its view."""
+    return mp.carrier_html(mp.layer_json(mp.layer_data(_ds, code, lang, figure)), keep_view=keep_view)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -40,14 +40,14 @@ def _section(version: str, code: str, lang: str, _ds: Any) -> tuple[RegionProvin
     return rp, mp.province_table_html(rp)
 
 
-def render_province_data(ctx: Context, code: str | None, on_map: bool = False) -> None:
+def render_province_data(ctx: Context, code: str | None, keep_view: bool = False) -> None:
     """The hidden element the map draws region ``code``'s provinces from (nothing when ``code`` is
-    None, is not a region, or has no provinces), coloured by the view's figure. ``on_map``: the region
-    was just picked on the map, which then keeps its view."""
+    None, is not a region, or has no provinces), coloured by the view's figure. ``keep_view``: the
+    region was just picked by opening an institute's card, and the map does not move."""
     ds = ctx.ds
     if code is None or code not in ds.regions.index:
         return
-    html = _carrier(ds.version, code, ctx.lang, mp.province_figure(ds, ctx.view.figure), on_map, ds)
+    html = _carrier(ds.version, code, ctx.lang, mp.province_figure(ds, ctx.view.figure), keep_view, ds)
     if html:
         st.html(html)
 

@@ -43,7 +43,7 @@ from atlas.assets import STATIC_URL, inline_icon_css, map_assets
 from atlas.config import Tiles
 from atlas.i18n import direction, t
 from atlas.mapview.cache import memo
-from atlas.mapview.clicks import region_from_click
+from atlas.mapview.clicks import clicked_institute, region_from_click
 from atlas.mapview.elements import (
     Accessibility,
     Attribution,
@@ -97,7 +97,7 @@ __all__ = [
     "POINTS_THRESHOLD", "SEA", "TABLE_ANCHOR", "TABLE_COLUMNS", "TABLE_MAX_ROWS", "TOOLTIP_MAX_NAMES",
     "base_map", "build_map", "institute_popup", "institute_tooltip", "institutes_layer", "label_points",
     "label_positions", "map_bounds", "map_layers", "marker_ids", "points_geojson",
-    "points_payload", "region_from_click", "regions_layer", "table_frame", "table_html",
+    "clicked_institute", "points_payload", "region_from_click", "regions_layer", "table_frame", "table_html",
 ]
 
 

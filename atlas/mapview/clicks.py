@@ -47,3 +47,13 @@ def region_from_click(result: Mapping[str, Any] | None, ds: Dataset) -> tuple[st
     ident = props.get("id") if isinstance(props, Mapping) else None
     token = f"{lat:.6f},{lng:.6f},{code},{ident or ''}"
     return code, token
+
+
+def clicked_institute(result: Mapping[str, Any] | None) -> str | None:
+    """The institute whose marker the last click reported ``st_folium`` was on (its card is then open),
+    or None (a region's shape, or no click): a marker's feature says ``kind: institute``."""
+    drawing = result.get("last_active_drawing") if isinstance(result, Mapping) else None
+    props = drawing.get("properties") if isinstance(drawing, Mapping) else None
+    if isinstance(props, Mapping) and props.get("kind") == "institute" and isinstance(props.get("id"), str):
+        return props["id"]
+    return None

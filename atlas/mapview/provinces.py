@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from atlas.dataset import Dataset
 
 DATA_ATTRIBUTE = "data-atlas-provinces"
-ON_MAP_ATTRIBUTE = "data-atlas-picked-on-map"  # the region was picked on the map: the view stays
+KEEP_VIEW_ATTRIBUTE = "data-atlas-keep-view"  # the region was picked by opening a card: the view stays
 PUBLISH_ONLY = ("title", "classes", "source")
 """Parts of :func:`layer_data` for the static edition's drawing only: the map has them in its legend."""
 
@@ -116,13 +116,14 @@ def payload_bytes(ds: Dataset, code: str, lang: str, figure: str | None = None) 
     return len(layer_json(layer_data(ds, code, lang, figure)).encode("utf-8"))
 
 
-def carrier_html(layer: str, on_map: bool = False) -> str:
+def carrier_html(layer: str, keep_view: bool = False) -> str:
     """The hidden element that carries the map's province data (``layer``, :func:`layer_json`, escaped
-    here) in the app; ``""`` when there is nothing to draw. ``on_map``: the region was picked by a
-    click (or Enter) on the map, which then draws its provinces without moving the view."""
+    here) in the app; ``""`` when there is nothing to draw. ``keep_view``: the region was picked by
+    opening an institute's card on the map, which then draws the provinces without moving (the card
+    stays where the reader opened it, even once closed)."""
     if not layer:
         return ""
-    flag = f" {ON_MAP_ATTRIBUTE}" if on_map else ""
+    flag = f" {KEEP_VIEW_ATTRIBUTE}" if keep_view else ""
     return f'<div hidden class="atlas-province-data" {DATA_ATTRIBUTE}="{h(layer)}"{flag}></div>'
 
 
@@ -146,4 +147,4 @@ class ProvinceLayer(SafeMacro):
         self._name = "ProvinceLayer"
         self.data_json = script_json(json.dumps(data, ensure_ascii=False) if data else "")
         self.attribute_json = script_json(DATA_ATTRIBUTE)
-        self.on_map_json = script_json(ON_MAP_ATTRIBUTE)
+        self.keep_view_json = script_json(KEEP_VIEW_ATTRIBUTE)

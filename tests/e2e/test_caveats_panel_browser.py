@@ -143,7 +143,7 @@ def test_a_click_on_a_region_of_the_map_changes_the_panel(streamlit_server, brow
         if popup.count():  # the click may have landed on the region's marker: close its card
             popup.click()
         page.mouse.move(5, 5)  # and no tooltip left over the map
-        page.screenshot(path=str(artifacts_dir / "caveats_fr_1440_region10.png"))
+        page.screenshot(path=str(artifacts_dir / "caveats_fr_1440_region10_clicked.png"))
         assert page.locator("[data-atlas-provinces]").count() == 1
     finally:
         page.context.close()
@@ -182,7 +182,8 @@ def test_on_a_phone_the_panel_follows_the_map(streamlit_server, browser, artifac
 
 
 @pytest.mark.parametrize(("lang", "viewport", "name"), [
-    ("ar", WIDE, "caveats_ar_1440_region10.png"), ("fr", PHONE, "caveats_fr_390_region10.png"),
+    ("fr", WIDE, "caveats_fr_1440_region10.png"), ("ar", WIDE, "caveats_ar_1440_region10.png"),
+    ("fr", PHONE, "caveats_fr_390_region10.png"),
 ])
 def test_a_region_in_the_address_shows_in_the_panel(streamlit_server, browser, ds, lang, viewport, name,
                                                      artifacts_dir):

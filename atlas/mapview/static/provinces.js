@@ -4,19 +4,19 @@
     // is the attribute of a hidden element of the page (the map runs in a same-origin frame of the page),
     // drawn again whenever it changes and removed when the element goes; a standalone map carries its own.
     var attribute = {{ this.attribute_json }};
-    var onMap = {{ this.on_map_json }};  // set on the carrier of a region picked on the map
+    var keepView = {{ this.keep_view_json }};  // on the carrier of a region picked by opening a card
     var initial = {{ this.data_json }};
     var box = map.getContainer();
     var pane = map.getPane("atlas-provinces") || map.createPane("atlas-provinces");
     pane.style.zIndex = 450;  // above the regions (overlay pane, 400), below the markers (600)
-    var layer = null, legend = null, drawn = null, shown = null, before = null, fitted = null, moved = false, picked = false;
+    var layer = null, legend = null, drawn = null, shown = null, before = null, fitted = null, moved = false, keep = false;
 
     function wanted() {
         try {
             var doc = window.parent && window.parent !== window ? window.parent.document : null;
             if (doc) {  // the last: a region picked on the map follows the one the page started with
                 var found = doc.querySelectorAll("[" + attribute + "]"), last = found[found.length - 1];
-                picked = Boolean(last) && last.hasAttribute(onMap);
+                keep = Boolean(last) && last.hasAttribute(keepView);
                 return last ? last.getAttribute(attribute) || "" : "";
             }
         } catch (e) { /* another origin: the map's own data */ }
@@ -149,13 +149,14 @@
             return div;
         };
         legend.addTo(map);
-        // Another figure for the same region keeps the reader's view, and so does a region picked on
-        // the map (its carrier says so, see wanted()): it is in view, and a card stays put.
+        // Another figure for the same region keeps the reader's view, and so does a region picked by
+        // opening an institute's card (its carrier says so, see wanted()): the card stays put, and the
+        // map does not move under the reader even if the card was closed before the provinces came.
         if (data.region !== shown) {
             shown = data.region;
             moved = false;
             fitted = null;  // the last region's fit is not this one's
-            if (!picked && !L.DomUtil.hasClass(box, "atlas-popup-open")) { fit(layer.getBounds()); }
+            if (!keep && !L.DomUtil.hasClass(box, "atlas-popup-open")) { fit(layer.getBounds()); }
         }
         layer.addTo(map);  // once the view is set: its shapes are placed once
         box.setAttribute("data-atlas-provinces-drawn", data.region + ":" + data.figure);

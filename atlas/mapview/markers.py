@@ -14,6 +14,7 @@ from atlas.i18n import direction, fmt_date, pick, t
 from atlas.mapview.cache import memo
 from atlas.mapview.elements import MarkerExtras
 from atlas.mapview.legends import LegendMarks, areas_legend
+from atlas.mapview.safe import SafeDivIcon, SafeMarker
 from atlas.mapview.style import spec_style, text_colour
 from atlas.present import commentary_keys, region_name, spec_label, spec_labels, spec_line, spec_reading, status_date
 from atlas.scorecard import scorecard_html
@@ -140,9 +141,9 @@ def pins_layer(ds: Dataset, view: View, shown: pd.DataFrame, group: folium.Featu
         size = 34 if hub else 28
         label = " · ".join((pick(row, "name", lang), region_name(ds, str(row["region_code"]), lang),
                             spec_line(ds, row, lens, lang), t(f"status.{row['status']}", lang)))
-        marker = folium.Marker(
+        marker = SafeMarker(
             [float(row["lat"]), float(row["lon"])],
-            icon=folium.DivIcon(
+            icon=SafeDivIcon(
                 html=_pin_html(colour, icon, hub=hub, weak=weak, hollow=reading.hollow, disagree=reading.disagree,
                                label=label),
                 icon_size=(size, size),

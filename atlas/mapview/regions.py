@@ -13,6 +13,7 @@ import pandas as pd
 from atlas.i18n import direction, fmt_number, pick, t
 from atlas.mapview.cache import memo
 from atlas.mapview.elements import Legend
+from atlas.mapview.safe import SafeGeoJson, SafeGeoJsonTooltip
 from atlas.mapview.style import BORDER, CHOROPLETH, COVERED, COVERED_WEAK, LAND, NO_DATA
 from atlas.present import format_value, region_name
 from atlas.text import h
@@ -166,12 +167,12 @@ def regions_layer(ds: Dataset, view: View, shown: pd.DataFrame, *, with_tiles: b
         return {"weight": 3, "color": "#222222"}
 
     group = folium.FeatureGroup(name="regions", control=False)
-    folium.GeoJson(
+    SafeGeoJson(
         data,
         name="regions_geojson",
         style_function=style,
         highlight_function=highlight,
-        tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True, class_name="atlas-tip-box"),
+        tooltip=SafeGeoJsonTooltip(fields=["tip"], labels=False, sticky=True, class_name="atlas-tip-box"),
         zoom_on_click=False,
         control=False,
     ).add_to(group)

@@ -22,6 +22,7 @@ import re
 from functools import cache
 from importlib import resources
 
+import folium
 from branca.element import Element, Figure, MacroElement
 from folium.template import Template
 
@@ -103,3 +104,21 @@ def static_text(name: str) -> str:
 def static_template(name: str) -> Template:
     """The Jinja template in ``static/<name>``: template source comes only from these files."""
     return Template(static_text(name))
+
+
+# folium's own layers, rendered the SafeMacro way: each is the folium class unchanged, except that its
+# output is not parsed again as a Jinja template (a wasted parse of the region shapes on every run).
+class SafeGeoJson(folium.GeoJson, SafeMacro):
+    """``folium.GeoJson``, its output added as :class:`RawHTML`."""
+
+
+class SafeGeoJsonTooltip(folium.GeoJsonTooltip, SafeMacro):
+    """``folium.GeoJsonTooltip``, its output added as :class:`RawHTML`."""
+
+
+class SafeMarker(folium.Marker, SafeMacro):
+    """``folium.Marker``, its output added as :class:`RawHTML`."""
+
+
+class SafeDivIcon(folium.DivIcon, SafeMacro):
+    """``folium.DivIcon``, its output added as :class:`RawHTML`."""

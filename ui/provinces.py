@@ -25,10 +25,10 @@ if TYPE_CHECKING:
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def _carrier(version: str, code: str, lang: str, figure: str, keep_view: bool, _ds: Any) -> str:
-    """The map's province data for region ``code`` (:func:`~atlas.mapview.provinces.carrier_html`), per
-    data version, language, figure and whether the map keeps its view."""
-    return mp.carrier_html(mp.layer_json(mp.layer_data(_ds, code, lang, figure)), keep_view=keep_view)
+def _layer(version: str, code: str, lang: str, figure: str, _ds: Any) -> str:
+    """The map's province data for region ``code`` (:func:`~atlas.mapview.provinces.layer_json`), per
+    data version, language and figure."""
+    return mp.layer_json(mp.layer_data(_ds, code, lang, figure))
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -47,7 +47,8 @@ def render_province_data(ctx: Context, code: str | None, keep_view: bool = False
     ds = ctx.ds
     if code is None or code not in ds.regions.index:
         return
-    html = _carrier(ds.version, code, ctx.lang, mp.province_figure(ds, ctx.view.figure), keep_view, ds)
+    layer = _layer(ds.version, code, ctx.lang, mp.province_figure(ds, ctx.view.figure), ds)
+    html = mp.carrier_html(layer, keep_view=keep_view)
     if html:
         st.html(html)
 

@@ -21,7 +21,6 @@ def region_from_click(result: Mapping[str, Any] | None, ds: Dataset) -> tuple[st
     if not isinstance(result, Mapping):
         return None
     clicked = result.get("last_object_clicked")
-    drawing = result.get("last_active_drawing")
     lat = lng = None
     if isinstance(clicked, Mapping):
         try:
@@ -30,12 +29,11 @@ def region_from_click(result: Mapping[str, Any] | None, ds: Dataset) -> tuple[st
             lat = lng = None
     if lat is None:
         return None
+    props = _clicked_properties(result)
     code = None
-    if isinstance(drawing, Mapping):
-        props = drawing.get("properties")
-        candidate = props.get("code") if isinstance(props, Mapping) else None
-        if isinstance(candidate, str) and candidate in ds.regions.index:
-            code = candidate
+    candidate = props.get("code")
+    if isinstance(candidate, str) and candidate in ds.regions.index:
+        code = candidate
     if code is None and ds.shapes:
         try:
             code = geo.region_for_point(lat, lng, ds.shapes)
@@ -43,8 +41,7 @@ def region_from_click(result: Mapping[str, Any] | None, ds: Dataset) -> tuple[st
             code = None
     if code is None:
         return None
-    props = drawing.get("properties") if isinstance(drawing, Mapping) else None
-    ident = props.get("id") if isinstance(props, Mapping) else None
+    ident = props.get("id")
     token = f"{lat:.6f},{lng:.6f},{code},{ident or ''}"
     return code, token
 
@@ -52,8 +49,14 @@ def region_from_click(result: Mapping[str, Any] | None, ds: Dataset) -> tuple[st
 def clicked_institute(result: Mapping[str, Any] | None) -> str | None:
     """The institute whose marker the last click reported ``st_folium`` was on (its card is then open),
     or None (a region's shape, or no click): a marker's feature says ``kind: institute``."""
-    drawing = result.get("last_active_drawing") if isinstance(result, Mapping) else None
-    props = drawing.get("properties") if isinstance(drawing, Mapping) else None
-    if isinstance(props, Mapping) and props.get("kind") == "institute" and isinstance(props.get("id"), str):
+    props = _clicked_properties(result)
+    if props.get("kind") == "institute" and isinstance(props.get("id"), str):
         return props["id"]
     return None
+
+
+def _clicked_properties(result: Mapping[str, Any] | None) -> Mapping[str, Any]:
+    """The properties of the feature last clicked (``last_active_drawing``), or ``{}``."""
+    drawing = result.get("last_active_drawing") if isinstance(result, Mapping) else None
+    props = drawing.get("properties") if isinstance(drawing, Mapping) else None
+    return props if isinstance(props, Mapping) else {}

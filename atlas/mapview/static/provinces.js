@@ -9,18 +9,18 @@
     var box = map.getContainer();
     var pane = map.getPane("atlas-provinces") || map.createPane("atlas-provinces");
     pane.style.zIndex = 450;  // above the regions (overlay pane, 400), below the markers (600)
-    var layer = null, legend = null, drawn = null, shown = null, before = null, fitted = null, moved = false, keep = false;
+    var layer = null, legend = null, drawn = null, shown = null, before = null, fitted = null, moved = false;
 
+    // [the data to draw, whether the view stays] from the page's carrier, or the map's own data.
     function wanted() {
         try {
             var doc = window.parent && window.parent !== window ? window.parent.document : null;
             if (doc) {  // the last: a region picked on the map follows the one the page started with
                 var found = doc.querySelectorAll("[" + attribute + "]"), last = found[found.length - 1];
-                keep = Boolean(last) && last.hasAttribute(keepView);
-                return last ? last.getAttribute(attribute) || "" : "";
+                return last ? [last.getAttribute(attribute) || "", last.hasAttribute(keepView)] : ["", false];
             }
         } catch (e) { /* another origin: the map's own data */ }
-        return initial;
+        return [initial, false];
     }
 
     function name(path, f) {
@@ -97,7 +97,7 @@
         if (zoom) { zoom.addEventListener("click", function () { moved = true; }); }
     });
 
-    function draw(data) {
+    function draw(data, keep) {
         clear();
         if (!data || !data.features || !data.features.length) {
             if (shown !== null && before !== null) { map.setView(before.center, before.zoom, {"animate": false}); }
@@ -163,12 +163,12 @@
     }
 
     function check() {
-        var text = wanted();
+        var want = wanted(), text = want[0];
         if (text === drawn) { return; }
         drawn = text;
         var data = null;
         try { data = text ? JSON.parse(text) : null; } catch (e) { data = null; }
-        draw(data);
+        draw(data, want[1]);
     }
     map.whenReady(check);
     if (window.ResizeObserver) {  // a legend comes, goes, opens or folds; the frame's styles arrive

@@ -111,6 +111,7 @@ def _view_part(tiles: config.Tiles, static_url: str) -> None:
                 returned_objects=RETURNED,
                 use_container_width=True,
                 height=MAP_HEIGHT,
+                render=False,  # st_folium renders the map itself; the whole HTML page would be thrown away
             )
         beside = st.container(key="caveats_col")
     hit = mapview.region_from_click(result, ds)

@@ -19,10 +19,10 @@ from atlas.i18n import LANGS, pick, t
 from atlas.view import View, apply_filters
 from tests.conftest import read_rows, set_cell, write_rows
 from tests.html_table import read_table
+from tests.support.map_page import region_features, region_fills
 
 JS_STRING = re.compile(r'"(?:[^"\\\n]|\\.)*"')
 FEATURE_PROPS = re.compile(r'layer\.feature = \{"type": "Feature", "properties": (\{.*?\})\};')
-GEOJSON_ADD = re.compile(r"_add\((\{.*\})\);")
 
 
 PIN = re.compile(r'class=\\"atlas-pin[ \\"]')
@@ -42,24 +42,6 @@ def js_strings(page: str) -> list[str]:
         except json.JSONDecodeError:
             continue
     return out
-
-
-def region_features(page: str) -> list[dict]:
-    blobs = [json.loads(m) for m in GEOJSON_ADD.findall(page)]
-    assert len(blobs) == 1, "the regions must be one GeoJSON layer"
-    return blobs[0]["features"]
-
-
-def region_fills(page: str, codes) -> dict[str, str]:
-    """Region code -> fill colour, read from the GeoJSON layer's style function."""
-    body = page[page.index("_styler(feature)"):]
-    body = body[: body.index("default:") + 400]
-    fills: dict[str, str] = {}
-    for cases, style in re.findall(r'((?:case "\d\d":\s*)+)return (\{.*?\});', body):
-        for code in re.findall(r'case "(\d\d)"', cases):
-            fills[code] = json.loads(style)["fillColor"]
-    default = json.loads(re.search(r"default:\s*return (\{.*?\});", body).group(1))["fillColor"]
-    return {code: fills.get(code, default) for code in codes}
 
 
 def marker_props(page: str) -> list[dict]:

@@ -18,6 +18,7 @@ from atlas.text import h
 from atlas.view import View, apply_filters
 from tests.conftest import DATA, read_rows, write_rows
 from tests.support.folium_sent import payload_bytes
+from tests.support.map_page import region_features
 
 MAX_BYTES = 2_000_000
 POINTS = re.compile(r"/\*atlas-points\*/(.*)/\*end-atlas-points\*/", re.S)
@@ -97,7 +98,7 @@ def test_ten_thousand_points_build_one_canvas_layer_under_2_mb(big_ds):
 
 def test_region_tooltips_stay_short_with_thousands_of_institutes(big_ds):
     page = mapview.build_map(big_ds, View()).get_root().render()
-    features = json.loads(re.search(r"_add\((\{.*\})\);", page).group(1))["features"]
+    features = region_features(page)
     assert len(features) == 12
     for f in features:
         tip = f["properties"]["tip"]

@@ -25,15 +25,18 @@ if TYPE_CHECKING:
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def _layer(version: str, code: str, lang: str, figure: str, _ds: Any) -> str:
-    """The map's province data for region ``code`` (:func:`~atlas.mapview.provinces.layer_json`), per
-    data version, language and figure."""
-    return mp.layer_json(mp.layer_data(_ds, code, lang, figure))
+def _carriers(version: str, code: str, lang: str, figure: str, _ds: Any) -> tuple[str, str]:
+    """The two carriers of the map's province data for region ``code``
+    (:func:`~atlas.mapview.provinces.carrier_html`: the view moves, the view stays), per data version,
+    language and figure: the data is built once, and no run escapes it again."""
+    layer = mp.layer_json(mp.layer_data(_ds, code, lang, figure))
+    return mp.carrier_html(layer), mp.carrier_html(layer, keep_view=True)
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
+@st.cache_resource(show_spinner=False, max_entries=256)
 def _section(version: str, code: str, lang: str, _ds: Any) -> tuple[RegionProvinces | None, str]:
-    """The region's provinces and their table, per data version and language."""
+    """The region's provinces and their table, per data version and language (shared, not copied on
+    every run: both are read only)."""
     rp = region_provinces(_ds, code, lang)
     if rp is None:
         return None, ""
@@ -47,8 +50,7 @@ def render_province_data(ctx: Context, code: str | None, keep_view: bool = False
     ds = ctx.ds
     if code is None or code not in ds.regions.index:
         return
-    layer = _layer(ds.version, code, ctx.lang, mp.province_figure(ds, ctx.view.figure), ds)
-    html = mp.carrier_html(layer, keep_view=keep_view)
+    html = _carriers(ds.version, code, ctx.lang, mp.province_figure(ds, ctx.view.figure), ds)[keep_view]
     if html:
         st.html(html)
 

@@ -69,7 +69,7 @@ from atlas.mapview.markers import institute_popup, institute_tooltip, pins_layer
 from atlas.mapview.points import PointsLayer, points_geojson, points_layer, points_payload
 from atlas.mapview.provinces import ProvinceLayer, layer_data
 from atlas.mapview.regions import TOOLTIP_MAX_NAMES, regions_layer
-from atlas.mapview.safe import RawHTML
+from atlas.mapview.safe import RawHTML, SafeFeatureGroup, SafeMap
 from atlas.mapview.style import (
     BORDER,
     CHOROPLETH,
@@ -138,7 +138,7 @@ def base_map(
     bounds = map_bounds(ds)
     (south, west), (north, east) = bounds
     pad = 8.0
-    m = folium.Map(
+    m = SafeMap(
         location=[(south + north) / 2, (west + east) / 2],
         zoom_start=5,
         tiles=None,
@@ -196,7 +196,7 @@ def base_map(
 def institutes_layer(ds: Dataset, view: View, shown: pd.DataFrame) -> folium.FeatureGroup:
     """The institutes of ``shown``: pins (:mod:`~atlas.mapview.markers`) up to :data:`POINTS_THRESHOLD`,
     one canvas point layer (:mod:`~atlas.mapview.points`) above it."""
-    group = folium.FeatureGroup(name="institutes", control=False)
+    group = SafeFeatureGroup(name="institutes", control=False)
     if len(shown) > POINTS_THRESHOLD:
         return points_layer(ds, view, shown, group)
     return pins_layer(ds, view, shown, group)

@@ -13,16 +13,43 @@ from atlas.mapview.style import FALLBACK_ICON
 
 
 class MarkerExtras(SafeMacro):
-    """Region code, tooltip and popup of one marker, passed as escaped JSON strings."""
+    """Region code, tooltip and popup of one marker, passed as escaped JSON (:meth:`serialise`: the
+    caller keeps it, so a page run does not serialise every card again)."""
 
     _template = static_template("marker_extras.js")
 
-    def __init__(self, props: dict[str, str], tooltip: str | None, popup: str | None):
+    def __init__(self, props_json: str, tooltip_json: str, popup_json: str):
         super().__init__()
         self._name = "MarkerExtras"
-        self.props_json = script_json(props)
-        self.tooltip_json = script_json(tooltip) if tooltip else ""
-        self.popup_json = script_json(popup) if popup else ""
+        self.props_json = props_json
+        self.tooltip_json = tooltip_json
+        self.popup_json = popup_json
+
+    @staticmethod
+    def serialise(props: dict[str, str], tooltip: str | None, popup: str | None) -> tuple[str, str, str]:
+        """The three arguments, as :func:`~atlas.mapview.safe.script_json` ("" for no tooltip or popup)."""
+        return script_json(props), script_json(tooltip) if tooltip else "", script_json(popup) if popup else ""
+
+
+class RegionShapes(SafeMacro):
+    """The regions as one ``L.geoJson`` layer (``static/regions.js``). ``shapes_json``: the regions'
+    FeatureCollection (each feature with its ``id`` and ``properties.code``) as
+    :func:`~atlas.mapview.safe.script_json_string` text, which the caller keeps from run to run;
+    ``styles`` and ``tips`` (escaped HTML), per region code, are this view's. ``data`` is the collection
+    with the tooltips, as the browser reads it."""
+
+    _template = static_template("regions.js")
+
+    def __init__(self, shapes: dict, shapes_json: str, styles: dict[str, dict], tips: dict[str, str],
+                 highlight: dict):
+        super().__init__()
+        self._name = "RegionShapes"
+        self.data = {**shapes, "features": [{**f, "properties": {**f["properties"], "tip": tips.get(f["id"])}}
+                                            for f in shapes["features"]]}
+        self.shapes_json = shapes_json
+        self.styles_json = script_json(styles)
+        self.tips_json = script_json(tips)
+        self.highlight_json = script_json(highlight)
 
 
 class Legend(SafeMacro):

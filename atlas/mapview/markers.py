@@ -5,6 +5,7 @@ institutes, one canvas point layer instead: :mod:`atlas.mapview.points`)."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import folium
@@ -16,7 +17,16 @@ from atlas.mapview.elements import MarkerExtras
 from atlas.mapview.legends import LegendMarks, areas_legend
 from atlas.mapview.safe import SafeDivIcon, SafeMarker
 from atlas.mapview.style import spec_style, text_colour
-from atlas.present import commentary_keys, region_name, spec_label, spec_labels, spec_line, spec_reading, status_date
+from atlas.present import (
+    SpecReading,
+    commentary_keys,
+    region_name,
+    spec_label,
+    spec_labels,
+    spec_line,
+    spec_reading,
+    status_date,
+)
 from atlas.scorecard import scorecard_html
 from atlas.text import h
 from atlas.view import View
@@ -125,44 +135,60 @@ def _pin_html(colour: str, icon: str, *, hub: bool, weak: bool, hollow: bool, di
     )
 
 
+@dataclass(frozen=True)
+class _Pin:
+    """What one institute's pin needs, built once per data version, language, lens and filter
+    (:func:`~atlas.mapview.cache.memo`): a page run only assembles the markers."""
+
+    location: tuple[float, float]
+    size: int
+    html: str
+    reading: SpecReading
+    hub: bool
+    weak: bool
+    via: tuple[str, ...]
+    extras: tuple[str, str, str]  # MarkerExtras' JSON: region code and id, tooltip, card
+
+
+def _pin(ds: Dataset, iid: str, lang: str, lens: str, specialisations: tuple[str, ...]) -> _Pin:
+    row = ds.institutes.loc[iid]
+    reading = spec_reading(row, lens)
+    colour, icon = spec_style(ds, reading.key)
+    hub = str(row["kind"]) == "hub"
+    weak = str(row["confidence"]) == "weak"
+    via = tuple(k for k in specialisations if k in reading.commentary and k != reading.key
+                and k not in reading.conventions) if lens == "conventions" else ()
+    size = 34 if hub else 28
+    label = " · ".join((pick(row, "name", lang), region_name(ds, str(row["region_code"]), lang),
+                        spec_line(ds, row, lens, lang), t(f"status.{row['status']}", lang)))
+    html = _pin_html(colour, icon, hub=hub, weak=weak, hollow=reading.hollow, disagree=reading.disagree, label=label)
+    tip = memo(("marker_tip", ds.version, lang, lens, iid, via), lambda: institute_tooltip(ds, row, lang, lens, via))
+    card = memo(("marker_card", ds.version, lang, iid), lambda: institute_popup(ds, iid, row, lang))
+    extras = MarkerExtras.serialise({"code": str(row["region_code"]), "id": iid, "kind": "institute"}, tip, card)
+    return _Pin((float(row["lat"]), float(row["lon"])), size, html, reading, hub, weak, via, extras)
+
+
 def pins_layer(ds: Dataset, view: View, shown: pd.DataFrame, group: folium.FeatureGroup) -> folium.FeatureGroup:
     """One pin per institute of ``shown`` in ``group``, coloured by its specialisation under the view's
     lens (:func:`atlas.present.spec_reading`); with the legend of what is drawn."""
     lang, lens = view.lang, view.lens
     marks = LegendMarks()
-    for iid, row in shown.iterrows():
-        reading = spec_reading(row, lens)
-        colour, icon = spec_style(ds, reading.key)
-        hub = str(row["kind"]) == "hub"
-        weak = str(row["confidence"]) == "weak"
-        via = tuple(k for k in view.specialisations if k in reading.commentary and k != reading.key
-                    and k not in reading.conventions) if lens == "conventions" else ()
-        marks.add(reading, hub=hub, weak=weak, via=via)
-        size = 34 if hub else 28
-        label = " · ".join((pick(row, "name", lang), region_name(ds, str(row["region_code"]), lang),
-                            spec_line(ds, row, lens, lang), t(f"status.{row['status']}", lang)))
+    specialisations = view.specialisations if lens == "conventions" else ()  # what the pins read them for
+    for iid in map(str, shown.index):
+        pin = memo(("pin", ds.version, lang, lens, iid, specialisations),
+                   lambda iid=iid: _pin(ds, iid, lang, lens, specialisations))
+        marks.add(pin.reading, hub=pin.hub, weak=pin.weak, via=pin.via)
+        half = pin.size // 2
         marker = SafeMarker(
-            [float(row["lat"]), float(row["lon"])],
-            icon=SafeDivIcon(
-                html=_pin_html(colour, icon, hub=hub, weak=weak, hollow=reading.hollow, disagree=reading.disagree,
-                               label=label),
-                icon_size=(size, size),
-                icon_anchor=(size // 2, size // 2),
-                popup_anchor=(0, -size // 2),
-                class_name="atlas-pin-wrap",
-            ),
+            list(pin.location),
+            icon=SafeDivIcon(html=pin.html, icon_size=(pin.size, pin.size), icon_anchor=(half, half),
+                             popup_anchor=(0, -half), class_name="atlas-pin-wrap"),
             z_index_offset=1000,
             riseOnHover=True,
             keyboard=True,  # a Tab stop (role=button); Enter or Space opens the card, Escape closes it
         )
-        marker.atlas_id = str(iid)  # read by tests and by the page to check what is drawn
-        tip = memo(("marker_tip", ds.version, lang, lens, str(iid), via),
-                   lambda row=row, via=via: institute_tooltip(ds, row, lang, lens, via))
-        card = memo(("marker_card", ds.version, lang, str(iid)),
-                    lambda row=row, iid=iid: institute_popup(ds, str(iid), row, lang))
-        marker.add_child(
-            MarkerExtras({"code": str(row["region_code"]), "id": str(iid), "kind": "institute"}, tip, card)
-        )
+        marker.atlas_id = iid  # read by tests and by the page to check what is drawn
+        marker.add_child(MarkerExtras(*pin.extras))
         marker.add_to(group)
 
     if marks.used:

@@ -3,6 +3,7 @@ and a tooltip per region naming its institutes."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -12,8 +13,8 @@ import pandas as pd
 
 from atlas.i18n import direction, fmt_number, pick, t
 from atlas.mapview.cache import memo
-from atlas.mapview.elements import Legend
-from atlas.mapview.safe import SafeGeoJson, SafeGeoJsonTooltip
+from atlas.mapview.elements import Legend, RegionShapes
+from atlas.mapview.safe import SafeFeatureGroup, script_json, script_json_string
 from atlas.mapview.style import BORDER, CHOROPLETH, COVERED, COVERED_WEAK, LAND, NO_DATA
 from atlas.present import format_value, region_name
 from atlas.text import h
@@ -81,15 +82,48 @@ def _region_tooltip(ds: Dataset, code: str, lang: str, shown_ids: set[str], figu
     return "".join(parts)
 
 
+HIGHLIGHT = {"weight": 3, "color": "#222222"}
+"""The style of the region under the pointer."""
+
+
+def _shapes(ds: Dataset) -> tuple[dict[str, Any], str]:
+    """The regions' FeatureCollection (id and code per feature) and its JSON for the page, built once
+    per data version: the shapes are most of the layer, and the same on every run."""
+
+    def build() -> tuple[dict[str, Any], str]:
+        features = [
+            {"type": "Feature", "id": code, "properties": {"code": code}, "geometry": feature["geometry"]}
+            for feature in ds.geojson.get("features", [])
+            if (code := str(feature.get("properties", {}).get("code", ""))) in ds.regions.index
+        ]
+        data = {"type": "FeatureCollection", "features": features}
+        return data, script_json_string(script_json(data))
+
+    return memo(("region_shapes", ds.version), build)
+
+
 def regions_layer(ds: Dataset, view: View, shown: pd.DataFrame, *, with_tiles: bool = False) -> folium.FeatureGroup:
     """The 12 regions (one GeoJSON layer) styled by coverage of ``shown``, or by ``view.figure``; with legend."""
-    lang = view.lang
-    shown_ids = set(shown.index)
+    figure = view.figure if view.figure and view.figure in ds.figure_defs.index else None
+    shown_ids = sorted(map(str, shown.index))
+    digest = hashlib.sha1("\n".join(shown_ids).encode()).hexdigest()  # a short key, however many are shown
+    key = ("regions_view", ds.version, view.lang, figure, view.is_filtered, with_tiles, digest)
+    styles, tips, legend_title, legend = memo(key, lambda: _view_parts(ds, view.lang, figure, view.is_filtered,
+                                                                       set(shown_ids), shown, with_tiles))
+    shapes, shapes_json = _shapes(ds)
+    group = SafeFeatureGroup(name="regions", control=False)
+    RegionShapes(shapes, shapes_json, styles, tips, HIGHLIGHT).add_to(group)
+    Legend(legend_title, legend, position="topleft", lang=view.lang).add_to(group)
+    return group
+
+
+def _view_parts(ds: Dataset, lang: str, figure: str | None, filtered: bool, shown_ids: set[str], shown: pd.DataFrame,
+                with_tiles: bool) -> tuple[dict[str, dict[str, Any]], dict[str, str], str, str]:
+    """Each region's style and tooltip, and the legend's title and body, for one view."""
     fill_opacity = 0.45 if with_tiles else 1.0
     styles: dict[str, dict[str, Any]] = {}
     figure_lines: dict[str, str] = {}
     legend_rows: list[str] = []
-    figure = view.figure if view.figure and view.figure in ds.figure_defs.index else None
 
     if figure and figure in getattr(ds.figures, "columns", []):
         fdef = ds.figure_defs.loc[figure]
@@ -132,7 +166,6 @@ def regions_layer(ds: Dataset, view: View, shown: pd.DataFrame, *, with_tiles: b
             styles[code] = {"fillColor": fill, "color": BORDER, "weight": 1.4 if dash else 1,
                             "fillOpacity": fill_opacity, "dashArray": dash,
                             "className": f"atlas-region atlas-region-{code}"}
-        filtered = view.is_filtered
         rows = [
             (COVERED, "", t("map.legend.covered_filtered" if filtered else "map.legend.covered", lang)),
             (COVERED_WEAK, " sw--weak", t("map.legend.covered_weak", lang)),
@@ -144,38 +177,5 @@ def regions_layer(ds: Dataset, view: View, shown: pd.DataFrame, *, with_tiles: b
             for colour, extra, text in rows
         )
 
-    features = []
-    for feature in ds.geojson.get("features", []):
-        code = str(feature.get("properties", {}).get("code", ""))
-        if code not in ds.regions.index:
-            continue
-        features.append({
-            "type": "Feature",
-            "id": code,
-            "properties": {
-                "code": code,
-                "tip": _region_tooltip(ds, code, lang, shown_ids, figure_lines.get(code, "")),
-            },
-            "geometry": feature["geometry"],
-        })
-    data = {"type": "FeatureCollection", "features": features}
-
-    def style(feature: dict[str, Any]) -> dict[str, Any]:
-        return styles.get(feature["id"], {"fillColor": LAND, "color": BORDER, "weight": 1})
-
-    def highlight(feature: dict[str, Any]) -> dict[str, Any]:
-        return {"weight": 3, "color": "#222222"}
-
-    group = folium.FeatureGroup(name="regions", control=False)
-    SafeGeoJson(
-        data,
-        name="regions_geojson",
-        style_function=style,
-        highlight_function=highlight,
-        tooltip=SafeGeoJsonTooltip(fields=["tip"], labels=False, sticky=True, class_name="atlas-tip-box"),
-        zoom_on_click=False,
-        control=False,
-    ).add_to(group)
-    Legend(legend_title, legend, position="topleft", lang=lang).add_to(group)
-    return group
-
+    tips = {code: _region_tooltip(ds, code, lang, shown_ids, figure_lines.get(code, "")) for code in ds.regions.index}
+    return styles, tips, legend_title, legend

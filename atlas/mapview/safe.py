@@ -116,8 +116,22 @@ class SafeGeoJsonTooltip(folium.GeoJsonTooltip, SafeMacro):
     """``folium.GeoJsonTooltip``, its output added as :class:`RawHTML`."""
 
 
+class SafeSetIcon(folium.Marker.SetIcon, SafeMacro):
+    """``folium.Marker.SetIcon`` (the line that gives a marker its icon), its output added as :class:`RawHTML`."""
+
+
 class SafeMarker(folium.Marker, SafeMacro):
-    """``folium.Marker``, its output added as :class:`RawHTML`."""
+    """``folium.Marker``, its output added as :class:`RawHTML`; so is the line setting its icon."""
+
+    SetIcon = SafeSetIcon
+
+
+class SafeFeatureGroup(folium.FeatureGroup, SafeMacro):
+    """``folium.FeatureGroup``, its output added as :class:`RawHTML`."""
+
+
+class SafeMap(folium.Map, SafeMacro):
+    """``folium.Map``, its output (the map's style, ``div`` and creation script) added as :class:`RawHTML`."""
 
 
 class SafeDivIcon(folium.DivIcon, SafeMacro):

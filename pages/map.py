@@ -12,7 +12,7 @@ card, the table and the downloads are one fragment (``_view_part``): a change th
 only, so the browser redraws the map without re-rendering the sidebar and the title first.
 
 Speed (see docs/performance.md): the selected region's provinces (a hidden element the map draws
-them from) come before the map, the map before the panels and the table, and the
+them from) come first, before the map, the map before the panels and the table, and the
 table is plain HTML (the data grid's code would hold the map back on a first load); the map's
 parts are cached in :mod:`atlas.mapview` per data version, the filtered set per view. The layers are
 new objects on every run: folium changes a layer while streamlit-folium turns it into script.
@@ -81,23 +81,26 @@ def _view_part(tiles: config.Tiles, static_url: str) -> None:
     browser redraws (docs/performance.md). The sidebar's filters rerun the whole page."""
     ctx = st.session_state["_ctx"]  # this run's (app.py), or the last full run's on a fragment rerun
     ds, lang = ctx.ds, ctx.lang
-    # The toolbar's place comes first and the map is drawn before the toolbar: on a first visit the
-    # browser then starts the map's frame without waiting for the pills' code (docs/performance.md).
-    toolbar = layout.map_toolbar_slot()
     view = layout.toolbar_view(lang)
-    if view != ctx.view:
+    changed = view != ctx.view
+    if changed:
         ctx = replace(ctx, view=view)
         st.session_state["_ctx"] = ctx
+    # The selected region's provinces, for the map to draw (hidden: ui/a11y.css). The first thing this
+    # part sends, so the browser has them before anything else of a rerun. A region picked by a click on
+    # the map comes after them, in the place left for it, and the map draws the last: what the page had
+    # stays until it is replaced.
+    with st.container(key=PROVINCE_DATA):
+        render_province_data(ctx, view.selected)
+        picked_provinces = st.empty()
+    # The toolbar's place comes next and the map is drawn before the toolbar: on a first visit the
+    # browser then starts the map's frame without waiting for the pills' code (docs/performance.md).
+    toolbar = layout.map_toolbar_slot()
+    if changed:
         sync_url(view)
     shown = rows_by_ids(ds.institutes, _shown_ids(ds.version, view.filter_key, ds, view))
     if shown.empty:
         st.info(t("map.no_match", lang))
-    # The selected region's provinces, for the map to draw (hidden: ui/a11y.css). Placed before the map,
-    # so the browser has them first. A region picked by a click on the map comes after them, in the
-    # place left for it, and the map draws the last: what the page had stays until it is replaced.
-    with st.container(key=PROVINCE_DATA):
-        render_province_data(ctx, view.selected)
-        picked_provinces = st.empty()
 
     # One row: the map and, beside it, the caveats panel (ui/a11y.css: side by side on a wide screen,
     # the panel after the map on a narrow one, mirrored in Arabic). The panel's place is taken after

@@ -106,16 +106,8 @@ def static_template(name: str) -> Template:
     return Template(static_text(name))
 
 
-# folium's own layers, rendered the SafeMacro way: each is the folium class unchanged, except that its
-# output is not parsed again as a Jinja template (a wasted parse of the region shapes on every run).
-class SafeGeoJson(folium.GeoJson, SafeMacro):
-    """``folium.GeoJson``, its output added as :class:`RawHTML`."""
-
-
-class SafeGeoJsonTooltip(folium.GeoJsonTooltip, SafeMacro):
-    """``folium.GeoJsonTooltip``, its output added as :class:`RawHTML`."""
-
-
+# folium's own elements, rendered the SafeMacro way: each is the folium class unchanged, except that its
+# output is not parsed again as a Jinja template (a wasted parse on every run).
 class SafeSetIcon(folium.Marker.SetIcon, SafeMacro):
     """``folium.Marker.SetIcon`` (the line that gives a marker its icon), its output added as :class:`RawHTML`."""
 

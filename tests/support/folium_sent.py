@@ -9,16 +9,16 @@ from typing import Any
 from streamlit.testing.v1 import AppTest
 
 
-def _page(fig, layers):  # the body runs as the page's script: no annotations, its own imports
+def _page(fig, layers, render):  # the body runs as the page's script: no annotations, its own imports
     import streamlit_folium
 
-    streamlit_folium.st_folium(fig, key="map", feature_group_to_add=layers, returned_objects=[])
+    streamlit_folium.st_folium(fig, key="map", feature_group_to_add=layers, returned_objects=[], render=render)
 
 
-def sent_json(fig: Any, layers: list | None = None) -> str:
-    """The JSON text of ``st_folium(fig, feature_group_to_add=layers)``'s arguments (script, header, HTML,
-    the layers' script, asset links ...), as the page sends it to the browser."""
-    at = AppTest.from_function(_page, args=(fig, layers), default_timeout=120)
+def sent_json(fig: Any, layers: list | None = None, *, render: bool = True) -> str:
+    """The JSON text of ``st_folium(fig, feature_group_to_add=layers, render=render)``'s arguments (script,
+    header, HTML, the layers' script, asset links ...), as the page sends it to the browser."""
+    at = AppTest.from_function(_page, args=(fig, layers, render), default_timeout=120)
     at.run()
     if at.exception:
         raise RuntimeError(f"st_folium failed: {at.exception[0].value}")
@@ -26,9 +26,9 @@ def sent_json(fig: Any, layers: list | None = None) -> str:
     return element.proto.json_args
 
 
-def sent_args(fig: Any, layers: list | None = None) -> dict[str, Any]:
+def sent_args(fig: Any, layers: list | None = None, *, render: bool = True) -> dict[str, Any]:
     """:func:`sent_json`, decoded."""
-    return json.loads(sent_json(fig, layers))
+    return json.loads(sent_json(fig, layers, render=render))
 
 
 def payload_bytes(fig: Any, layers: list | None = None) -> int:

@@ -44,12 +44,17 @@ class RegionShapes(SafeMacro):
                  highlight: dict):
         super().__init__()
         self._name = "RegionShapes"
-        self.data = {**shapes, "features": [{**f, "properties": {**f["properties"], "tip": tips.get(f["id"])}}
-                                            for f in shapes["features"]]}
+        self._shapes, self._tips = shapes, tips
         self.shapes_json = shapes_json
         self.styles_json = script_json(styles)
         self.tips_json = script_json(tips)
         self.highlight_json = script_json(highlight)
+
+    @property
+    def data(self) -> dict:
+        """The collection with each region's tooltip, as the browser makes it (built when read only)."""
+        return {**self._shapes, "features": [{**f, "properties": {**f["properties"], "tip": self._tips.get(f["id"])}}
+                                             for f in self._shapes["features"]]}
 
 
 class Legend(SafeMacro):

@@ -6,6 +6,7 @@ Called by ``app.py`` on every run before the current page; pages read the result
 
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -84,6 +85,11 @@ def _stamp(data_dir: Path) -> tuple[tuple[str, float, int], ...]:
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _load(data_dir: str, stamp: tuple) -> tuple[Dataset | None, list[Problem]]:
+    # serve.py freezes what its start-up loaded (gc.freeze): frozen objects are never collected as
+    # cycles. A new load means the data changed; the old dataset and the map parts built from it may
+    # then go, so everything is handed back to the collector.
+    if gc.get_freeze_count():
+        gc.unfreeze()
     return validate(Path(data_dir))
 
 

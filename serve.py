@@ -10,9 +10,8 @@ Run with ``streamlit run serve.py`` (what ``scripts/start.sh``, the container an
   (``ui/streamlit_mode.py``).
 - The pre-loaded objects left out of Python's garbage collector (``freeze_preloaded``, after the
   pre-load): the dataset, the map parts and the imported modules live as long as the server, yet a
-  full collection walks every one of them (about 200,000 objects, about 0.2 s on a 2-core machine;
-  ``bench/gc_pause.py``), and while it runs no page is sent. Frozen, they are skipped; what sessions
-  create later is collected as before.
+  full collection walks every one of them (``bench/gc_pause.py``), and while it runs no page is sent.
+  Frozen, they are skipped; what sessions create later is collected as before.
 - Browser caching of the map's files (``StaticCacheHeaders``): Leaflet, the icon font and the
   favicon under ``/app/static`` are the installed packages' files and never change while a server
   runs, so browsers keep them for a day instead of asking again on every visit.

@@ -1,6 +1,6 @@
 """``serve.py``'s start-up, run as the server runs it (``lifespan``), in a process of its own: after it,
 Python's garbage collector no longer walks the pre-loaded dataset and map parts, so a full collection
-no longer holds every page for about 0.2 s (``bench/gc_pause.py``); when the data changes, what was
+no longer holds every page while it walks them (``bench/gc_pause.py``); when the data changes, what was
 frozen is handed back to the collector, so that the old dataset can go."""
 
 from __future__ import annotations
